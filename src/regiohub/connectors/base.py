@@ -1,0 +1,92 @@
+"""What every connector provides, and the checks they share.
+
+A connector does two things:
+
+* ``fetch`` downloads the source's payload files into a landing folder, mirroring the URL
+  paths below the source's base URL. Nothing is parsed here.
+* ``parse`` reads a landing folder with DuckDB and returns one relation per raw entity. Every
+  relation carries a ``_payload`` column with the absolute path of the file a row came from; the
+  ingest step adds the lineage columns and writes Parquet.
+
+``regiohub ingest SOURCE --from PATH`` copies the operator's file or folder into a landing folder
+and calls ``parse``: fetched and hand-delivered payloads go through exactly the same checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import duckdb
+import requests
+
+from regiohub.errors import SourceError
+from regiohub.registry import Registry, Source
+
+
+@dataclass
+class FetchContext:
+    source: Source
+    registry: Registry
+    landing_dir: Path
+    http: requests.Session
+
+
+class Connector:
+    """Base class; subclasses set ``entities`` and implement ``fetch`` and ``parse``."""
+
+    entities: ClassVar[tuple[str, ...]]
+
+    def fetch(self, ctx: FetchContext) -> None:
+        raise NotImplementedError
+
+    def parse(
+        self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path
+    ) -> dict[str, duckdb.DuckDBPyRelation]:
+        """Relations per entity; ``workdir`` is scratch space that is removed afterwards."""
+        raise NotImplementedError
+
+
+def find_payloads(landing_dir: Path, patterns: Iterable[str], source: Source, what: str) -> list[Path]:
+    """Files in ``landing_dir`` matching any glob in ``patterns``; an error if there are none."""
+    files = sorted({p for pat in patterns for p in landing_dir.glob(pat) if p.is_file()})
+    if not files:
+        raise SourceError(source.id, f"no {what} found in {landing_dir.name} (expected {', '.join(patterns)})")
+    return files
+
+
+def reject_error_page(path: Path, source: Source, expected: str) -> None:
+    """Raise if a payload is an HTML or JSON error page rather than ``expected`` data."""
+    head = path.read_bytes()[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")):
+        raise SourceError(source.id, f"{path.name} is an HTML page, not {expected} (publisher error page?)")
+    if expected != "JSON" and head.startswith(b"{"):
+        raise SourceError(source.id, f"{path.name} is a JSON document, not {expected} (publisher error message?)")
+    if not head:
+        raise SourceError(source.id, f"{path.name} is empty")
+
+
+def require_columns(columns: list[str], required: Iterable[str], source: Source, what: str) -> None:
+    """Raise naming the missing columns if the layout is not the one we know."""
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise SourceError(
+            source.id,
+            f"unknown column layout in {what}: missing {', '.join(missing)} (found {'; '.join(columns[:6])}…)",
+        )
+
+
+def duckdb_error(source: Source, path: Path, exc: duckdb.Error) -> SourceError:
+    """Turn a DuckDB reader error into a one-line source error."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return SourceError(source.id, f"cannot read {path.name}: {first}")
+
+
+def materialise(
+    con: duckdb.DuckDBPyConnection, name: str, query: str, params: dict[str, object] | None = None
+) -> duckdb.DuckDBPyRelation:
+    """Run ``query`` into temp table ``name`` (so reader errors surface now) and return it."""
+    con.execute(f'create or replace temp table "{name}" as {query}', params or {})
+    return con.table(name)

@@ -1,0 +1,143 @@
+"""PEGELONLINE REST API v2: gauge stations and their 15-minute water levels (W, cm).
+
+Landing layout mirrors the API: ``stations.json`` and ``stations/<uuid>/W/measurements.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from regiohub.connectors.base import (
+    Connector,
+    FetchContext,
+    duckdb_error,
+    find_payloads,
+    materialise,
+    reject_error_page,
+)
+from regiohub.errors import SourceError
+from regiohub.http import download
+from regiohub.registry import Source
+
+STATION_COLUMNS = {
+    "uuid": "VARCHAR",
+    "number": "VARCHAR",
+    "shortname": "VARCHAR",
+    "longname": "VARCHAR",
+    "km": "DOUBLE",
+    "agency": "VARCHAR",
+    "longitude": "DOUBLE",
+    "latitude": "DOUBLE",
+    "water": "STRUCT(shortname VARCHAR, longname VARCHAR)",
+    "timeseries": "STRUCT(shortname VARCHAR, longname VARCHAR, unit VARCHAR, equidistance INTEGER, "
+    "gaugeZero STRUCT(unit VARCHAR, value DOUBLE, validFrom VARCHAR))[]",
+}
+
+
+class PegelonlineConnector(Connector):
+    entities = ("stations", "measurements")
+
+    def fetch(self, ctx: FetchContext) -> None:
+        base = ctx.source.url.rstrip("/")
+        stations_file = ctx.landing_dir / "stations.json"
+        download(
+            ctx.http,
+            f"{base}/stations.json",
+            stations_file,
+            params={
+                "ids": ctx.source.params["gauges"],
+                "includeTimeseries": "true",
+                "includeCurrentMeasurement": "true",
+            },
+        )
+        for uuid in _water_level_stations(stations_file, ctx.source):
+            download(
+                ctx.http,
+                f"{base}/stations/{uuid}/W/measurements.json",
+                ctx.landing_dir / "stations" / uuid / "W" / "measurements.json",
+                params={"start": ctx.source.params.get("window", "P8D")},
+            )
+
+    def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
+        stations_file = find_payloads(landing_dir, ["stations.json", "**/stations.json"], source, "stations.json")[0]
+        _water_level_stations(stations_file, source)  # validates the document
+        measurement_files = find_payloads(
+            landing_dir, ["stations/*/W/measurements.json", "**/stations/*/W/measurements.json"], source,
+            "measurements files",
+        )
+        for f in measurement_files:
+            reject_error_page(f, source, "JSON")
+            if not f.read_bytes().lstrip().startswith(b"["):
+                raise SourceError(source.id, f"{_rel(f, landing_dir)} is not a JSON array of measurements")
+        try:
+            stations = materialise(
+                con,
+                "stations",
+                """
+                select
+                    uuid, number, shortname, longname, km, agency, longitude, latitude,
+                    water.shortname as water_shortname,
+                    water.longname as water_longname,
+                    ts.unit as w_unit,
+                    ts.equidistance as w_equidistance_minutes,
+                    ts.gaugeZero.value as gauge_zero_value,
+                    ts.gaugeZero.unit as gauge_zero_unit,
+                    ts.gaugeZero.validFrom as gauge_zero_valid_from,
+                    filename as _payload
+                from (
+                    select *, list_filter(timeseries, t -> t.shortname = 'W')[1] as ts
+                    from read_json($file, format = 'array', columns = $columns, filename = true)
+                )
+                """,
+                {"file": str(stations_file), "columns": STATION_COLUMNS},
+            )
+            measurements = materialise(
+                con,
+                "measurements",
+                r"""
+                select
+                    regexp_extract(filename, 'stations/([^/]+)/W/measurements\.json$', 1) as station_uuid,
+                    "timestamp" as measured_at,
+                    "value" as value_cm,
+                    filename as _payload
+                from read_json($files, format = 'array', filename = true,
+                               columns = {'timestamp': 'VARCHAR', 'value': 'DOUBLE'})
+                """,
+                {"files": [str(f) for f in measurement_files]},
+            )
+        except duckdb.Error as exc:
+            raise duckdb_error(source, measurement_files[0].parent, exc) from None
+        bad = con.sql(
+            "select count(*) from measurements where value_cm is null or measured_at is null "
+            "or try_cast(measured_at as timestamptz) is null"
+        ).fetchone()[0]
+        if bad:
+            raise SourceError(source.id, f"{bad} measurements without a valid timestamp or value")
+        return {"stations": stations, "measurements": measurements}
+
+
+def _water_level_stations(stations_file: Path, source: Source) -> list[str]:
+    """UUIDs of the stations that have a water-level (W) time series; validates the document."""
+    reject_error_page(stations_file, source, "JSON")
+    try:
+        doc = json.loads(stations_file.read_bytes())
+    except ValueError as exc:
+        raise SourceError(source.id, f"stations.json is not valid JSON ({exc})") from None
+    if not isinstance(doc, list):
+        hint = f": {str(doc)[:80]}" if isinstance(doc, dict) else ""
+        raise SourceError(source.id, f"stations.json is not a list of stations{hint}")
+    return [
+        s["uuid"]
+        for s in doc
+        if isinstance(s, dict) and "uuid" in s and any(t.get("shortname") == "W" for t in s.get("timeseries", []))
+    ]
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return path.name
