@@ -151,8 +151,9 @@ def _parse_and_write(
     rows: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix=f"regiohub-{source.id}-") as workdir, duckdb.connect() as con:
         relations = connector_for(source.connector).parse(con, landing_dir, source, Path(workdir))
-        con.execute("create temp table _payloads (path varchar, sha256 varchar)")
+        con.execute("create temp table _payloads (path varchar, sha256 varchar)").fetchall()
         con.executemany("insert into _payloads values (?, ?)", [[str(p), h] for p, h in hashes.items()])
+        con.complete()
         staged: list[tuple[Path, Path]] = []
         for entity, rel in relations.items():
             target = data.raw / source.id / entity / f"{load_id}.parquet"
@@ -172,8 +173,8 @@ def _parse_and_write(
                 ) to '{_sql_path(tmp)}' (format parquet, compression zstd)
                 """,
                 {"source_id": source.id, "load_id": load_id, "fetched_at": fetched_at},
-            )
-            rows[entity] = con.execute(f'select count(*) from "_entity_{entity}"').fetchone()[0]
+            ).fetchall()
+            rows[entity] = con.execute(f'select count(*) from "_entity_{entity}"').fetchall()[0][0]
             staged.append((tmp, target))
         for tmp, target in staged:  # all entities or none
             os.replace(tmp, target)

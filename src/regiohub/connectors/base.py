@@ -88,5 +88,5 @@ def materialise(
     con: duckdb.DuckDBPyConnection, name: str, query: str, params: dict[str, object] | None = None
 ) -> duckdb.DuckDBPyRelation:
     """Run ``query`` into temp table ``name`` (so reader errors surface now) and return it."""
-    con.execute(f'create or replace temp table "{name}" as {query}', params or {})
+    con.execute(f'create or replace temp table "{name}" as {query}', params or {}).fetchall()
     return con.table(name)

@@ -88,7 +88,7 @@ class PegelonlineConnector(Connector):
                     ts.gaugeZero.validFrom as gauge_zero_valid_from,
                     filename as _payload
                 from (
-                    select *, list_filter(timeseries, t -> t.shortname = 'W')[1] as ts
+                    select *, list_filter(timeseries, lambda t: t.shortname = 'W')[1] as ts
                     from read_json($file, format = 'array', columns = $columns, filename = true)
                 )
                 """,
@@ -109,11 +109,11 @@ class PegelonlineConnector(Connector):
                 {"files": [str(f) for f in measurement_files]},
             )
         except duckdb.Error as exc:
-            raise duckdb_error(source, measurement_files[0].parent, exc) from None
-        bad = con.sql(
+            raise duckdb_error(source, stations_file.parent, exc) from None
+        bad = con.execute(
             "select count(*) from measurements where value_cm is null or measured_at is null "
             "or try_cast(measured_at as timestamptz) is null"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if bad:
             raise SourceError(source.id, f"{bad} measurements without a valid timestamp or value")
         return {"stations": stations, "measurements": measurements}

@@ -63,7 +63,7 @@ class RkiIncidenceConnector(Connector):
         bad = con.execute(
             "select count(*) from incidence where report_date is null or population is null "
             "or cases_7_days is null or incidence_7_days is null"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if bad:
             raise SourceError(source.id, f"{path.name}: {bad} rows with an unreadable date or number")
         return {"incidence": rel}

@@ -54,7 +54,8 @@ class ZensusFfcsvConnector(Connector):
         )
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
-        csv_files = [p for p in landing_dir.rglob("*.csv")]
+        csv_files = list(landing_dir.rglob("*.csv"))
+        origin: dict[Path, Path] = {p: p for p in csv_files}  # extracted CSV -> payload file it came from
         for archive in landing_dir.rglob("*.zip"):
             reject_error_page(archive, source, "ZIP")
             try:
@@ -63,8 +64,9 @@ class ZensusFfcsvConnector(Connector):
                     if not members:
                         raise SourceError(source.id, f"{archive.name} holds no CSV file")
                     for m in members:
-                        zf.extract(m, workdir / archive.stem)
-                        csv_files.append(workdir / archive.stem / m)
+                        extracted = Path(zf.extract(m, workdir / archive.stem))
+                        csv_files.append(extracted)
+                        origin[extracted] = archive
             except zipfile.BadZipFile:
                 raise SourceError(source.id, f"{archive.name} is not a complete ZIP archive (truncated download?)") from None
         if not csv_files:
@@ -102,7 +104,7 @@ class ZensusFfcsvConnector(Connector):
                             $payload as _payload
                         from {reader}
                         """,
-                        {**params, "payload": str(path)},
+                        {**params, "payload": str(origin[path])},
                     )
                 )
             except duckdb.Error as exc:
@@ -110,7 +112,7 @@ class ZensusFfcsvConnector(Connector):
             bad = con.execute(
                 f"select count(*) from values_{i} where reference_date is null "
                 f"or (value is null and trim(value_text) not in {FLAG_VALUES})"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if bad:
                 raise SourceError(source.id, f"{path.name}: {bad} rows with an unreadable date or value")
         rel = rels[0]
