@@ -16,12 +16,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from regiohub import settings
+from regiohub.errors import RegiohubError
 
 Domain = Literal["water", "population", "mobility", "health"]
 Level = Literal["land", "kreis", "verwaltungsgemeinschaft", "gemeinde"]
 
 
-class RegistryError(ValueError):
+class RegistryError(RegiohubError, ValueError):
     """The registry file is missing or invalid."""
 
 

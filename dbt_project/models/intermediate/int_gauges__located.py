@@ -1,0 +1,10 @@
+"""Assign each gauge to the Brandenburg Gemeinde containing its coordinates (None without coordinates)."""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from regiohub.geo import gemeinde_ars
+
+    df = dbt.ref("stg_pegelonline__stations").df()
+    df["gemeinde_ars"] = gemeinde_ars(df["latitude"].tolist(), df["longitude"].tolist(), dbt.config.get("geo_dir"))
+    return df

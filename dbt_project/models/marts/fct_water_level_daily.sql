@@ -1,0 +1,1 @@
+select * from {{ ref('int_water_levels__daily') }}

@@ -1,0 +1,36 @@
+-- Each monthly release is a full register: keep the latest load only.
+with
+
+source as (
+    select * from {{ source('ladesaeulenregister', 'charging_facilities') }}
+),
+
+latest as (
+    select * from source
+    where _load_id = (select max(_load_id) from source)
+),
+
+renamed as (
+    select
+        coalesce(facility_id, md5(concat_ws('|', operator, street, house_number, postcode, commissioned_on)))
+            as facility_id,
+        operator,
+        status,
+        facility_type,
+        facility_type = 'Schnellladeeinrichtung' as is_fast_charging,
+        charging_points,
+        power_kw,
+        commissioned_on,
+        street,
+        house_number,
+        postcode,
+        city,
+        district,
+        state,
+        latitude,
+        longitude,
+        _load_id as load_id,
+    from latest
+)
+
+select * from renamed

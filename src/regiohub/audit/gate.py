@@ -1,0 +1,183 @@
+"""Run the expectation suites against a candidate mart through GX Checkpoints.
+
+One ephemeral GX context per validation (nothing is written into the repository): a pandas datasource with one
+dataframe asset per suite, one Checkpoint per suite (a dataframe is passed per run as a batch parameter, and a
+Checkpoint run takes one set of batch parameters) with an ``UpdateDataDocsAction`` that renders the results into
+``<data>/runs/gx/data_docs``. The combined results go to ``<data>/runs/validations/<timestamp>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from regiohub import settings
+from regiohub.audit.frames import DERIVED, read_tables, run_parameters
+from regiohub.audit.report import ValidationReport, describe_failures
+from regiohub.audit.suites import load_suites
+from regiohub.errors import GateError
+from regiohub.registry import Registry, load_registry
+from regiohub.settings import Paths
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from great_expectations import ExpectationSuite
+    from great_expectations.checkpoint.checkpoint import CheckpointResult
+    from great_expectations.data_context import AbstractDataContext
+
+log = logging.getLogger(__name__)
+
+DOCS_SITE = "regiohub_audit"
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+
+
+def validate_candidate(
+    candidate: Path,
+    data: Paths,
+    *,
+    registry: Registry | None = None,
+    suites_dir: Path | None = None,
+) -> ValidationReport:
+    """Validate every mart table of ``candidate`` with its suite; never modifies the candidate.
+
+    Returns the report (``success`` False when any expectation fails or a table is missing). Raises
+    :class:`~regiohub.errors.GateError` when the candidate does not exist or a suite file is invalid.
+    """
+    if not candidate.is_file():
+        raise GateError(f"candidate mart not found: {candidate}")
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    registry = registry or load_registry()
+    suites_dir = suites_dir or settings.GX_DIR / "expectations"
+    suite_names = sorted(p.stem for p in suites_dir.glob("*.json"))
+
+    wanted = set(suite_names) | {"dim_region", "dim_indicator", "dim_source"}
+    wanted |= {table for name, (inputs, _) in DERIVED.items() if name in suite_names for table in inputs}
+    frames = read_tables(candidate, wanted)
+    for name, (inputs, build) in DERIVED.items():
+        if name in suite_names and all(table in frames for table in inputs):
+            frames[name] = build(frames)
+    parameters = run_parameters(frames, registry)
+
+    _quiet_gx()
+    suites = load_suites(suites_dir, parameters)
+    docs_dir = data.runs / "gx" / "data_docs"
+    shutil.rmtree(docs_dir, ignore_errors=True)  # the site shows the latest validation; history is in the JSON
+    context = _context(docs_dir)
+    run_id = _run_id(started)
+
+    failures: list[str] = []
+    checkpoints: list[dict[str, Any]] = []
+    for suite in suites:
+        frame = frames.get(suite.name)
+        if frame is None:
+            failures.append(f"{suite.name}: table missing from the candidate (or a table it is derived from)")
+            continue
+        result = _run_checkpoint(context, suite, frame, parameters, run_id)
+        validations = [r.to_json_dict() for r in result.run_results.values()]
+        for validation in validations:
+            failures += describe_failures(suite.name, validation["results"])
+        checkpoints.append({"checkpoint": result.name, "success": result.success, "validation_results": validations})
+
+    success = not failures
+    results_path = _write_results(
+        data.runs / "validations",
+        started,
+        {
+            "candidate": str(candidate),
+            "started_at": started.isoformat(),
+            "duration_s": round(time.perf_counter() - clock, 3),
+            "success": success,
+            "failures": failures,
+            "parameters": {name: len(values) for name, values in parameters.items()},
+            "checkpoints": checkpoints,
+        },
+    )
+    index = docs_dir / "index.html"
+    report = ValidationReport(success, failures, results_path, index if index.is_file() else None)
+    log.info("%s", report.summary())
+    return report
+
+
+def _quiet_gx() -> None:
+    """GX logs at INFO about its internals; keep warnings and errors only."""
+    for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _context(docs_dir: Path) -> AbstractDataContext:
+    """An in-memory GX context whose only Data Docs site is ``docs_dir``; no progress bars, no analytics."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        data_docs_sites={
+            DOCS_SITE: {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    return gx.get_context(project_config=config, mode="ephemeral")
+
+
+def _run_id(started: datetime) -> Any:
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    return RunIdentifier(run_name=f"audit-{started:%Y%m%dT%H%M%SZ}", run_time=started)
+
+
+def _run_checkpoint(
+    context: AbstractDataContext,
+    suite: ExpectationSuite,
+    frame: pd.DataFrame,
+    parameters: dict[str, list[str]],
+    run_id: Any,
+) -> CheckpointResult:
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    source = context.data_sources.add_or_update_pandas("regiohub_candidate")
+    batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole_table")
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite.name, data=batch, suite=context.suites.add(suite))
+    )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=f"audit_{suite.name}",
+            validation_definitions=[definition],
+            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])],
+            result_format=RESULT_FORMAT,
+        )
+    )
+    return checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters, run_id=run_id)
+
+
+def _write_results(directory: Path, started: datetime, payload: dict[str, Any]) -> Path:
+    """Write ``<directory>/<timestamp>.json`` (a suffix keeps two validations in the same second apart)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"{started:%Y%m%dT%H%M%SZ}"
+    text = json.dumps(payload, indent=1, ensure_ascii=False, default=str) + "\n"
+    for n in range(1, 1000):
+        path = directory / (f"{stem}.json" if n == 1 else f"{stem}-{n}.json")
+        try:
+            with path.open("x", encoding="utf-8") as fh:  # "x": never overwrite an earlier result
+                fh.write(text)
+            return path
+        except FileExistsError:
+            continue
+    raise GateError(f"cannot write validation results: too many files named {stem}*.json in {directory}")

@@ -1,0 +1,122 @@
+"""The gate's verdict and the one-line descriptions of failed expectations.
+
+The formatting works on the JSON form of GX validation results, so it reads the stored results file as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SHOWN = 5  # unexpected values named per failure
+
+
+@dataclass
+class ValidationReport:
+    """Outcome of one validation of a candidate mart."""
+
+    success: bool
+    failures: list[str]
+    results_path: Path
+    docs_path: Path | None = None
+
+    def summary(self) -> str:
+        """One line for logs and error messages."""
+        if self.success:
+            return f"audit passed (results: {self.results_path})"
+        shown = "; ".join(self.failures[:3])
+        more = f" (+{len(self.failures) - 3} more)" if len(self.failures) > 3 else ""
+        return f"audit failed, {len(self.failures)} failed expectations: {shown}{more}"
+
+
+def describe_failures(table: str, expectation_results: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One line per failed expectation: ``table.column: expectation_type — detail``."""
+    return [_describe(table, r) for r in expectation_results if not r.get("success")]
+
+
+def _describe(table: str, result: Mapping[str, Any]) -> str:
+    config = result.get("expectation_config") or {}
+    kind = config.get("type", "unknown expectation")
+    kwargs = config.get("kwargs") or {}
+    return f"{_target(table, kwargs)}: {kind} — {_detail(kind, kwargs, result)}"
+
+
+def _target(table: str, kwargs: Mapping[str, Any]) -> str:
+    if "column" in kwargs:
+        target = f"{table}.{kwargs['column']}"
+    elif "column_list" in kwargs:
+        target = f"{table}.({', '.join(kwargs['column_list'])})"
+    elif "column_A" in kwargs:
+        target = f"{table}.({kwargs['column_A']}, {kwargs['column_B']})"
+    else:
+        target = table
+    condition = kwargs.get("row_condition")
+    if isinstance(condition, Mapping) and "column" in condition:
+        target += f" [where {condition['column'].get('name')} {condition.get('operator')} {condition.get('parameter')}]"
+    return target
+
+
+def _detail(kind: str, kwargs: Mapping[str, Any], result: Mapping[str, Any]) -> str:
+    exception = result.get("exception_info") or {}
+    if exception.get("raised_exception"):
+        message = str(exception.get("exception_message") or "unknown error").strip().splitlines()
+        return f"could not be evaluated: {message[0] if message else 'unknown error'}"
+    res = result.get("result") or {}
+    if "unexpected_count" in res:
+        n, total = res["unexpected_count"], res.get("element_count")
+        if kind == "expect_column_values_to_not_be_null":
+            return f"{n} null values of {total} rows"
+        noun = "rows" if "column_list" in kwargs or "column_A" in kwargs else "values"
+        return f"{n} unexpected {noun} of {total}: {_examples(res)}{_expected(kwargs)}"
+    observed = res.get("observed_value")
+    value_set = kwargs.get("value_set")
+    if isinstance(observed, list) and isinstance(value_set, list):
+        return _set_detail(kind, observed, value_set)
+    mismatch = (res.get("details") or {}).get("mismatched")
+    if isinstance(mismatch, Mapping) and mismatch.get("missing"):
+        return f"missing columns: {', '.join(map(str, mismatch['missing']))}"
+    return f"observed {observed!r}{_expected(kwargs)}"
+
+
+def _examples(res: Mapping[str, Any]) -> str:
+    counts = res.get("partial_unexpected_counts")
+    if counts:
+        items = [f"{_fmt(c['value'])}" + (f" (×{c['count']})" if c.get("count", 1) > 1 else "") for c in counts]
+    else:
+        items = [_fmt(v) for v in res.get("partial_unexpected_list") or []]
+    more = ", …" if len(items) > _SHOWN else ""
+    return ", ".join(items[:_SHOWN]) + more
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, Mapping):  # a row of a compound key
+        return "(" + ", ".join(_fmt(v) for v in value.values()) + ")"
+    if isinstance(value, list | tuple):
+        return "(" + ", ".join(_fmt(v) for v in value) + ")"
+    return str(value)
+
+
+def _expected(kwargs: Mapping[str, Any]) -> str:
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and high is not None:
+        return f" (expected {low}…{high})"
+    if low is not None:
+        return f" (expected ≥ {low})"
+    if high is not None:
+        return f" (expected ≤ {high})"
+    if "regex" in kwargs:
+        return f" (expected to match {kwargs['regex']})"
+    return ""
+
+
+def _set_detail(kind: str, observed: list, value_set: list) -> str:
+    missing = sorted(set(map(str, value_set)) - set(map(str, observed)))
+    extra = sorted(set(map(str, observed)) - set(map(str, value_set)))
+    parts = []
+    if missing:
+        parts.append(f"missing {len(missing)}: {', '.join(missing[:_SHOWN])}{', …' if len(missing) > _SHOWN else ''}")
+    if extra and "equal_set" in kind:
+        parts.append(f"unexpected {len(extra)}: {', '.join(extra[:_SHOWN])}{', …' if len(extra) > _SHOWN else ''}")
+    return "; ".join(parts) or f"observed {observed!r}"

@@ -1,0 +1,73 @@
+"""Load the reviewed expectation suites (``great_expectations/expectations/<name>.json``).
+
+A suite file has ``name`` (= file name), ``notes`` and ``expectations`` (GX 1.x form: ``type``, ``kwargs``, optional
+``notes``/``meta``). Loading is strict: GX itself would drop an invalid expectation with a log line and validate
+without it, so any expectation that does not build, and any ``$PARAMETER`` the gate does not supply, raises
+:class:`SuiteError` instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from regiohub.errors import GateError
+
+if TYPE_CHECKING:
+    from great_expectations import ExpectationSuite
+
+_FILE_KEYS = {"name", "notes", "meta", "expectations"}
+_EXPECTATION_KEYS = {"type", "kwargs", "notes", "meta", "description", "severity"}
+
+
+class SuiteError(GateError):
+    """An expectation suite file is invalid; nothing can be published until it is fixed."""
+
+
+def load_suites(directory: Path, parameters: Iterable[str]) -> list[ExpectationSuite]:
+    """Build one GX suite per JSON file in ``directory``, sorted by name."""
+    files = sorted(directory.glob("*.json"))
+    if not files:
+        raise SuiteError(f"no expectation suites in {directory}")
+    known = set(parameters)
+    return [_load(path, known) for path in files]
+
+
+def _load(path: Path, parameters: set[str]) -> ExpectationSuite:
+    from great_expectations import ExpectationSuite
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SuiteError(f"suite {path.name} is not valid JSON: {exc}") from None
+    if not isinstance(spec, dict) or set(spec) - _FILE_KEYS or spec.get("name") != path.stem:
+        raise SuiteError(f"suite {path.name}: expected keys {sorted(_FILE_KEYS)} with name {path.stem!r}")
+    expectations = []
+    for i, item in enumerate(spec.get("expectations") or [], start=1):
+        where = f"suite {path.name}, expectation {i} ({item.get('type', '?') if isinstance(item, dict) else '?'})"
+        if not isinstance(item, dict) or set(item) - _EXPECTATION_KEYS or "type" not in item:
+            raise SuiteError(f"{where}: expected keys type, kwargs and optionally {sorted(_EXPECTATION_KEYS)}")
+        unknown = _parameter_names(item.get("kwargs", {})) - parameters
+        if unknown:
+            raise SuiteError(f"{where}: unknown $PARAMETER {', '.join(sorted(unknown))}; known: {sorted(parameters)}")
+        try:
+            expectations.append(ExpectationConfiguration(**item).to_domain_obj())
+        except Exception as exc:  # GX raises a variety of types (pydantic, KeyError, its own)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise SuiteError(f"{where}: {first}") from None
+    if not expectations:
+        raise SuiteError(f"suite {path.name} has no expectations")
+    return ExpectationSuite(name=spec["name"], expectations=expectations, notes=spec.get("notes"), meta=spec.get("meta"))
+
+
+def _parameter_names(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        if "$PARAMETER" in value:
+            return {str(value["$PARAMETER"])}
+        return set().union(*(_parameter_names(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_parameter_names(v) for v in value)) if value else set()
+    return set()

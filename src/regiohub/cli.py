@@ -1,0 +1,188 @@
+"""``regiohub`` — the operator's command line.
+
+    regiohub run [--offline] [--force]      ingest all sources → transform → validate → publish
+    regiohub ingest SOURCE [--from PATH]    load one source (or a file/folder you downloaded)
+    regiohub transform                      build a candidate mart with dbt
+    regiohub validate [CANDIDATE]           run the audit gate on a candidate
+    regiohub publish [CANDIDATE]            audit and publish a candidate
+    regiohub status                         last runs, freshness per source, published snapshot
+    regiohub sources                        list the registry
+    regiohub serve [--port 8501]            dashboards
+    regiohub demo                           `run --offline`, then `serve`
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from regiohub import settings
+from regiohub.errors import RegiohubError
+from regiohub.registry import RegistryError
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        with _offline_if(getattr(args, "offline", False)):
+            return args.func(args) or 0
+    except (RegiohubError, RegistryError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _offline_if(enabled: bool) -> contextlib.AbstractContextManager:
+    if not enabled:
+        return contextlib.nullcontext()
+    from regiohub.replay import offline
+
+    return offline()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from regiohub.pipeline import run
+
+    report = run(force=args.force)
+    for item in report.ingested:
+        rows = ", ".join(f"{k}={v}" for k, v in item.get("rows", {}).items())
+        print(f"  {item['source_id']:<26} {item['status']:<10} {item.get('error') or rows}")
+    if report.outcome == "unchanged":
+        print("nothing changed: the published mart is up to date")
+    else:
+        print(f"published snapshot {report.snapshot_id} → {settings.paths().published}")
+    if report.failed_sources:
+        print(f"error: sources failed: {', '.join(report.failed_sources)} (their last good data was used)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from regiohub.ingest import ingest_source
+
+    result = ingest_source(args.source, from_path=args.from_path)
+    rows = ", ".join(f"{k}={v}" for k, v in result.rows.items())
+    print(f"{result.source_id}: {result.status} {rows} (load {result.load_id})")
+    return 0
+
+
+def cmd_transform(args: argparse.Namespace) -> int:
+    from regiohub.transform import build_candidate
+
+    print(build_candidate())
+    return 0
+
+
+def _candidate(arg: str | None) -> Path:
+    if arg:
+        return Path(arg)
+    candidates = sorted(settings.paths().build.glob("candidate-*.duckdb"))
+    if not candidates:
+        raise RegiohubError("no candidate mart: run `regiohub transform` first")
+    return candidates[-1]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from regiohub.audit import validate_candidate
+
+    candidate = _candidate(args.candidate)
+    report = validate_candidate(candidate, settings.paths().ensure())
+    print(f"{candidate.name}: {'passed' if report.success else 'FAILED'} (results: {report.results_path})")
+    for failure in report.failures:
+        print(f"  - {failure}")
+    return 0 if report.success else 1
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from regiohub.audit import validate_candidate
+    from regiohub.errors import GateError
+    from regiohub.publish import publish_candidate
+
+    data = settings.paths().ensure()
+    candidate = _candidate(args.candidate)
+    report = validate_candidate(candidate, data)
+    if not report.success:
+        raise GateError(f"{candidate.name} failed the audit gate; not published: " + "; ".join(report.failures[:3]))
+    result = publish_candidate(candidate, data)
+    print(f"published snapshot {result.snapshot_id} → {result.path}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from regiohub.status import render_status
+
+    print(render_status(settings.paths()))
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from regiohub.registry import load_registry
+
+    registry = load_registry()
+    for s in registry.sources:
+        sample = " (Beispieldaten)" if s.sample_data else ""
+        print(f"{s.id:<26} {s.domain:<11} {s.schedule:<14} {s.publisher}{sample}")
+    print(f"{len(registry.partners)} partners: {', '.join(p.name for p in registry.partners)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    env = {**os.environ, "REGIOHUB_DATA_DIR": str(settings.data_dir())}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(settings.DASHBOARD_APP),
+           "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    print(f"dashboards on http://localhost:{args.port}  (Ctrl+C to stop)")
+    return subprocess.call(cmd, env=env, cwd=settings.REPO_ROOT)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from regiohub.replay import offline
+
+    with offline():
+        args.force = True
+        code = cmd_run(args)
+    if code:
+        return code
+    return cmd_serve(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="regiohub", description="Regio.hub data platform")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func, help: str, offline: bool = False) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help, description=help)
+        sp.set_defaults(func=func)
+        if offline:
+            sp.add_argument("--offline", action="store_true",
+                            help="fetch from the shipped recorded responses via a local HTTP server")
+        return sp
+
+    sp = add("run", cmd_run, "ingest all sources, transform, validate, publish", offline=True)
+    sp.add_argument("--force", action="store_true", help="rebuild even if no source changed")
+    sp = add("ingest", cmd_ingest, "load one source", offline=True)
+    sp.add_argument("source")
+    sp.add_argument("--from", dest="from_path", type=Path, help="a file or folder in the source's native format")
+    add("transform", cmd_transform, "build a candidate mart with dbt")
+    sp = add("validate", cmd_validate, "run the audit gate on a candidate (default: the newest)")
+    sp.add_argument("candidate", nargs="?")
+    sp = add("publish", cmd_publish, "audit and publish a candidate (default: the newest)")
+    sp.add_argument("candidate", nargs="?")
+    add("status", cmd_status, "last runs, freshness per source, published snapshot")
+    add("sources", cmd_sources, "list registered sources and partners")
+    sp = add("serve", cmd_serve, "serve the dashboards")
+    sp.add_argument("--port", type=int, default=8501)
+    sp = add("demo", cmd_demo, "run offline on the shipped samples, then serve the dashboards")
+    sp.add_argument("--port", type=int, default=8501)
+    return p
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""German formatting of numbers, dates and periods for the dashboards (1.234,5 and 21.11.2026)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+MISSING = "–"
+TZ = ZoneInfo("Europe/Berlin")
+_SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NaT and pandas NA."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_number(value: float | int | None, decimals: int | None = None) -> str:
+    """Format a number as ``1.234,5``; whole numbers get no decimals unless ``decimals`` is given."""
+    if is_missing(value):
+        return MISSING
+    v = float(value)  # type: ignore[arg-type]
+    if math.isinf(v):
+        return MISSING
+    if decimals is None:
+        decimals = 0 if v.is_integer() else 1
+    text = f"{v:,.{decimals}f}".translate(_SWAP_SEPARATORS)
+    return "0" if text in {"-0", "-0,0"} else text
+
+
+def fmt_value(value: float | int | None, unit: str | None = None, decimals: int | None = None) -> str:
+    """Number with its unit, e.g. ``312 cm``; counts (Anzahl, Personen) are shown without unit."""
+    text = fmt_number(value, decimals)
+    if text == MISSING or not unit or unit in {"Anzahl", "Personen"}:
+        return text
+    return f"{text} {unit}"
+
+
+def to_date(value: date | datetime | str | pd.Timestamp) -> date:
+    """A date from a date, datetime, pandas Timestamp or ISO string."""
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def fmt_date(value: date | datetime | str | pd.Timestamp | None) -> str:
+    """``21.11.2026``."""
+    if is_missing(value):
+        return MISSING
+    return to_date(value).strftime("%d.%m.%Y")  # type: ignore[arg-type]
+
+
+def fmt_datetime(value: datetime | pd.Timestamp | None) -> str:
+    """``21.11.2026, 10:15 Uhr`` in German local time (naive values are taken as UTC)."""
+    if is_missing(value):
+        return MISSING
+    ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert(TZ).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def fmt_period(period: str | None, period_type: str | None = None) -> str:
+    """A period label for display: days and dates as ``14.11.2026``, years as they are."""
+    if is_missing(period):
+        return MISSING
+    text = str(period)
+    if period_type == "year" or len(text) < 10:
+        return text
+    try:
+        return fmt_date(text)
+    except ValueError:
+        return text
+
+
+def fmt_list(items: list[str]) -> str:
+    """``A, B und C``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " und " + items[-1]

@@ -1,0 +1,139 @@
+"""Boundaries of Brandenburg (BKG VG5000, shipped in ``reference/geo/``) and the map chart."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from regiohub import settings
+from regiohub.dashboard import charts
+from regiohub.dashboard.fmt import fmt_number, fmt_period
+
+GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
+GEO_ATTRIBUTION_URL = "http://www.bkg.bund.de"
+KREISE_FILE = "brandenburg_kreise.geojson"
+GEMEINDEN_FILE = "brandenburg_gemeinden.geojson"
+LEVEL_KREISE = "Kreise und kreisfreie Städte (Brandenburg)"
+LEVEL_GEMEINDEN = "Gemeinden der Partnerregion"
+PARTNER_COLOUR = "#b71c1c"
+
+
+@dataclass(frozen=True)
+class Area:
+    """One administrative unit with its boundary; ``ars`` is the 12-digit ARS."""
+
+    ars: str
+    name: str
+    bez: str
+    geometry: dict[str, Any]
+
+
+def ars12(ars: str) -> str:
+    """Pad a BKG ARS (5 digits for Kreise) to the 12 digits used in the mart."""
+    return ars.ljust(12, "0")
+
+
+@lru_cache(maxsize=4)
+def load_areas(filename: str) -> tuple[Area, ...]:
+    """All units of one shipped GeoJSON file."""
+    features = json.loads((settings.GEO_DIR / filename).read_text(encoding="utf-8"))["features"]
+    return tuple(
+        Area(ars12(f["properties"]["ARS"]), f["properties"]["GEN"], f["properties"]["BEZ"], f["geometry"])
+        for f in features
+    )
+
+
+def areas_for(level: str, partner_ars: set[str]) -> list[Area]:
+    """The units shown at one map level: all Kreise, or the Gemeinden inside the partners' Kreise."""
+    if level == LEVEL_KREISE:
+        return list(load_areas(KREISE_FILE))
+    kreise = {a[:5] for a in partner_ars}
+    return [a for a in load_areas(GEMEINDEN_FILE) if a.ars[:5] in kreise]
+
+
+def partner_gemeinden(partner_ars: set[str]) -> list[Area]:
+    """Partner Gemeinden that are not Kreise themselves (outlined on the Kreis map)."""
+    return [a for a in load_areas(GEMEINDEN_FILE) if a.ars in partner_ars and not a.ars.endswith("0000000")]
+
+
+def _features(areas: list[Area], values: dict[str, float], partner_ars: set[str], label: str) -> list[dict]:
+    return [
+        {
+            "type": "Feature",
+            "geometry": a.geometry,
+            "properties": {
+                "ars": a.ars,
+                "name": a.name,
+                "bez": a.bez,
+                "partner": "Partner" if a.ars in partner_ars else "–",
+                "value": values.get(a.ars),
+                "label": f"{fmt_number(values[a.ars])} {label}".strip() if a.ars in values else "keine Daten",
+            },
+        }
+        for a in areas
+    ]
+
+
+_TOOLTIP = [
+    alt.Tooltip("properties.name:N", title="Gebiet"),
+    alt.Tooltip("properties.bez:N", title="Art"),
+    alt.Tooltip("properties.partner:N", title="Kooperation"),
+    alt.Tooltip("properties.label:N", title="Wert"),
+]
+
+
+def choropleth(
+    areas: list[Area],
+    values: dict[str, float],
+    partner_ars: set[str],
+    *,
+    title: str = "",
+    unit: str = "",
+    outlined: list[Area] | None = None,
+    scheme: str = "blues",
+) -> alt.TopLevelMixin:
+    """Units coloured by ``values`` (by ARS; grey where missing), partners outlined in red."""
+    features = _features(areas, values, partner_ars, unit)
+    partner_features = [f for f in features if f["properties"]["ars"] in partner_ars]
+    partner_features += _features(outlined or [], values, partner_ars, unit)
+    base = alt.Chart(alt.InlineData(values=features)).mark_geoshape(fill="#e6e9ec", stroke="white", strokeWidth=0.7)
+    layers = [base.encode(tooltip=_TOOLTIP)]
+    coloured = [f for f in features if f["properties"]["value"] is not None]
+    if coloured:
+        layers.append(
+            alt.Chart(alt.InlineData(values=coloured))
+            .mark_geoshape(stroke="white", strokeWidth=0.7)
+            .encode(
+                color=alt.Color("properties.value:Q", title=title, scale=alt.Scale(scheme=scheme),
+                                legend=alt.Legend(orient="bottom", gradientLength=260)),
+                tooltip=_TOOLTIP,
+            )
+        )
+    layers.append(
+        alt.Chart(alt.InlineData(values=partner_features))
+        .mark_geoshape(filled=False, stroke=PARTNER_COLOUR, strokeWidth=2.2)
+        .encode(tooltip=_TOOLTIP)
+    )
+    return charts.localized(alt.layer(*layers).project(type="mercator").properties(height=560))
+
+
+def area_table(areas: list[Area], values: pd.DataFrame, partner_ars: set[str], period_type: str) -> pd.DataFrame:
+    """The table alternative to the map: unit, type, partner flag, value and period."""
+    by_ars = values.set_index("region_ars") if not values.empty else None
+    rows = []
+    for a in areas:
+        hit = by_ars.loc[a.ars] if by_ars is not None and a.ars in by_ars.index else None
+        rows.append({
+            "Gebiet": a.name,
+            "Art": a.bez,
+            "Partner": "ja" if a.ars in partner_ars else "",
+            "Wert": fmt_number(hit["value"]) if hit is not None else "–",
+            "Zeitraum": fmt_period(hit["period"], period_type) if hit is not None else "–",
+        })
+    df = pd.DataFrame(rows)
+    return df.sort_values(["Partner", "Gebiet"], ascending=[False, True], ignore_index=True)

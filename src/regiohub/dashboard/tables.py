@@ -1,0 +1,90 @@
+"""Display tables (German column names, formatted values) built from mart query results."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from regiohub.dashboard.fmt import MISSING, fmt_number, fmt_period, is_missing
+
+OWN_VALUE = "eigener Wert"
+INHERITED_VALUE = "übernommener Wert"
+KREIS_NOTE = "Kreiswert"
+SAMPLE_NOTE = "Beispieldaten"
+COUNT_UNITS = {"Anzahl", "Personen"}
+
+
+def origin_note(is_inherited: object, measured_level: object, measured_name: object) -> str:
+    """"" for a partner's own value, "Kreiswert" for a value of its Kreis, else "Wert für <unit>"."""
+    if is_missing(is_inherited) or not bool(is_inherited):
+        return ""
+    if measured_level == "kreis" or is_missing(measured_name):
+        return KREIS_NOTE
+    return f"Wert für {measured_name}"
+
+
+def value_cell(value: float | None, note: str = "") -> str:
+    """A formatted value with its note, e.g. ``45,6 (Kreiswert)``."""
+    text = fmt_number(value)
+    return f"{text} ({note})" if note and text != MISSING else text
+
+
+def column_title(name: str, unit: str | None) -> str:
+    """Column header for an indicator: its name, with the unit unless it is a plain count."""
+    return name if not unit or unit in COUNT_UNITS else f"{name} ({unit})"
+
+
+def overview_table(latest: pd.DataFrame, partners: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """One row per partner, one column per indicator (in the order of ``indicators``): the latest value."""
+    by_key = {(r.partner_id, r.indicator_id): r for r in latest.itertuples()}
+    rows = []
+    for p in partners.itertuples():
+        row: dict[str, str] = {"Partner": p.partner_name}
+        sample = False
+        for ind in indicators.itertuples():
+            r = by_key.get((p.partner_id, ind.indicator_id))
+            title = column_title(ind.name_de, ind.unit)
+            if r is None:
+                row[title] = MISSING
+                continue
+            row[title] = value_cell(r.value, origin_note(r.is_inherited, r.measured_level, r.measured_name))
+            sample = sample or bool(r.is_sample)
+        row["Hinweis"] = SAMPLE_NOTE if sample else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def periods_caption(latest: pd.DataFrame, indicators: pd.DataFrame) -> str:
+    """``Stand: Einwohner 15.05.2022 · Ladepunkte 2025 · …`` (latest period per indicator)."""
+    parts = []
+    for ind in indicators.itertuples():
+        rows = latest[latest["indicator_id"] == ind.indicator_id]
+        if not rows.empty:
+            period = rows.sort_values("period_start").iloc[-1]["period"]
+            parts.append(f"{ind.name_de} {fmt_period(period, ind.period_type)}")
+    return "Stand: " + " · ".join(parts) if parts else ""
+
+
+def series_table(series: pd.DataFrame, unit: str, period_type: str) -> pd.DataFrame:
+    """Values of one indicator per partner and period, as shown in the table alternative to the charts."""
+    notes = [
+        " · ".join(n for n in (origin_note(r.is_inherited, r.measured_level, r.measured_name),
+                               SAMPLE_NOTE if r.is_sample else "") if n)
+        for r in series.itertuples()
+    ]
+    return pd.DataFrame(
+        {
+            "Partner": series["partner_name"].astype(str).to_numpy(),
+            "Zeitraum": [fmt_period(p, period_type) for p in series["period"]],
+            "Wert": [fmt_number(v) for v in series["value"]],
+            "Einheit": unit,
+            "Gemessen für": series["measured_name"].astype(str).to_numpy(),
+            "Hinweis": notes,
+        }
+    )
+
+
+def latest_rows(series: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``series`` at its latest period_start."""
+    if series.empty:
+        return series
+    return series[series["period_start"] == series["period_start"].max()]

@@ -1,0 +1,41 @@
+"""What `regiohub status` prints: published snapshot, sources with freshness, last runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from regiohub import settings
+from regiohub.ingest import read_state
+from regiohub.pipeline import recent_runs
+from regiohub.publish import published_snapshot
+from regiohub.registry import load_registry
+
+
+def _age(iso: str | None) -> str:
+    if not iso:
+        return "never"
+    delta = datetime.now(UTC) - datetime.fromisoformat(iso)
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.1f} h ago" if hours < 48 else f"{hours / 24:.0f} d ago"
+
+
+def render_status(data: settings.Paths) -> str:
+    lines = []
+    snap = published_snapshot(data)
+    if snap:
+        lines.append(f"published: snapshot {snap['snapshot_id']} at {snap['published_at']:%Y-%m-%d %H:%M} UTC "
+                     f"({data.published})")
+    else:
+        lines.append("published: nothing yet (run `regiohub run`)")
+    lines += ["", f"{'source':<26} {'schedule':<14} {'last load':<14} {'last check':<10} error"]
+    for s in load_registry().sources:
+        st = read_state(data, s.id)
+        lines.append(
+            f"{s.id:<26} {s.schedule:<14} {_age(st.get('last_loaded_at')):<14} "
+            f"{st.get('last_status', '-'):<10} {st.get('last_error') or ''}"
+        )
+    lines += ["", f"{'run':<24} {'started':<26} {'outcome':<12} detail"]
+    for r in recent_runs(data):
+        detail = r.get("snapshot_id") or r.get("error") or ""
+        lines.append(f"{r['run_id']:<24} {r['started_at']:<26} {r['outcome']:<12} {detail}")
+    return "\n".join(lines)

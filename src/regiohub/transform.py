@@ -1,0 +1,108 @@
+"""Transform: build a candidate mart from the raw Parquet files with dbt (dbt-duckdb).
+
+The candidate is a new DuckDB file under ``build/``; the published mart is never opened for
+writing here. dbt runs as a child process with the data dir's paths passed as vars.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from regiohub import settings
+from regiohub.errors import PipelineError
+from regiohub.ingest import read_state
+from regiohub.registry import Registry, load_registry
+
+log = logging.getLogger(__name__)
+
+
+def export_registry(registry: Registry, data: settings.Paths) -> Path:
+    """Write partners and sources (with their last load) as JSON for dbt to read."""
+    target = data.build / "registry"
+    target.mkdir(parents=True, exist_ok=True)
+    partners = [p.model_dump() for p in registry.partners]
+    sources = []
+    for s in registry.sources:
+        state = read_state(data, s.id)
+        sources.append(
+            {
+                **s.model_dump(exclude={"params", "credentials_env"}),
+                "last_load_id": state.get("last_load_id"),
+                "last_loaded_at": state.get("last_loaded_at"),
+            }
+        )
+    (target / "partners.json").write_text(json.dumps(partners, ensure_ascii=False, indent=1))
+    (target / "sources.json").write_text(json.dumps(sources, ensure_ascii=False, indent=1))
+    return target
+
+
+def missing_raw_sources(registry: Registry, data: settings.Paths) -> list[str]:
+    return [s.id for s in registry.sources if not any((data.raw / s.id).glob("*/*.parquet"))]
+
+
+def build_candidate(data: settings.Paths | None = None, registry: Registry | None = None) -> Path:
+    """Run ``dbt build`` into a fresh candidate file; return its path. Raises :class:`PipelineError`."""
+    data = (data or settings.paths()).ensure()
+    registry = registry or load_registry()
+    missing = missing_raw_sources(registry, data)
+    if missing:
+        raise PipelineError(
+            f"no raw data yet for {', '.join(missing)}: run `regiohub ingest SOURCE` (or `regiohub run`) first"
+        )
+    export_registry(registry, data)
+    candidate = data.build / f"candidate-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.duckdb"
+    run_dbt(["build"], data, candidate)
+    return candidate
+
+
+def run_dbt(args: list[str], data: settings.Paths, candidate: Path) -> None:
+    """Run dbt in a child process against ``candidate``; raise :class:`PipelineError` naming failed nodes.
+
+    A child process, not ``dbtRunner``: dbt-duckdb keeps its connection open for the life of the
+    process, and the candidate must be closed before it is audited and published.
+    """
+    dbt_vars = {
+        "raw_dir": str(data.raw),
+        "registry_dir": str(data.build / "registry"),
+        "geo_dir": str(settings.GEO_DIR),
+    }
+    target_path = data.build / "dbt_target"
+    env = {
+        **os.environ,
+        "REGIOHUB_CANDIDATE_PATH": str(candidate),
+        "REGIOHUB_DBT_TARGET_PATH": str(target_path),
+        "DBT_LOG_PATH": str(data.build / "dbt_logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt = Path(sys.executable).with_name("dbt")
+    cmd = [
+        str(dbt) if dbt.exists() else "dbt",
+        *args,
+        "--project-dir", str(settings.DBT_PROJECT_DIR),
+        "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+        "--vars", json.dumps(dbt_vars),
+        "--no-use-colors",
+    ]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    (data.build / "dbt_last_output.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    if proc.returncode != 0:
+        failed = _failed_nodes(target_path / "run_results.json")
+        detail = "; ".join(failed[:5]) or (proc.stdout + proc.stderr).strip().splitlines()[-1:][0:1]
+        raise PipelineError(f"dbt {' '.join(args)} failed: {detail} (log: {data.build / 'dbt_last_output.log'})")
+
+
+def _failed_nodes(run_results: Path) -> list[str]:
+    if not run_results.exists():
+        return []
+    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    return [
+        f"{r['unique_id'].split('.')[-1]}: {' '.join(str(r.get('message') or r['status']).split())[:160]}"
+        for r in results
+        if r.get("status") in ("error", "fail")
+    ]

@@ -1,0 +1,76 @@
+"""The DAG files parse cleanly and match the registry."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from airflow.sdk import Asset, AssetAny
+
+from regiohub.orchestration.assets import MART_PUBLISHED, raw_asset
+from regiohub.orchestration.defaults import START_DATE
+from regiohub.registry import load_registry
+from regiohub.settings import REPO_ROOT
+
+DAGS_DIR = REPO_ROOT / "dags"
+
+REGISTRY = load_registry()
+SOURCES = REGISTRY.sources
+
+
+def _flatten_any(condition: object) -> list[Asset]:
+    """The assets of an ``a | b | ...`` condition; fails on anything but Asset and AssetAny."""
+    if isinstance(condition, Asset):
+        return [condition]
+    assert isinstance(condition, AssetAny), f"expected an any-of condition, got {condition!r}"
+    return [asset for obj in condition.objects for asset in _flatten_any(obj)]
+
+
+def test_dag_files_import_without_errors(dagbag) -> None:
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) == {f"ingest_{s.id}" for s in SOURCES} | {"build_mart"}
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.id)
+def test_ingest_dag_follows_registry(dagbag, source) -> None:
+    dag = dagbag.dags[f"ingest_{source.id}"]
+    assert dag.schedule == source.schedule
+    assert dag.catchup is False
+    assert dag.start_date == START_DATE and dag.timezone.name == "Europe/Berlin"  # fixed, local cron times
+    assert dag.max_active_runs == 1
+    assert {"regiohub", "ingest", source.domain} <= set(dag.tags)
+    for text in (source.publisher, source.licence, source.attribution, source.domain):
+        assert text in dag.doc_md
+    assert dag.fileloc == str(DAGS_DIR / "ingest_sources.py")
+
+    ingest, emit = dag.task_dict["ingest"], dag.task_dict["emit_raw_asset"]
+    assert ingest.retries >= 1 and ingest.retry_exponential_backoff > 1
+    assert ingest.outlets == []  # an unchanged load must not emit the asset
+    assert emit.upstream_task_ids == {"ingest"}
+    assert emit.outlets == [raw_asset(source.id)]
+    assert emit.outlets[0].uri == f"regiohub://raw/{source.id}" and emit.outlets[0].name == f"raw_{source.id}"
+
+
+def test_mart_dag_runs_on_any_raw_asset_of_the_registry(dagbag) -> None:
+    dag = dagbag.dags["build_mart"]
+    assert dag.max_active_runs == 1 and dag.catchup is False
+    scheduled = _flatten_any(dag.timetable.asset_condition)
+    assert sorted(a.uri for a in scheduled) == sorted(f"regiohub://raw/{s.id}" for s in SOURCES)
+    assert sorted(a.name for a in scheduled) == sorted(f"raw_{s.id}" for s in SOURCES)
+    emitters = [t for t in dag.tasks if t.outlets]
+    assert [t.outlets for t in emitters] == [[MART_PUBLISHED]]
+    assert MART_PUBLISHED.uri == "regiohub://mart/published"
+    assert not dag.task_dict[emitters[0].task_id].downstream_task_ids  # emitted by the last step
+
+
+def test_parsing_dag_files_does_not_import_the_pipeline() -> None:
+    """Heavy imports live inside the task functions: parsing must not load them."""
+    heavy = ("regiohub.ingest", "regiohub.pipeline", "regiohub.transform", "dbt", "great_expectations", "pandas")
+    code = (
+        "import runpy, sys\n"
+        f"for f in {[str(p) for p in sorted(DAGS_DIR.glob('*.py'))]!r}: runpy.run_path(f)\n"
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
