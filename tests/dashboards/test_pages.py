@@ -64,6 +64,13 @@ def partner_latest(data_dir: Path, partner_id: str, indicator_id: str) -> tuple:
     )[0]
 
 
+def column_of(table: Any, data_dir: Path, indicator_id: str) -> str:
+    """The overview column of an indicator: headed by its name from dim_indicator."""
+    (name,) = mart_rows(data_dir, "SELECT name_de FROM dim_indicator WHERE indicator_id = ?", [indicator_id])[0]
+    (column,) = [c for c in table.columns if c.startswith(name)]
+    return column
+
+
 def metric(at: AppTest, label_start: str) -> str:
     hits = [m.value for m in at.metric if m.label.startswith(label_start)]
     assert len(hits) == 1, [m.label for m in at.metric]
@@ -101,11 +108,12 @@ def test_overview_partner_table_marks_inherited_values_and_sample_data(mart_data
     assert set(table["Partner"]) == partners and len(table) == 9
 
     value, _, inherited, _ = partner_latest(mart_data_dir, "luckenwalde", "inzidenz_7_tage")
-    cell = table.set_index("Partner").loc["Luckenwalde", "7-Tage-Inzidenz (Fälle je 100.000 EW)"]
+    by_partner = table.set_index("Partner")
+    cell = by_partner.loc["Luckenwalde", column_of(table, mart_data_dir, "inzidenz_7_tage")]
     assert cell == fmt_number(value) + (" (Kreiswert)" if inherited else "")
     einwohner = mart_rows(mart_data_dir, "SELECT value FROM fct_indicator_value WHERE region_ars = ?"
                           " AND indicator_id = 'bevoelkerung' ORDER BY period_start DESC LIMIT 1", ["120540000000"])
-    assert table.set_index("Partner").loc["Potsdam", "Einwohner"] == fmt_number(einwohner[0][0])
+    assert by_partner.loc["Potsdam", column_of(table, mart_data_dir, "bevoelkerung")] == fmt_number(einwohner[0][0])
 
     (published_at,) = mart_rows(mart_data_dir, "SELECT published_at FROM meta_snapshot")[0]
     assert f"Datenstand: {fmt_date(published_at.astimezone(TZ))}" in page_text(at)

@@ -64,20 +64,23 @@ def _detail(kind: str, kwargs: Mapping[str, Any], result: Mapping[str, Any]) -> 
         message = str(exception.get("exception_message") or "unknown error").strip().splitlines()
         return f"could not be evaluated: {message[0] if message else 'unknown error'}"
     res = result.get("result") or {}
+    if "partial_missing_list" in res:  # set expectations (distinct values vs. a value set)
+        return _set_detail(res)
     if "unexpected_count" in res:
         n, total = res["unexpected_count"], res.get("element_count")
         if kind == "expect_column_values_to_not_be_null":
-            return f"{n} null values of {total} rows"
-        noun = "rows" if "column_list" in kwargs or "column_A" in kwargs else "values"
-        return f"{n} unexpected {noun} of {total}: {_examples(res)}{_expected(kwargs)}"
+            return f"{_count(n, 'null value')} of {total} rows"
+        noun = "unexpected row" if "column_list" in kwargs or "column_A" in kwargs else "unexpected value"
+        return f"{_count(n, noun)} of {total}: {_examples(res)}{_expected(kwargs)}"
     observed = res.get("observed_value")
-    value_set = kwargs.get("value_set")
-    if isinstance(observed, list) and isinstance(value_set, list):
-        return _set_detail(kind, observed, value_set)
     mismatch = (res.get("details") or {}).get("mismatched")
     if isinstance(mismatch, Mapping) and mismatch.get("missing"):
         return f"missing columns: {', '.join(map(str, mismatch['missing']))}"
-    return f"observed {observed!r}{_expected(kwargs)}"
+    return f"observed {_fmt(observed)}{_expected(kwargs)}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _examples(res: Mapping[str, Any]) -> str:
@@ -95,28 +98,33 @@ def _fmt(value: Any) -> str:
         return "(" + ", ".join(_fmt(v) for v in value.values()) + ")"
     if isinstance(value, list | tuple):
         return "(" + ", ".join(_fmt(v) for v in value) + ")"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
 def _expected(kwargs: Mapping[str, Any]) -> str:
     low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and low == high:
+        return f" (expected {_fmt(low)})"
     if low is not None and high is not None:
-        return f" (expected {low}…{high})"
+        return f" (expected {_fmt(low)}…{_fmt(high)})"
     if low is not None:
-        return f" (expected ≥ {low})"
+        return f" (expected ≥ {_fmt(low)})"
     if high is not None:
-        return f" (expected ≤ {high})"
+        return f" (expected ≤ {_fmt(high)})"
     if "regex" in kwargs:
         return f" (expected to match {kwargs['regex']})"
     return ""
 
 
-def _set_detail(kind: str, observed: list, value_set: list) -> str:
-    missing = sorted(set(map(str, value_set)) - set(map(str, observed)))
-    extra = sorted(set(map(str, observed)) - set(map(str, value_set)))
+def _set_detail(res: Mapping[str, Any]) -> str:
     parts = []
-    if missing:
-        parts.append(f"missing {len(missing)}: {', '.join(missing[:_SHOWN])}{', …' if len(missing) > _SHOWN else ''}")
-    if extra and "equal_set" in kind:
-        parts.append(f"unexpected {len(extra)}: {', '.join(extra[:_SHOWN])}{', …' if len(extra) > _SHOWN else ''}")
-    return "; ".join(parts) or f"observed {observed!r}"
+    for label, count, examples in (
+        ("missing", res.get("missing_count"), res.get("partial_missing_list")),
+        ("unexpected", res.get("unexpected_count"), res.get("partial_unexpected_list")),
+    ):
+        if count:
+            shown = ", ".join(_fmt(v) for v in (examples or [])[:_SHOWN])
+            parts.append(f"{label} {count}: {shown}{', …' if count > _SHOWN else ''}")
+    return "; ".join(parts) or f"observed {_fmt(res.get('observed_value'))}"

@@ -56,8 +56,13 @@ class ZensusFfcsvConnector(Connector):
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         csv_files = list(landing_dir.rglob("*.csv"))
         origin: dict[Path, Path] = {p: p for p in csv_files}  # extracted CSV -> payload file it came from
-        for archive in landing_dir.rglob("*.zip"):
-            reject_error_page(archive, source, "ZIP")
+        archives = [p for p in landing_dir.rglob("*") if p.is_file() and p.suffix.lower() in ("", ".zip")]
+        for archive in archives:
+            if not archive.read_bytes()[:4].startswith(b"PK"):
+                if archive.suffix.lower() == ".zip":
+                    reject_error_page(archive, source, "ZIP")
+                    raise SourceError(source.id, f"{archive.name} is not a ZIP archive")
+                continue
             try:
                 with zipfile.ZipFile(archive) as zf:
                     members = [m for m in zf.namelist() if m.lower().endswith(".csv")]
@@ -68,7 +73,8 @@ class ZensusFfcsvConnector(Connector):
                         csv_files.append(extracted)
                         origin[extracted] = archive
             except zipfile.BadZipFile:
-                raise SourceError(source.id, f"{archive.name} is not a complete ZIP archive (truncated download?)") from None
+                problem = f"{archive.name} is not a complete ZIP archive (truncated download?)"
+                raise SourceError(source.id, problem) from None
         if not csv_files:
             find_payloads(landing_dir, ["*.zip", "*.csv"], source, "ffcsv ZIP or CSV")
         rels = []

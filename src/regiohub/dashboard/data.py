@@ -116,7 +116,7 @@ def region_figure(mart: Mart, indicator_id: str) -> RegionFigure:
     """
     row = mart.query(
         """
-        WITH units AS (SELECT ars FROM dim_region WHERE is_partner),
+        WITH units AS (SELECT ars FROM dim_region WHERE is_partner AND level = 'kreis'),
         v AS (
             SELECT f.* FROM fct_indicator_value f JOIN units u ON u.ars = f.region_ars WHERE f.indicator_id = ?
         )

@@ -1,0 +1,30 @@
+# Two commands for a fresh machine with Python 3.11:
+#   make demo   install everything, run the whole pipeline offline on the shipped samples, serve the dashboards
+#   make test   install everything and run the full test suite
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: demo test install lint benchmark clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen
+
+demo: install
+	$(UV) run regiohub demo
+
+test: install
+	$(UV) run ruff check .
+	$(UV) run pytest
+
+lint: install
+	$(UV) run ruff check .
+
+clean:
+	rm -rf $(TOOLS) .venv data
