@@ -36,12 +36,8 @@ if level == geo.LEVEL_KREISE:
 else:
     outlined = [a for a in geo.load_areas(geo.KREISE_FILE) if a.ars in partner_ars]
 
-if indicator_id == OUTLINES_ONLY:
-    ind = None
-    values = data.region_values_latest(mart, "", [])
-else:
-    ind = indicators.loc[indicator_id]
-    values = data.region_values_latest(mart, indicator_id, [a.ars for a in areas])
+ind = None if indicator_id == OUTLINES_ONLY else indicators.loc[indicator_id]
+values = data.region_values_latest(mart, None if ind is None else indicator_id, [a.ars for a in areas])
 
 value_by_ars = dict(zip(values["region_ars"], values["value"], strict=True))
 title = f"{ind['name_de']} ({ind['unit']})" if ind is not None else ""

@@ -4,7 +4,7 @@ import streamlit as st
 
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, tables
-from regiohub.dashboard.fmt import fmt_list, fmt_number, fmt_period, fmt_value
+from regiohub.dashboard.fmt import fmt_list, fmt_number, fmt_period, fmt_range, fmt_value
 
 st.title("Übersicht")
 mart = ui.require_mart()
@@ -33,7 +33,7 @@ with cols[0]:
     ui.metric_card(
         "Einwohner",
         fmt_number(population.total),
-        f"Summe über {population.n_units} Kreise und kreisfreie Städte, Stichtag "
+        f"Summe über {population.n_units} Landkreise und kreisfreie Städte, Stichtag "
         f"{period_of('bevoelkerung', population.period)}",
         is_sample=population.is_sample,
     )
@@ -52,19 +52,19 @@ with cols[2]:
         ui.metric_card(
             f"Wasserstand {w['partner_name']}",
             fmt_value(w["value"], w["unit"]),
-            f"Tagesmittel am Pegel, {period_of('wasserstand_tagesmittel', w['period'])}",
+            f"Tagesmittel am Referenzpegel, {period_of('wasserstand_tagesmittel', w['period'])}",
             is_sample=bool(w["is_sample"]),
         )
 with cols[3]:
     ui.metric_card(
         "7-Tage-Inzidenz",
-        f"{fmt_number(incidence.low)} – {fmt_number(incidence.high)}" if incidence.n_units else "–",
-        f"Spanne über {incidence.n_units} Kreise und kreisfreie Städte (Fälle je 100.000 EW), "
+        fmt_range(incidence.low, incidence.high) if incidence.n_units else "–",
+        f"Spanne über {incidence.n_units} Landkreise und kreisfreie Städte (Fälle je 100.000 EW), "
         f"{period_of('inzidenz_7_tage', incidence.period)}",
         is_sample=incidence.is_sample,
     )
 
-st.subheader("Die neun Partner")
+st.subheader("Die Partner der Kooperation")
 latest = data.partner_latest(mart, headline.index.tolist())
 st.dataframe(tables.overview_table(latest, partners, headline), hide_index=True)
 st.caption(

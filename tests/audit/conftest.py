@@ -49,8 +49,15 @@ REGIONS = [
 INDICATORS = [
     ("bevoelkerung", "Bevölkerung", "population", "Personen", "zensus2022_bevoelkerung", "date", "neutral"),
     ("ladepunkte", "Öffentliche Ladepunkte", "mobility", "Anzahl", "ladesaeulenregister", "year", "higher_is_better"),
-    ("ladepunkte_je_10000_ew", "Ladepunkte je 10.000 EW", "mobility", "je 10.000 EW", "ladesaeulenregister", "year",
-     "higher_is_better"),
+    (
+        "ladepunkte_je_10000_ew",
+        "Ladepunkte je 10.000 EW",
+        "mobility",
+        "je 10.000 EW",
+        "ladesaeulenregister",
+        "year",
+        "higher_is_better",
+    ),
     ("wasserstand_tagesmittel", "Wasserstand (Tagesmittel)", "water", "cm", "pegelonline", "day", "neutral"),
     ("inzidenz_7_tage", "7-Tage-Inzidenz", "health", "Fälle je 100.000 EW", "rki_inzidenz", "day", "lower_is_better"),
     ("faelle_7_tage", "Fälle (7 Tage)", "health", "Anzahl", "rki_inzidenz", "day", "lower_is_better"),
@@ -58,12 +65,30 @@ INDICATORS = [
 
 SOURCES = [
     ("pegelonline", "PEGELONLINE", "water", "WSV", "dl-de/zero-2-0", "https://www.govdata.de/dl-de/zero-2-0"),
-    ("zensus2022_bevoelkerung", "Zensus 2022", "population", "Statistische Ämter", "dl-de/by-2-0",
-     "https://www.govdata.de/dl-de/by-2-0"),
-    ("ladesaeulenregister", "Ladesäulenregister", "mobility", "Bundesnetzagentur", "CC BY 4.0",
-     "https://creativecommons.org/licenses/by/4.0/"),
-    ("rki_inzidenz", "RKI Inzidenz", "health", "Robert Koch-Institut", "CC BY 4.0",
-     "https://creativecommons.org/licenses/by/4.0/"),
+    (
+        "zensus2022_bevoelkerung",
+        "Zensus 2022",
+        "population",
+        "Statistische Ämter",
+        "dl-de/by-2-0",
+        "https://www.govdata.de/dl-de/by-2-0",
+    ),
+    (
+        "ladesaeulenregister",
+        "Ladesäulenregister",
+        "mobility",
+        "Bundesnetzagentur",
+        "CC BY 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    (
+        "rki_inzidenz",
+        "RKI Inzidenz",
+        "health",
+        "Robert Koch-Institut",
+        "CC BY 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
 ]
 
 DAYS = [date(2026, 11, 13), date(2026, 11, 14)]
@@ -86,8 +111,21 @@ def _rows() -> dict[str, list[tuple]]:
     for ars, ars_source, name, bez, level, parent in REGIONS:
         p = partners.get(ars)
         kreis = None if level == "land" else _kreis_of(ars)
-        dim_region.append((ars, ars_source, ars[:8], name, bez, level, parent, kreis, p is not None,
-                           p.id if p else None, p.name if p else None))
+        dim_region.append(
+            (
+                ars,
+                ars_source,
+                ars[:8],
+                name,
+                bez,
+                level,
+                parent,
+                kreis,
+                p is not None,
+                p.id if p else None,
+                p.name if p else None,
+            )
+        )
 
     facts: dict[tuple[str, str], list[tuple]] = {}  # (ars, indicator) -> [(period, start, end, value)]
     for i, (ars, *_rest) in enumerate(REGIONS):
@@ -101,8 +139,11 @@ def _rows() -> dict[str, list[tuple]]:
                 facts[(ars, indicator)] = [(d.isoformat(), d, d, base + i + k) for k, d in enumerate(DAYS)]
         if ars in partners:
             facts[(ars, "wasserstand_tagesmittel")] = [(d.isoformat(), d, d, 150.0 + k) for k, d in enumerate(DAYS)]
-    fct = [(ars, ind, per, start, end, value, unit[ind], source[ind], True)
-           for (ars, ind), values in facts.items() for per, start, end, value in values]
+    fct = [
+        (ars, ind, per, start, end, value, unit[ind], source[ind], True)
+        for (ars, ind), values in facts.items()
+        for per, start, end, value in values
+    ]
 
     names = {r[0]: r[2] for r in REGIONS}
     partner_rows = []
@@ -110,11 +151,30 @@ def _rows() -> dict[str, list[tuple]]:
         for indicator in unit:
             measured = ars if (ars, indicator) in facts else _kreis_of(ars)
             for per, start, end, value in facts[(measured, indicator)]:
-                partner_rows.append((p.id, p.name, ars, indicator, per, start, end, value, unit[indicator], measured,
-                                     names[measured], measured != ars, source[indicator], True))
+                partner_rows.append(
+                    (
+                        p.id,
+                        p.name,
+                        ars,
+                        indicator,
+                        per,
+                        start,
+                        end,
+                        value,
+                        unit[indicator],
+                        measured,
+                        names[measured],
+                        measured != ars,
+                        source[indicator],
+                        True,
+                    )
+                )
 
-    water = [(gauge, f"Pegel {gauge}", "Havel", d, 150.0 + k, 140.0, 160.0, 96, None)
-             for gauge in sorted({g for g in gauge_of.values() if g}) for k, d in enumerate(DAYS)]
+    water = [
+        (gauge, f"Pegel {gauge}", "Havel", d, 150.0 + k, 140.0, 160.0, 96, None)
+        for gauge in sorted({g for g in gauge_of.values() if g})
+        for k, d in enumerate(DAYS)
+    ]
     loaded = datetime(2026, 11, 14, 6, 0, tzinfo=UTC)
     return {
         "dim_region": dim_region,
@@ -137,6 +197,12 @@ def build_candidate(path: Path) -> Path:
     finally:
         con.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def candidate_builder() -> Callable[[Path], Path]:
+    """:func:`build_candidate` for module-scoped fixtures (tests must not import from conftest)."""
+    return build_candidate
 
 
 @pytest.fixture

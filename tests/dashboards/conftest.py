@@ -51,18 +51,66 @@ CREATE TABLE meta_snapshot (snapshot_id VARCHAR, published_at TIMESTAMPTZ, run_i
 """
 
 INDICATORS = [
-    ("bevoelkerung", "Einwohner", "population", "Personen", "Einwohnerzahl am Zensusstichtag.",
-     "zensus2022_bevoelkerung", "date", "neutral"),
-    ("ladepunkte", "Ladepunkte", "mobility", "Anzahl", "Öffentlich zugängliche Ladepunkte am Jahresende.",
-     "ladesaeulenregister", "year", "higher_is_better"),
-    ("ladepunkte_je_10000_ew", "Ladepunkte je 10.000 Einwohner", "mobility", "je 10.000 EW",
-     "Ladepunkte bezogen auf die Einwohnerzahl (Zensus 2022).", "ladesaeulenregister", "year", "higher_is_better"),
-    ("wasserstand_tagesmittel", "Wasserstand (Tagesmittel)", "water", "cm",
-     "Tagesmittel des Wasserstands am Referenzpegel.", "pegelonline", "day", "neutral"),
-    ("inzidenz_7_tage", "7-Tage-Inzidenz", "health", "Fälle je 100.000 EW",
-     "Gemeldete Fälle der letzten 7 Tage je 100.000 Einwohner.", "rki_inzidenz", "day", "lower_is_better"),
-    ("faelle_7_tage", "Fälle (7 Tage)", "health", "Anzahl", "Gemeldete Fälle der letzten 7 Tage.",
-     "rki_inzidenz", "day", "lower_is_better"),
+    (
+        "bevoelkerung",
+        "Einwohner",
+        "population",
+        "Personen",
+        "Einwohnerzahl am Zensusstichtag.",
+        "zensus2022_bevoelkerung",
+        "date",
+        "neutral",
+    ),
+    (
+        "ladepunkte",
+        "Ladepunkte",
+        "mobility",
+        "Anzahl",
+        "Öffentlich zugängliche Ladepunkte am Jahresende.",
+        "ladesaeulenregister",
+        "year",
+        "higher_is_better",
+    ),
+    (
+        "ladepunkte_je_10000_ew",
+        "Ladepunkte je 10.000 Einwohner",
+        "mobility",
+        "je 10.000 EW",
+        "Ladepunkte bezogen auf die Einwohnerzahl (Zensus 2022).",
+        "ladesaeulenregister",
+        "year",
+        "higher_is_better",
+    ),
+    (
+        "wasserstand_tagesmittel",
+        "Wasserstand (Tagesmittel)",
+        "water",
+        "cm",
+        "Tagesmittel des Wasserstands am Referenzpegel.",
+        "pegelonline",
+        "day",
+        "neutral",
+    ),
+    (
+        "inzidenz_7_tage",
+        "7-Tage-Inzidenz",
+        "health",
+        "Fälle je 100.000 EW",
+        "Gemeldete Fälle der letzten 7 Tage je 100.000 Einwohner.",
+        "rki_inzidenz",
+        "day",
+        "lower_is_better",
+    ),
+    (
+        "faelle_7_tage",
+        "Fälle (7 Tage)",
+        "health",
+        "Anzahl",
+        "Gemeldete Fälle der letzten 7 Tage.",
+        "rki_inzidenz",
+        "day",
+        "lower_is_better",
+    ),
 ]
 
 
@@ -74,18 +122,48 @@ def _regions() -> pd.DataFrame:
     partners = {p.ars: p for p in load_registry().partners}
     kreise = [f["properties"] for f in _features("brandenburg_kreise.geojson")]
     partner_kreise = {k["ARS"] for k in kreise if k["ARS"].ljust(12, "0") in partners}
-    rows = [dict(ars=LAND, ars_source="12", ags="12", name="Brandenburg", bez="Land", level="land", parent_ars=None,
-                 kreis_ars=None)]
+    rows = [
+        dict(
+            ars=LAND,
+            ars_source="12",
+            ags="12",
+            name="Brandenburg",
+            bez="Land",
+            level="land",
+            parent_ars=None,
+            kreis_ars=None,
+        )
+    ]
     for k in kreise:
         ars = k["ARS"].ljust(12, "0")
-        rows.append(dict(ars=ars, ars_source=k["ARS"], ags=k["AGS"], name=k["GEN"], bez=k["BEZ"], level="kreis",
-                         parent_ars=LAND, kreis_ars=ars))
+        rows.append(
+            dict(
+                ars=ars,
+                ars_source=k["ARS"],
+                ags=k["AGS"],
+                name=k["GEN"],
+                bez=k["BEZ"],
+                level="kreis",
+                parent_ars=LAND,
+                kreis_ars=ars,
+            )
+        )
     for f in _features("brandenburg_gemeinden.geojson"):
         g = f["properties"]
         kreis = g["ARS"][:5].ljust(12, "0")
         if g["ARS"][:5] in partner_kreise and g["ARS"] != kreis:
-            rows.append(dict(ars=g["ARS"], ars_source=g["ARS"], ags=g["AGS"], name=g["GEN"], bez=g["BEZ"],
-                             level="gemeinde", parent_ars=kreis, kreis_ars=kreis))
+            rows.append(
+                dict(
+                    ars=g["ARS"],
+                    ars_source=g["ARS"],
+                    ags=g["AGS"],
+                    name=g["GEN"],
+                    bez=g["BEZ"],
+                    level="gemeinde",
+                    parent_ars=kreis,
+                    kreis_ars=kreis,
+                )
+            )
     df = pd.DataFrame(rows)
     df["is_partner"] = df["ars"].isin(partners)
     df["partner_id"] = df["ars"].map(lambda a: partners[a].id if a in partners else None)
@@ -97,8 +175,19 @@ def _values(regions: pd.DataFrame) -> pd.DataFrame:
     rows: list[dict] = []
 
     def add(ars: str, ind: str, period: str, start: date, end: date, value: float, unit: str, src: str) -> None:
-        rows.append(dict(region_ars=ars, indicator_id=ind, period=period, period_start=start, period_end=end,
-                         value=value, unit=unit, source_id=src, is_sample=True))
+        rows.append(
+            dict(
+                region_ars=ars,
+                indicator_id=ind,
+                period=period,
+                period_start=start,
+                period_end=end,
+                value=value,
+                unit=unit,
+                source_id=src,
+                is_sample=True,
+            )
+        )
 
     census = date(2022, 5, 15)
     pop: dict[str, float] = {}
@@ -117,16 +206,32 @@ def _values(regions: pd.DataFrame) -> pd.DataFrame:
             n = float(10 + int(r.ars[2:5]) % 40 * (i + 2) + (50 if r.level == "kreis" else 0))
             start, end = date(year, 1, 1), date(year, 12, 31)
             add(r.ars, "ladepunkte", str(year), start, end, n, "Anzahl", "ladesaeulenregister")
-            add(r.ars, "ladepunkte_je_10000_ew", str(year), start, end, round(n / pop[r.ars] * 10_000, 2),
-                "je 10.000 EW", "ladesaeulenregister")
+            add(
+                r.ars,
+                "ladepunkte_je_10000_ew",
+                str(year),
+                start,
+                end,
+                round(n / pop[r.ars] * 10_000, 2),
+                "je 10.000 EW",
+                "ladesaeulenregister",
+            )
 
     for r in regions[regions.level == "kreis"].itertuples():
         for i in range(DAYS):
             day = LAST_DAY - timedelta(days=DAYS - 1 - i)
             inc = round(20 + (i * 7 + int(r.ars[2:5])) % 50 + 0.37, 2)
             add(r.ars, "inzidenz_7_tage", day.isoformat(), day, day, inc, "Fälle je 100.000 EW", "rki_inzidenz")
-            add(r.ars, "faelle_7_tage", day.isoformat(), day, day, float(round(inc * pop[r.ars] / 100_000)),
-                "Anzahl", "rki_inzidenz")
+            add(
+                r.ars,
+                "faelle_7_tage",
+                day.isoformat(),
+                day,
+                day,
+                float(round(inc * pop[r.ars] / 100_000)),
+                "Anzahl",
+                "rki_inzidenz",
+            )
 
     for p in load_registry().partners:
         for day, mean in _water(p.reference_gauge):
@@ -152,8 +257,24 @@ def _partner_values(regions: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame
             frames.append(df.assign(partner_id=p.partner_id, partner_name=p.partner_name, partner_ars=p.ars))
     df = pd.concat(frames, ignore_index=True)
     df["measured_name"] = df["measured_ars"].map(names)
-    return df[["partner_id", "partner_name", "partner_ars", "indicator_id", "period", "period_start", "period_end",
-               "value", "unit", "measured_ars", "measured_name", "is_inherited", "source_id", "is_sample"]]
+    return df[
+        [
+            "partner_id",
+            "partner_name",
+            "partner_ars",
+            "indicator_id",
+            "period",
+            "period_start",
+            "period_end",
+            "value",
+            "unit",
+            "measured_ars",
+            "measured_name",
+            "is_inherited",
+            "source_id",
+            "is_sample",
+        ]
+    ]
 
 
 def build_fake_mart(path: Path) -> Path:
@@ -161,27 +282,65 @@ def build_fake_mart(path: Path) -> Path:
     regions = _regions()
     values = _values(regions)
     partner_values = _partner_values(regions, values)
-    indicators = pd.DataFrame(INDICATORS, columns=["indicator_id", "name_de", "domain", "unit", "definition_de",
-                                                   "source_id", "period_type", "direction"])
-    sources = pd.DataFrame([
-        dict(source_id=s.id, name=s.name, domain=s.domain, publisher=s.publisher, licence=s.licence,
-             licence_url=s.licence_url, attribution=s.attribution, is_sample=s.sample_data,
-             last_load_id="20261121T090000Z", last_loaded_at=pd.Timestamp("2026-11-21 09:00", tz="UTC"))
-        for s in load_registry().sources
-    ])
-    water = pd.DataFrame([
-        dict(gauge_number=g, gauge_name=name, water_name="HAVEL", day=day, mean_cm=mean, min_cm=mean - 2,
-             max_cm=mean + 2, n_values=96, region_ars=ars)
-        for g, (name, ars, _) in GAUGES.items() for day, mean in _water(g)
-    ])
-    snapshot = pd.DataFrame([dict(snapshot_id="20261121T093000Z", run_id="run-fake-1",
-                                  published_at=pd.Timestamp("2026-11-21 09:30", tz="UTC"))])
+    indicators = pd.DataFrame(
+        INDICATORS,
+        columns=["indicator_id", "name_de", "domain", "unit", "definition_de", "source_id", "period_type", "direction"],
+    )
+    sources = pd.DataFrame(
+        [
+            dict(
+                source_id=s.id,
+                name=s.name,
+                domain=s.domain,
+                publisher=s.publisher,
+                licence=s.licence,
+                licence_url=s.licence_url,
+                attribution=s.attribution,
+                is_sample=s.sample_data,
+                last_load_id="20261121T090000Z",
+                last_loaded_at=pd.Timestamp("2026-11-21 09:00", tz="UTC"),
+            )
+            for s in load_registry().sources
+        ]
+    )
+    water = pd.DataFrame(
+        [
+            dict(
+                gauge_number=g,
+                gauge_name=name,
+                water_name="HAVEL",
+                day=day,
+                mean_cm=mean,
+                min_cm=mean - 2,
+                max_cm=mean + 2,
+                n_values=96,
+                region_ars=ars,
+            )
+            for g, (name, ars, _) in GAUGES.items()
+            for day, mean in _water(g)
+        ]
+    )
+    snapshot = pd.DataFrame(
+        [
+            dict(
+                snapshot_id="20261121T093000Z",
+                run_id="run-fake-1",
+                published_at=pd.Timestamp("2026-11-21 09:30", tz="UTC"),
+            )
+        ]
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(path)) as con:
         con.execute(DDL)
-        for table, df in [("dim_region", regions), ("dim_indicator", indicators), ("dim_source", sources),
-                          ("fct_indicator_value", values), ("fct_partner_indicator_value", partner_values),
-                          ("fct_water_level_daily", water), ("meta_snapshot", snapshot)]:
+        for table, df in [
+            ("dim_region", regions),
+            ("dim_indicator", indicators),
+            ("dim_source", sources),
+            ("fct_indicator_value", values),
+            ("fct_partner_indicator_value", partner_values),
+            ("fct_water_level_daily", water),
+            ("meta_snapshot", snapshot),
+        ]:
             con.register("frame", df)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")  # table names are constants above
             con.unregister("frame")

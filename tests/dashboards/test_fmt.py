@@ -1,11 +1,20 @@
 """German formatting helpers of the dashboards."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
 
-from regiohub.dashboard.fmt import fmt_date, fmt_datetime, fmt_list, fmt_number, fmt_period, fmt_value
+from regiohub.dashboard.fmt import (
+    common_decimals,
+    fmt_date,
+    fmt_datetime,
+    fmt_list,
+    fmt_number,
+    fmt_period,
+    fmt_range,
+    fmt_value,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,9 +49,15 @@ def test_dates_and_periods():
     assert fmt_period("2026-11-14", "day") == "14.11.2026"
     assert fmt_period("2025", "year") == "2025"
     # Snapshot times are shown in German local time (CET in November).
-    assert fmt_datetime(datetime(2026, 11, 21, 23, 30, tzinfo=timezone.utc)) == "22.11.2026, 00:30 Uhr"
+    assert fmt_datetime(datetime(2026, 11, 21, 23, 30, tzinfo=UTC)) == "22.11.2026, 00:30 Uhr"
 
 
 def test_fmt_list():
     assert fmt_list(["Potsdam"]) == "Potsdam"
     assert fmt_list(["A", "B", "C"]) == "A, B und C"
+
+
+def test_values_shown_together_share_their_decimals():
+    assert common_decimals([243.0, 125.6, None]) == 1
+    assert common_decimals([243.0, 292.0]) == 0
+    assert fmt_range(5.0, 55.84) == "5,0 – 55,8"

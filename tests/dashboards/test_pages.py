@@ -71,6 +71,16 @@ def column_of(table: Any, data_dir: Path, indicator_id: str) -> str:
     return column
 
 
+def de(text: str) -> float:
+    """Parse a German number as shown ("1.234,5", "45,6 (Kreiswert)")."""
+    return float(text.split(" ")[0].replace(".", "").replace(",", "."))
+
+
+def approx(value: float) -> Any:
+    """Equal to ``value`` as displayed with one decimal."""
+    return pytest.approx(value, abs=0.051)
+
+
 def metric(at: AppTest, label_start: str) -> str:
     hits = [m.value for m in at.metric if m.label.startswith(label_start)]
     assert len(hits) == 1, [m.label for m in at.metric]
@@ -88,6 +98,16 @@ def test_every_page_shows_friendly_message_without_published_mart(tmp_path, monk
     assert not at.metric and not at.dataframe and not at.get("vega_lite_chart")
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_reports_an_unreadable_mart_instead_of_failing(tmp_path, monkeypatch, page):
+    published = settings.paths(tmp_path).published
+    published.parent.mkdir(parents=True)
+    published.write_bytes(b"this is not a DuckDB database" * 100)
+    at = open_app(tmp_path, monkeypatch, page)
+    assert len(at.error) == 1 and "kann nicht gelesen werden" in at.error[0].value
+    assert not at.metric and not at.dataframe
+
+
 def test_overview_key_figures_equal_mart_values(mart_data_dir, monkeypatch):
     at = open_app(mart_data_dir, monkeypatch)
     population = latest_over_units(mart_data_dir, "bevoelkerung")
@@ -95,7 +115,8 @@ def test_overview_key_figures_equal_mart_values(mart_data_dir, monkeypatch):
     assert metric(at, "Einwohner") == fmt_number(sum(population))
     assert metric(at, "Ladepunkte") == fmt_number(sum(latest_over_units(mart_data_dir, "ladepunkte")))
     incidence = latest_over_units(mart_data_dir, "inzidenz_7_tage")
-    assert metric(at, "7-Tage-Inzidenz") == f"{fmt_number(min(incidence))} – {fmt_number(max(incidence))}"
+    low, high = metric(at, "7-Tage-Inzidenz").split(" – ")
+    assert (de(low), de(high)) == (approx(min(incidence)), approx(max(incidence)))
     level, period, _, unit = partner_latest(mart_data_dir, "potsdam", "wasserstand_tagesmittel")
     assert metric(at, "Wasserstand") == f"{fmt_number(level)} {unit}"
     assert fmt_period(period, "day") in page_text(at)
@@ -110,10 +131,14 @@ def test_overview_partner_table_marks_inherited_values_and_sample_data(mart_data
     value, _, inherited, _ = partner_latest(mart_data_dir, "luckenwalde", "inzidenz_7_tage")
     by_partner = table.set_index("Partner")
     cell = by_partner.loc["Luckenwalde", column_of(table, mart_data_dir, "inzidenz_7_tage")]
-    assert cell == fmt_number(value) + (" (Kreiswert)" if inherited else "")
-    einwohner = mart_rows(mart_data_dir, "SELECT value FROM fct_indicator_value WHERE region_ars = ?"
-                          " AND indicator_id = 'bevoelkerung' ORDER BY period_start DESC LIMIT 1", ["120540000000"])
-    assert by_partner.loc["Potsdam", column_of(table, mart_data_dir, "bevoelkerung")] == fmt_number(einwohner[0][0])
+    assert de(cell) == approx(value) and cell.endswith(" (Kreiswert)") == inherited
+    einwohner = mart_rows(
+        mart_data_dir,
+        "SELECT value FROM fct_indicator_value WHERE region_ars = ?"
+        " AND indicator_id = 'bevoelkerung' ORDER BY period_start DESC LIMIT 1",
+        ["120540000000"],
+    )
+    assert by_partner.loc["Potsdam", column_of(table, mart_data_dir, "bevoelkerung")] == fmt_number(einwohner[0][0], 0)
 
     (published_at,) = mart_rows(mart_data_dir, "SELECT published_at FROM meta_snapshot")[0]
     assert f"Datenstand: {fmt_date(published_at.astimezone(TZ))}" in page_text(at)
@@ -147,13 +172,15 @@ def test_indicator_page_shows_mart_incidence_for_chosen_partner(mart_data_dir, m
     table = at.dataframe[0].value
     assert set(table["Partner"]) == {"Luckenwalde"}
     latest = table.iloc[0]  # newest first
-    assert (latest["Zeitraum"], latest["Wert"]) == (fmt_period(period, "day"), fmt_number(value))
+    assert latest["Zeitraum"] == fmt_period(period, "day") and de(latest["Wert"]) == approx(value)
     assert ("Kreiswert" in latest["Hinweis"]) == inherited
     assert len(at.get("vega_lite_chart")) == 2  # time series and comparison
 
     definition, attribution = mart_rows(
-        mart_data_dir, "SELECT i.definition_de, s.attribution FROM dim_indicator i JOIN dim_source s USING"
-        " (source_id) WHERE indicator_id = 'inzidenz_7_tage'")[0]
+        mart_data_dir,
+        "SELECT i.definition_de, s.attribution FROM dim_indicator i JOIN dim_source s USING"
+        " (source_id) WHERE indicator_id = 'inzidenz_7_tage'",
+    )[0]
     text = page_text(at).replace("\\", "")
     assert definition in text and attribution in text
 
@@ -179,8 +206,8 @@ def test_map_page_colours_by_mart_values_and_credits_bkg(mart_data_dir, monkeypa
     table = at.dataframe[0].value.set_index("Gebiet")
     assert (table["Partner"] == "ja").sum() == 5
     value, period, _, _ = partner_latest(mart_data_dir, "teltow_flaeming", "inzidenz_7_tage")
-    assert (table.loc["Teltow-Fläming", "Wert"], table.loc["Teltow-Fläming", "Zeitraum"]) == (
-        fmt_number(value), fmt_period(period, "day"))
+    assert de(table.loc["Teltow-Fläming", "Wert"]) == approx(value)
+    assert table.loc["Teltow-Fläming", "Zeitraum"] == fmt_period(period, "day")
 
     at.selectbox(key="map_indicator").select("bevoelkerung")
     at.radio(key="map_level").set_value(at.radio(key="map_level").options[1]).run()
@@ -188,7 +215,12 @@ def test_map_page_colours_by_mart_values_and_credits_bkg(mart_data_dir, monkeypa
     table = at.dataframe[0].value.set_index("Gebiet")
     assert set(table.index[table["Partner"] == "ja"]) >= {"Luckenwalde", "Ludwigsfelde", "Bad Belzig"}
     value, _, _, _ = partner_latest(mart_data_dir, "luckenwalde", "bevoelkerung")
-    assert table.loc["Luckenwalde", "Wert"] == fmt_number(value)
+    assert de(table.loc["Luckenwalde", "Wert"]) == approx(value)
+    assert any(BKG in m.value for m in at.markdown)
+
+    at.selectbox(key="map_indicator").select("__none__").run()  # outlines only
+    assert not at.exception and len(at.get("vega_lite_chart")) == 1
+    assert set(at.dataframe[0].value["Wert"]) == {"–"}
     assert any(BKG in m.value for m in at.markdown)
 
 
@@ -205,8 +237,10 @@ def test_newly_published_snapshot_is_shown_without_restart(mart_data_dir, tmp_pa
     candidate = tmp_path / "candidate.duckdb"
     shutil.copy(published, candidate)
     with duckdb.connect(str(candidate)) as con:
-        con.execute("UPDATE fct_indicator_value SET value = value + 1000 WHERE indicator_id = 'bevoelkerung'"
-                    " AND region_ars = '120540000000'")
+        con.execute(
+            "UPDATE fct_indicator_value SET value = value + 1000 WHERE indicator_id = 'bevoelkerung'"
+            " AND region_ars = '120540000000'"
+        )
     os.replace(candidate, published)
 
     at.run()

@@ -26,8 +26,8 @@ from regiohub.settings import Paths
 
 if TYPE_CHECKING:
     import pandas as pd
-    from great_expectations import ExpectationSuite
     from great_expectations.checkpoint.checkpoint import CheckpointResult
+    from great_expectations.core.expectation_suite import ExpectationSuite
     from great_expectations.data_context import AbstractDataContext
 
 log = logging.getLogger(__name__)
@@ -105,14 +105,13 @@ def validate_candidate(
 
 
 def _quiet_gx() -> None:
-    """GX logs at INFO about its internals; keep warnings and errors only."""
-    for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    """GX logs its internals at INFO (dozens of lines on import); keep its warnings and errors only."""
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 
 def _context(docs_dir: Path) -> AbstractDataContext:
     """An in-memory GX context whose only Data Docs site is ``docs_dir``; no progress bars, no analytics."""
-    import great_expectations as gx
+    from great_expectations.data_context import get_context
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
@@ -132,7 +131,7 @@ def _context(docs_dir: Path) -> AbstractDataContext:
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False),
     )
-    return gx.get_context(project_config=config, mode="ephemeral")
+    return get_context(project_config=config, mode="ephemeral")
 
 
 def _run_id(started: datetime) -> Any:
@@ -148,16 +147,16 @@ def _run_checkpoint(
     parameters: dict[str, list[str]],
     run_id: Any,
 ) -> CheckpointResult:
-    import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.checkpoint import Checkpoint, UpdateDataDocsAction
+    from great_expectations.core.validation_definition import ValidationDefinition
 
     source = context.data_sources.add_or_update_pandas("regiohub_candidate")
     batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole_table")
     definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite.name, data=batch, suite=context.suites.add(suite))
+        ValidationDefinition(name=suite.name, data=batch, suite=context.suites.add(suite))
     )
     checkpoint = context.checkpoints.add(
-        gx.Checkpoint(
+        Checkpoint(
             name=f"audit_{suite.name}",
             validation_definitions=[definition],
             actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])],

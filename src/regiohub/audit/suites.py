@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from regiohub.errors import GateError
 
 if TYPE_CHECKING:
-    from great_expectations import ExpectationSuite
+    from great_expectations.core.expectation_suite import ExpectationSuite
 
 _FILE_KEYS = {"name", "notes", "meta", "expectations"}
 _EXPECTATION_KEYS = {"type", "kwargs", "notes", "meta", "description", "severity"}
@@ -36,7 +36,7 @@ def load_suites(directory: Path, parameters: Iterable[str]) -> list[ExpectationS
 
 
 def _load(path: Path, parameters: set[str]) -> ExpectationSuite:
-    from great_expectations import ExpectationSuite
+    from great_expectations.core.expectation_suite import ExpectationSuite
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     try:
@@ -60,7 +60,9 @@ def _load(path: Path, parameters: set[str]) -> ExpectationSuite:
             raise SuiteError(f"{where}: {first}") from None
     if not expectations:
         raise SuiteError(f"suite {path.name} has no expectations")
-    return ExpectationSuite(name=spec["name"], expectations=expectations, notes=spec.get("notes"), meta=spec.get("meta"))
+    return ExpectationSuite(
+        name=spec["name"], expectations=expectations, notes=spec.get("notes"), meta=spec.get("meta")
+    )
 
 
 def _parameter_names(value: Any) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import altair as alt
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -27,6 +28,11 @@ def require_mart() -> data.Mart:
     if mart is None:
         st.info(NO_DATA_MESSAGE, icon=":material/hourglass_empty:")
         st.stop()
+    try:
+        data.snapshot(mart)
+    except duckdb.Error as exc:
+        st.error(f"Der veröffentlichte Datenbestand kann nicht gelesen werden: {md_escape(exc)}")
+        st.stop()
     return mart
 
 
@@ -42,8 +48,12 @@ def snapshot_caption(mart: data.Mart) -> None:
 def sample_badge(is_sample: bool) -> None:
     """The "Beispieldaten" badge, shown wherever sample values are displayed."""
     if is_sample:
-        st.badge(SAMPLE_NOTE, icon=":material/science:", color="orange",
-                 help="Plausible Beispielwerte, keine amtlichen Daten.")
+        st.badge(
+            SAMPLE_NOTE,
+            icon=":material/science:",
+            color="orange",
+            help="Plausible Beispielwerte, keine amtlichen Daten.",
+        )
 
 
 def metric_card(label: str, value: str, caption: str = "", *, is_sample: bool = False, help: str | None = None) -> None:

@@ -148,12 +148,11 @@ _PARTNER_VALUES = """
 
 def partner_latest(mart: Mart, indicator_ids: list[str]) -> pd.DataFrame:
     """The latest value of each partner for each of the given indicators."""
-    return mart.query(
-        _PARTNER_VALUES
-        + " WHERE list_contains(?, p.indicator_id)"
-        " QUALIFY row_number() OVER (PARTITION BY p.partner_id, p.indicator_id ORDER BY p.period_start DESC) = 1",
-        [list(indicator_ids)],
+    latest = (
+        " WHERE list_contains(?, p.indicator_id)"
+        " QUALIFY row_number() OVER (PARTITION BY p.partner_id, p.indicator_id ORDER BY p.period_start DESC) = 1"
     )
+    return mart.query(_PARTNER_VALUES + latest, [list(indicator_ids)])
 
 
 def partner_series(mart: Mart, indicator_id: str, partner_ids: list[str]) -> pd.DataFrame:
@@ -165,8 +164,11 @@ def partner_series(mart: Mart, indicator_id: str, partner_ids: list[str]) -> pd.
     )
 
 
-def region_values_latest(mart: Mart, indicator_id: str, ars: list[str]) -> pd.DataFrame:
-    """Values of one indicator for the given regions (12-digit ARS) at their common latest period."""
+def region_values_latest(mart: Mart, indicator_id: str | None, ars: list[str]) -> pd.DataFrame:
+    """Values of one indicator for the given regions (12-digit ARS) at their common latest period.
+
+    Without an indicator the result is empty (with the same columns).
+    """
     return mart.query(
         """
         WITH v AS (
@@ -175,5 +177,5 @@ def region_values_latest(mart: Mart, indicator_id: str, ars: list[str]) -> pd.Da
         )
         SELECT * FROM v WHERE period_start = (SELECT max(period_start) FROM v) ORDER BY region_ars
         """,
-        [indicator_id, list(ars)],
+        [indicator_id or "", list(ars) if indicator_id else []],
     )

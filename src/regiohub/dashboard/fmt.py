@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,18 @@ def fmt_number(value: float | int | None, decimals: int | None = None) -> str:
         decimals = 0 if v.is_integer() else 1
     text = f"{v:,.{decimals}f}".translate(_SWAP_SEPARATORS)
     return "0" if text in {"-0", "-0,0"} else text
+
+
+def common_decimals(values: Iterable[object]) -> int:
+    """Decimals to show a set of values alike: 0 if all are whole numbers, else 1."""
+    present = [float(v) for v in values if not is_missing(v)]  # type: ignore[arg-type]
+    return 0 if all(v.is_integer() for v in present) else 1
+
+
+def fmt_range(low: float | None, high: float | None) -> str:
+    """``5,5 – 55,8``, both ends with the same decimals."""
+    decimals = common_decimals([low, high])
+    return f"{fmt_number(low, decimals)} – {fmt_number(high, decimals)}"
 
 
 def fmt_value(value: float | int | None, unit: str | None = None, decimals: int | None = None) -> str:

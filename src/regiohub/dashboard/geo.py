@@ -12,7 +12,7 @@ import pandas as pd
 
 from regiohub import settings
 from regiohub.dashboard import charts
-from regiohub.dashboard.fmt import fmt_number, fmt_period
+from regiohub.dashboard.fmt import common_decimals, fmt_number, fmt_period
 
 GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 GEO_ATTRIBUTION_URL = "http://www.bkg.bund.de"
@@ -62,6 +62,7 @@ def partner_gemeinden(partner_ars: set[str]) -> list[Area]:
 
 
 def _features(areas: list[Area], values: dict[str, float], partner_ars: set[str], label: str) -> list[dict]:
+    decimals = common_decimals(values.values())
     return [
         {
             "type": "Feature",
@@ -72,7 +73,7 @@ def _features(areas: list[Area], values: dict[str, float], partner_ars: set[str]
                 "bez": a.bez,
                 "partner": "Partner" if a.ars in partner_ars else "–",
                 "value": values.get(a.ars),
-                "label": f"{fmt_number(values[a.ars])} {label}".strip() if a.ars in values else "keine Daten",
+                "label": f"{fmt_number(values[a.ars], decimals)} {label}".strip() if a.ars in values else "keine Daten",
             },
         }
         for a in areas
@@ -109,8 +110,12 @@ def choropleth(
             alt.Chart(alt.InlineData(values=coloured))
             .mark_geoshape(stroke="white", strokeWidth=0.7)
             .encode(
-                color=alt.Color("properties.value:Q", title=title, scale=alt.Scale(scheme=scheme),
-                                legend=alt.Legend(orient="bottom", gradientLength=260)),
+                color=alt.Color(
+                    "properties.value:Q",
+                    title=title,
+                    scale=alt.Scale(scheme=scheme),
+                    legend=alt.Legend(orient="bottom", gradientLength=260),
+                ),
                 tooltip=_TOOLTIP,
             )
         )
@@ -125,15 +130,18 @@ def choropleth(
 def area_table(areas: list[Area], values: pd.DataFrame, partner_ars: set[str], period_type: str) -> pd.DataFrame:
     """The table alternative to the map: unit, type, partner flag, value and period."""
     by_ars = values.set_index("region_ars") if not values.empty else None
+    decimals = common_decimals(values["value"]) if by_ars is not None else 0
     rows = []
     for a in areas:
         hit = by_ars.loc[a.ars] if by_ars is not None and a.ars in by_ars.index else None
-        rows.append({
-            "Gebiet": a.name,
-            "Art": a.bez,
-            "Partner": "ja" if a.ars in partner_ars else "",
-            "Wert": fmt_number(hit["value"]) if hit is not None else "–",
-            "Zeitraum": fmt_period(hit["period"], period_type) if hit is not None else "–",
-        })
+        rows.append(
+            {
+                "Gebiet": a.name,
+                "Art": a.bez,
+                "Partner": "ja" if a.ars in partner_ars else "",
+                "Wert": fmt_number(hit["value"], decimals) if hit is not None else "–",
+                "Zeitraum": fmt_period(hit["period"], period_type) if hit is not None else "–",
+            }
+        )
     df = pd.DataFrame(rows)
     return df.sort_values(["Partner", "Gebiet"], ascending=[False, True], ignore_index=True)

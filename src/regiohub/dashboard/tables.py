@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from regiohub.dashboard.fmt import MISSING, fmt_number, fmt_period, is_missing
+from regiohub.dashboard.fmt import MISSING, common_decimals, fmt_number, fmt_period, is_missing
 
 OWN_VALUE = "eigener Wert"
 INHERITED_VALUE = "übernommener Wert"
@@ -14,7 +14,7 @@ COUNT_UNITS = {"Anzahl", "Personen"}
 
 
 def origin_note(is_inherited: object, measured_level: object, measured_name: object) -> str:
-    """"" for a partner's own value, "Kreiswert" for a value of its Kreis, else "Wert für <unit>"."""
+    """Note on where a partner's value comes from: empty if its own, "Kreiswert", or "Wert für <unit>"."""
     if is_missing(is_inherited) or not bool(is_inherited):
         return ""
     if measured_level == "kreis" or is_missing(measured_name):
@@ -22,9 +22,9 @@ def origin_note(is_inherited: object, measured_level: object, measured_name: obj
     return f"Wert für {measured_name}"
 
 
-def value_cell(value: float | None, note: str = "") -> str:
+def value_cell(value: float | None, note: str = "", decimals: int | None = None) -> str:
     """A formatted value with its note, e.g. ``45,6 (Kreiswert)``."""
-    text = fmt_number(value)
+    text = fmt_number(value, decimals)
     return f"{text} ({note})" if note and text != MISSING else text
 
 
@@ -36,6 +36,7 @@ def column_title(name: str, unit: str | None) -> str:
 def overview_table(latest: pd.DataFrame, partners: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """One row per partner, one column per indicator (in the order of ``indicators``): the latest value."""
     by_key = {(r.partner_id, r.indicator_id): r for r in latest.itertuples()}
+    decimals = {i: common_decimals(latest.loc[latest["indicator_id"] == i, "value"]) for i in indicators.index}
     rows = []
     for p in partners.itertuples():
         row: dict[str, str] = {"Partner": p.partner_name}
@@ -46,7 +47,8 @@ def overview_table(latest: pd.DataFrame, partners: pd.DataFrame, indicators: pd.
             if r is None:
                 row[title] = MISSING
                 continue
-            row[title] = value_cell(r.value, origin_note(r.is_inherited, r.measured_level, r.measured_name))
+            note = origin_note(r.is_inherited, r.measured_level, r.measured_name)
+            row[title] = value_cell(r.value, note, decimals[ind.indicator_id])
             sample = sample or bool(r.is_sample)
         row["Hinweis"] = SAMPLE_NOTE if sample else ""
         rows.append(row)
@@ -67,15 +69,22 @@ def periods_caption(latest: pd.DataFrame, indicators: pd.DataFrame) -> str:
 def series_table(series: pd.DataFrame, unit: str, period_type: str) -> pd.DataFrame:
     """Values of one indicator per partner and period, as shown in the table alternative to the charts."""
     notes = [
-        " · ".join(n for n in (origin_note(r.is_inherited, r.measured_level, r.measured_name),
-                               SAMPLE_NOTE if r.is_sample else "") if n)
+        " · ".join(
+            n
+            for n in (
+                origin_note(r.is_inherited, r.measured_level, r.measured_name),
+                SAMPLE_NOTE if r.is_sample else "",
+            )
+            if n
+        )
         for r in series.itertuples()
     ]
+    decimals = common_decimals(series["value"])
     return pd.DataFrame(
         {
             "Partner": series["partner_name"].astype(str).to_numpy(),
             "Zeitraum": [fmt_period(p, period_type) for p in series["period"]],
-            "Wert": [fmt_number(v) for v in series["value"]],
+            "Wert": [fmt_number(v, decimals) for v in series["value"]],
             "Einheit": unit,
             "Gemessen für": series["measured_name"].astype(str).to_numpy(),
             "Hinweis": notes,
