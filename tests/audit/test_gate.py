@@ -59,7 +59,8 @@ def test_clean_candidate_passes(clean_run) -> None:
     assert report.failures == []
     assert report.success is True
     assert report.docs_path == data.runs / "gx" / "data_docs" / "index.html"
-    assert report.docs_path.is_file()
+    index = report.docs_path.read_text(encoding="utf-8")
+    assert all(f"validations/{p.stem}/" in index for p in SUITES.glob("*.json"))
 
 
 def test_results_json_holds_every_suite_in_full(clean_run) -> None:
@@ -156,6 +157,15 @@ def test_missing_table_fails(make_candidate: Callable[..., Path], data: Paths) -
     assert not report.success
     assert [f for f in report.failures if "fct_water_level_daily" in f] == [
         "fct_water_level_daily: table missing from the candidate (or a table it is derived from)"
+    ]
+
+
+def test_missing_column_fails_without_crashing(make_candidate: Callable[..., Path], data: Paths) -> None:
+    report = validate_candidate(make_candidate("ALTER TABLE fct_water_level_daily DROP COLUMN n_values"), data)
+    assert sorted(report.failures) == [
+        "fct_water_level_daily.n_values: expect_column_values_to_be_between — could not be evaluated: "
+        'Error: The column "n_values" in BatchData does not exist.',
+        "fct_water_level_daily: expect_table_columns_to_match_set — missing columns: n_values",
     ]
 
 

@@ -49,7 +49,7 @@ DERIVED: dict[str, tuple[tuple[str, ...], Callable[[dict[str, pd.DataFrame]], pd
 }
 
 
-def run_parameters(frames: dict[str, pd.DataFrame], registry: Registry) -> dict[str, list[str]]:
+def run_parameters(frames: dict[str, pd.DataFrame], registry: Registry) -> dict[str, list[str] | int]:
     """Values of the ``$PARAMETER`` references in the suites (data-dependent sets)."""
     partner_ids = [p.id for p in registry.partners]
     return {
@@ -57,6 +57,7 @@ def run_parameters(frames: dict[str, pd.DataFrame], registry: Registry) -> dict[
         "indicator_ids": _distinct(frames, "dim_indicator", "indicator_id"),
         "source_ids": _distinct(frames, "dim_source", "source_id"),
         "partner_ids": partner_ids,
+        "partner_count": len(partner_ids),
         "partner_domains": [f"{p}/{d}" for p in partner_ids for d in DOMAINS],
     }
 

@@ -94,7 +94,7 @@ def validate_candidate(
             "duration_s": round(time.perf_counter() - clock, 3),
             "success": success,
             "failures": failures,
-            "parameters": {name: len(values) for name, values in parameters.items()},
+            "parameters": {name: v if isinstance(v, int) else len(v) for name, v in parameters.items()},
             "checkpoints": checkpoints,
         },
     )

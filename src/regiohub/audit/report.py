@@ -59,10 +59,9 @@ def _target(table: str, kwargs: Mapping[str, Any]) -> str:
 
 
 def _detail(kind: str, kwargs: Mapping[str, Any], result: Mapping[str, Any]) -> str:
-    exception = result.get("exception_info") or {}
-    if exception.get("raised_exception"):
-        message = str(exception.get("exception_message") or "unknown error").strip().splitlines()
-        return f"could not be evaluated: {message[0] if message else 'unknown error'}"
+    error = _exception_message(result.get("exception_info"))
+    if error is not None:
+        return f"could not be evaluated: {error}"
     res = result.get("result") or {}
     if "partial_missing_list" in res:  # set expectations (distinct values vs. a value set)
         return _set_detail(res)
@@ -81,6 +80,21 @@ def _detail(kind: str, kwargs: Mapping[str, Any], result: Mapping[str, Any]) -> 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _exception_message(info: Any) -> str | None:
+    """First line of the error, if evaluating the expectation raised one.
+
+    GX reports either one ``{raised_exception, exception_message}`` or one such entry per failed metric.
+    """
+    if not isinstance(info, Mapping):
+        return None
+    entries = [info] if "raised_exception" in info else [e for e in info.values() if isinstance(e, Mapping)]
+    for entry in entries:
+        if entry.get("raised_exception") or entry.get("exception_message"):
+            lines = str(entry.get("exception_message") or "").strip().splitlines()
+            return lines[0] if lines else "unknown error"
+    return None
 
 
 def _examples(res: Mapping[str, Any]) -> str:
