@@ -107,7 +107,9 @@ def _truncated_zip(tmp_path: Path) -> Path:
         ("zensus2022_bevoelkerung", _truncated_zip, "not a complete ZIP archive"),
     ],
 )
-def test_bad_input_is_rejected_clearly_and_loses_nothing(published_copy, tmp_path, capsys, source, make_payload, problem):
+def test_bad_input_is_rejected_clearly_and_loses_nothing(
+    published_copy, tmp_path, capsys, source, make_payload, problem
+):
     data = published_copy
     published_before = sha256(data / "published" / "regiohub.duckdb")
     raw_before = {p: sha256(p) for p in (data / "raw").rglob("*.parquet")}
