@@ -23,6 +23,9 @@ test: install
 	$(UV) run ruff check .
 	$(UV) run pytest
 
+benchmark: install
+	$(UV) run python benchmarks/ingest_throughput.py
+
 lint: install
 	$(UV) run ruff check .
 
