@@ -18,7 +18,6 @@ from regiohub.connectors.base import (
     Connector,
     FetchContext,
     duckdb_error,
-    find_payloads,
     materialise,
     reject_error_page,
     require_columns,
@@ -54,29 +53,14 @@ class ZensusFfcsvConnector(Connector):
         )
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
-        csv_files = list(landing_dir.rglob("*.csv"))
-        origin: dict[Path, Path] = {p: p for p in csv_files}  # extracted CSV -> payload file it came from
-        archives = [p for p in landing_dir.rglob("*") if p.is_file() and p.suffix.lower() in ("", ".zip")]
-        for archive in archives:
-            if not archive.read_bytes()[:4].startswith(b"PK"):
-                if archive.suffix.lower() == ".zip":
-                    reject_error_page(archive, source, "ZIP")
-                    raise SourceError(source.id, f"{archive.name} is not a ZIP archive")
-                continue
-            try:
-                with zipfile.ZipFile(archive) as zf:
-                    members = [m for m in zf.namelist() if m.lower().endswith(".csv")]
-                    if not members:
-                        raise SourceError(source.id, f"{archive.name} holds no CSV file")
-                    for m in members:
-                        extracted = Path(zf.extract(m, workdir / archive.stem))
-                        csv_files.append(extracted)
-                        origin[extracted] = archive
-            except zipfile.BadZipFile:
-                problem = f"{archive.name} is not a complete ZIP archive (truncated download?)"
-                raise SourceError(source.id, problem) from None
-        if not csv_files:
-            find_payloads(landing_dir, ["*.zip", "*.csv"], source, "ffcsv ZIP or CSV")
+        # extracted or delivered CSV -> the payload file it came from (for lineage)
+        origin: dict[Path, Path] = {p: p for p in landing_dir.rglob("*.csv")}
+        for archive in landing_dir.rglob("*"):
+            if archive.is_file() and archive.suffix.lower() in ("", ".zip"):
+                origin.update(_unpack(archive, workdir, source))
+        if not origin:
+            raise SourceError(source.id, f"no ffcsv ZIP or CSV file in {landing_dir.name}")
+        csv_files = list(origin)
         rels = []
         for i, path in enumerate(sorted(csv_files)):
             reject_error_page(path, source, "CSV")
@@ -125,3 +109,22 @@ class ZensusFfcsvConnector(Connector):
         for more in rels[1:]:
             rel = rel.union(more)
         return {"values": rel}
+
+
+def _unpack(archive: Path, workdir: Path, source: Source) -> dict[Path, Path]:
+    """Extract the CSV files of a ZIP payload (recognised by content; the API's file has no suffix)."""
+    with open(archive, "rb") as fh:
+        is_zip = fh.read(4).startswith(b"PK")
+    if not is_zip:
+        if archive.suffix.lower() == ".zip":
+            reject_error_page(archive, source, "ZIP")
+            raise SourceError(source.id, f"{archive.name} is not a ZIP archive")
+        return {}  # e.g. the table structure JSON
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = [m for m in zf.namelist() if m.lower().endswith(".csv")]
+            if not members:
+                raise SourceError(source.id, f"{archive.name} holds no CSV file")
+            return {Path(zf.extract(m, workdir / archive.stem)): archive for m in members}
+    except zipfile.BadZipFile:
+        raise SourceError(source.id, f"{archive.name} is not a complete ZIP archive (truncated download?)") from None
