@@ -23,6 +23,7 @@ import duckdb
 import requests
 
 from regiohub.errors import SourceError
+from regiohub.http import download
 from regiohub.registry import Registry, Source
 
 
@@ -40,7 +41,9 @@ class Connector:
     entities: ClassVar[tuple[str, ...]]
 
     def fetch(self, ctx: FetchContext) -> None:
-        raise NotImplementedError
+        """Default: one file at the source's URL, kept under its own file name."""
+        url = ctx.source.resolved_url()
+        download(ctx.http, url, ctx.landing_dir / url.rsplit("/", 1)[-1].split("?", 1)[0])
 
     def parse(
         self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path
@@ -90,3 +93,8 @@ def materialise(
     """Run ``query`` into temp table ``name`` (so reader errors surface now) and return it."""
     con.execute(f'create or replace temp table "{name}" as {query}', params or {}).fetchall()
     return con.table(name)
+
+
+def column_names(con: duckdb.DuckDBPyConnection, reader: str, params: dict[str, object]) -> list[str]:
+    """The columns a table function such as ``read_csv(…)`` yields, without reading the data."""
+    return [r[0] for r in con.execute(f"describe select * from {reader}", params).fetchall()]

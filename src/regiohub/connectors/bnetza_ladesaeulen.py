@@ -13,7 +13,7 @@ import duckdb
 
 from regiohub.connectors.base import (
     Connector,
-    FetchContext,
+    column_names,
     duckdb_error,
     find_payloads,
     materialise,
@@ -21,7 +21,6 @@ from regiohub.connectors.base import (
     require_columns,
 )
 from regiohub.connectors.csv_payloads import as_utf8, header_line_index
-from regiohub.http import download
 from regiohub.registry import Source
 
 # raw column -> header names in the current and the older generation of the file
@@ -49,10 +48,6 @@ HEADER_PREFIXES = ("Ladeeinrichtungs-ID;", "Betreiber;")
 class LadesaeulenConnector(Connector):
     entities = ("charging_facilities",)
 
-    def fetch(self, ctx: FetchContext) -> None:
-        url = ctx.source.resolved_url()
-        download(ctx.http, url, ctx.landing_dir / url.rsplit("/", 1)[-1])
-
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         rels = []
         for i, original in enumerate(find_payloads(landing_dir, ["*.csv", "**/*.csv"], source, "CSV file")):
@@ -65,7 +60,7 @@ class LadesaeulenConnector(Connector):
             )
             params = {"file": str(utf8), "skip": skip}
             try:
-                header = [r[0] for r in con.execute(f"describe select * from {reader}", params).fetchall()]
+                header = column_names(con, reader, params)
                 selected = {raw: next((h for h in names if h in header), None) for raw, names in COLUMNS.items()}
                 missing = [COLUMNS[raw][0] for raw in REQUIRED if not selected[raw]]
                 require_columns(header, missing, source, original.name)

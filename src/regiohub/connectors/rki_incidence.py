@@ -8,7 +8,7 @@ import duckdb
 
 from regiohub.connectors.base import (
     Connector,
-    FetchContext,
+    column_names,
     duckdb_error,
     find_payloads,
     materialise,
@@ -17,7 +17,6 @@ from regiohub.connectors.base import (
 )
 from regiohub.connectors.csv_payloads import as_utf8
 from regiohub.errors import SourceError
-from regiohub.http import download
 from regiohub.registry import Source
 
 REQUIRED = (
@@ -28,10 +27,6 @@ REQUIRED = (
 class RkiIncidenceConnector(Connector):
     entities = ("incidence",)
 
-    def fetch(self, ctx: FetchContext) -> None:
-        url = ctx.source.resolved_url()
-        download(ctx.http, url, ctx.landing_dir / url.rsplit("/", 1)[-1])
-
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         path = find_payloads(landing_dir, ["*.csv", "**/*.csv"], source, "CSV file")[0]
         reject_error_page(path, source, "CSV")
@@ -39,7 +34,7 @@ class RkiIncidenceConnector(Connector):
         reader = "read_csv($file, header = true, delim = ',', all_varchar = true, strict_mode = true)"
         params = {"file": str(utf8)}
         try:
-            header = [r[0] for r in con.execute(f"describe select * from {reader}", params).fetchall()]
+            header = column_names(con, reader, params)
             require_columns(header, REQUIRED, source, path.name)
             rel = materialise(
                 con,

@@ -17,6 +17,7 @@ import duckdb
 from regiohub.connectors.base import (
     Connector,
     FetchContext,
+    column_names,
     duckdb_error,
     materialise,
     reject_error_page,
@@ -68,7 +69,7 @@ class ZensusFfcsvConnector(Connector):
             reader = "read_csv($file, header = true, delim = ';', all_varchar = true, strict_mode = true)"
             params = {"file": str(utf8)}
             try:
-                header = [r[0] for r in con.execute(f"describe select * from {reader}", params).fetchall()]
+                header = column_names(con, reader, params)
                 require_columns(header, REQUIRED, source, path.name)
                 rels.append(
                     materialise(
