@@ -6,9 +6,10 @@ from typing import Any
 
 from airflow.sdk import dag, task
 
+from regiohub.orchestration import mart
 from regiohub.orchestration.assets import MART_PUBLISHED, any_raw_asset
+from regiohub.orchestration.callbacks import record_mart_failure
 from regiohub.orchestration.defaults import MART_RETRIES, OWNER, START_DATE
-from regiohub.orchestration.mart import summary
 from regiohub.registry import load_registry
 
 
@@ -18,30 +19,64 @@ from regiohub.registry import load_registry
     catchup=False,
     max_active_runs=1,
     tags=["regiohub", "mart"],
-    default_args={"owner": OWNER},
+    default_args={"owner": OWNER, "on_failure_callback": record_mart_failure, **MART_RETRIES},
 )
 def build_mart() -> None:
     """
     ### Build, audit and publish the mart
     Runs when any source's raw data changed (an `ingest_<source_id>` DAG emitted `regiohub://raw/<source_id>`),
     one run at a time. A candidate mart is built from all raw data with dbt, checked by the audit gate and only
-    then swapped in atomically as `published/regiohub.duckdb`; a rejected candidate leaves the published mart
-    as it was (and is not retried). Emits `regiohub://mart/published` when a new snapshot is published.
+    then swapped in atomically as `published/regiohub.duckdb`; a rejected candidate stays in `build/` for
+    inspection, the published mart stays as it was, and the gate is not retried. Emits
+    `regiohub://mart/published` when a new snapshot is published. Runs are recorded in `runs/runs.jsonl`.
+
+    Avoid running `regiohub run` by hand on the same data dir while this DAG is active.
     """
 
-    @task(outlets=[MART_PUBLISHED], **MART_RETRIES)
-    def build_and_publish(*, outlet_events=None) -> dict[str, Any]:
+    @task
+    def build_candidate() -> str:
         """
-        #### Build and publish
-        `regiohub.pipeline.build_and_publish`: dbt build of a candidate, audit gate, atomic publish.
+        #### Build
+        `dbt build` of a new candidate DuckDB file under `build/` (`regiohub.transform.build_candidate`).
         """
-        from regiohub.pipeline import build_and_publish as run
+        return str(mart.build())
 
-        result = summary(run())
-        outlet_events[MART_PUBLISHED].extra = result
+    @task
+    def validate_candidate(candidate: str) -> str:
+        """
+        #### Audit gate
+        Great Expectations checkpoints on the candidate (`regiohub.audit.validate_candidate`); fails, without
+        retry, if an expectation fails. Returns the validation results file.
+        """
+        from pathlib import Path
+
+        return str(mart.validate(Path(candidate)))
+
+    @task(outlets=[MART_PUBLISHED])
+    def publish_candidate(
+        candidate: str, validation_results: str, *, run_id=None, dag_run=None, outlet_events=None
+    ) -> dict[str, Any]:
+        """
+        #### Publish
+        Atomic swap of the audited candidate into `published/regiohub.duckdb` (`regiohub.publish`); emits
+        `regiohub://mart/published` with the snapshot id.
+        """
+        from pathlib import Path
+
+        result = mart.publish(Path(candidate), run_id)
+        outlet_events[MART_PUBLISHED].extra = {"snapshot_id": result["snapshot_id"], "tables": result["tables"]}
+        mart.record(
+            run_id,
+            dag_run.start_date,
+            "published",
+            candidate=candidate,
+            validation_results=validation_results,
+            snapshot_id=result["snapshot_id"],
+        )
         return result
 
-    build_and_publish()
+    candidate = build_candidate()
+    publish_candidate(candidate, validate_candidate(candidate))
 
 
 build_mart()

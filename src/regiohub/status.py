@@ -34,8 +34,8 @@ def render_status(data: settings.Paths) -> str:
             f"{s.id:<26} {s.schedule:<14} {_age(st.get('last_loaded_at')):<14} "
             f"{st.get('last_status', '-'):<10} {st.get('last_error') or ''}"
         )
-    lines += ["", f"{'run':<24} {'started':<26} {'outcome':<12} detail"]
+    lines += ["", f"{'run':<44} {'started':<26} {'outcome':<12} detail"]
     for r in recent_runs(data):
         detail = r.get("snapshot_id") or r.get("error") or ""
-        lines.append(f"{r['run_id']:<24} {r['started_at']:<26} {r['outcome']:<12} {detail}")
+        lines.append(f"{r['run_id']:<44} {r['started_at']:<26} {r['outcome']:<12} {detail}")
     return "\n".join(lines)

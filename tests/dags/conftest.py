@@ -2,7 +2,7 @@
 
 Airflow reads ``AIRFLOW_HOME`` and the DB URL when it is first imported, so this module sets them at
 import time (pytest imports a directory's conftest before its test modules). The DB is migrated once
-per session by the ``airflow_db`` fixture; each test gets its own data dir via ``data_dir``.
+per session by the ``airflow_db`` fixture. Data dirs come from the fixtures of ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -59,10 +59,3 @@ def dagbag():
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=DAGS_DIR)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> settings.Paths:
-    """An empty Regio.hub data dir, used by the tasks through ``REGIOHUB_DATA_DIR``."""
-    monkeypatch.setenv("REGIOHUB_DATA_DIR", str(tmp_path / "data"))
-    return settings.paths(tmp_path / "data")

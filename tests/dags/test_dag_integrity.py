@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from airflow.sdk import Asset, AssetAny
+from airflow.sdk import Asset, AssetAny, RetryAction
 
+from regiohub.errors import GateError, PipelineError
 from regiohub.orchestration.assets import MART_PUBLISHED, raw_asset
 from regiohub.orchestration.defaults import START_DATE
 from regiohub.registry import load_registry
@@ -58,10 +59,24 @@ def test_mart_dag_runs_on_any_raw_asset_of_the_registry(dagbag) -> None:
     scheduled = _flatten_any(dag.timetable.asset_condition)
     assert sorted(a.uri for a in scheduled) == sorted(f"regiohub://raw/{s.id}" for s in SOURCES)
     assert sorted(a.name for a in scheduled) == sorted(f"raw_{s.id}" for s in SOURCES)
-    emitters = [t for t in dag.tasks if t.outlets]
-    assert [t.outlets for t in emitters] == [[MART_PUBLISHED]]
+
+
+def test_mart_dag_builds_audits_then_publishes(dagbag) -> None:
+    dag = dagbag.dags["build_mart"]
+    build, validate, publish = (dag.task_dict[f"{step}_candidate"] for step in ("build", "validate", "publish"))
+    assert build.downstream_task_ids == {"validate_candidate", "publish_candidate"}
+    assert validate.downstream_task_ids == {"publish_candidate"} and not publish.downstream_task_ids
+    assert {t.task_id: t.outlets for t in dag.tasks} == {
+        "build_candidate": [],
+        "validate_candidate": [],
+        "publish_candidate": [MART_PUBLISHED],
+    }
     assert MART_PUBLISHED.uri == "regiohub://mart/published"
-    assert not dag.task_dict[emitters[0].task_id].downstream_task_ids  # emitted by the last step
+    # a rejected candidate is final; other failures get the task's retry
+    policy = validate.retry_policy
+    assert validate.retries >= 1
+    assert policy.evaluate(GateError("audit failed"), try_number=1, max_tries=2).action == RetryAction.FAIL
+    assert policy.evaluate(PipelineError("dbt build failed"), try_number=1, max_tries=2).action == RetryAction.DEFAULT
 
 
 def test_parsing_dag_files_does_not_import_the_pipeline() -> None:

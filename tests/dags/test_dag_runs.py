@@ -1,32 +1,35 @@
-"""Real DAG runs with ``dag.test()`` against the replay server and a temporary data dir."""
+"""Real DAG runs with ``dag.test()`` against the replay server and temporary data dirs."""
 
 from __future__ import annotations
 
-import importlib
+import hashlib
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from regiohub import settings
+from regiohub.ingest import ingest_source
 from regiohub.orchestration.ingest_dag import build_ingest_dag
+from regiohub.pipeline import recent_runs
 from regiohub.registry import load_registry
-from regiohub.replay import offline
+from regiohub.replay import RECORDINGS_DIR, offline
 
 REGISTRY = load_registry()
 SOURCE_ID = "pegelonline"
-
-
-def _pipeline_missing() -> str | None:
-    try:
-        importlib.import_module("regiohub.pipeline").build_and_publish  # noqa: B018
-    except (ImportError, AttributeError) as exc:
-        return f"regiohub.pipeline.build_and_publish is not available yet ({exc})"
-    return None
+MART_URI = "regiohub://mart/published"
 
 
 def _task_states(dag_run) -> dict[str, str]:
     return {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
+
+
+def _try_number(dag_run, task_id: str) -> int:
+    [ti] = [ti for ti in dag_run.get_task_instances() if ti.task_id == task_id]
+    return ti.try_number
 
 
 def _asset_events(uri: str, dag_run) -> list[dict]:
@@ -62,11 +65,19 @@ def _queued_for(dag_id: str, *, clear: bool = False) -> set[str]:
     return uris
 
 
-def _raw_files(data_dir, source_id: str) -> list[Path]:
-    return sorted((data_dir.raw / source_id).glob("*/*.parquet"))
+def _raw_files(data: settings.Paths, source_id: str) -> list[Path]:
+    return sorted((data.raw / source_id).glob("*/*.parquet"))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- ingest DAGs ---------------------------------------------------------------------------------
 
 
 def test_ingest_dag_emits_raw_asset_only_when_data_changed(airflow_db, dagbag, data_dir) -> None:
+    data = settings.paths(data_dir)
     dag = dagbag.dags[f"ingest_{SOURCE_ID}"]
     uri = f"regiohub://raw/{SOURCE_ID}"
     _queued_for("build_mart", clear=True)
@@ -74,17 +85,18 @@ def test_ingest_dag_emits_raw_asset_only_when_data_changed(airflow_db, dagbag, d
     with offline():
         first = dag.test()
         queued_after_first = _queued_for("build_mart", clear=True)
-        files_after_first = _raw_files(data_dir, SOURCE_ID)
+        files_after_first = _raw_files(data, SOURCE_ID)
         second = dag.test()
 
     assert first.state == "success"
     assert _task_states(first) == {"ingest": "success", "emit_raw_asset": "success"}
-    load_id = json.loads((data_dir.state / f"{SOURCE_ID}.json").read_text())["last_load_id"]
+    load_id = json.loads((data.state / f"{SOURCE_ID}.json").read_text())["last_load_id"]
     assert files_after_first and {f.stem for f in files_after_first} == {load_id}
-    rows = duckdb.sql(f"select count(*) from read_parquet({[str(f) for f in files_after_first]!r})").fetchone()[0]
-    assert rows > 0
+    with duckdb.connect() as con:
+        rows = con.execute("select count(*) from read_parquet(?)", [[str(f) for f in files_after_first]]).fetchall()
+    assert rows[0][0] > 0
     [event] = _asset_events(uri, first)
-    assert event["load_id"] == load_id and sum(event["rows"].values()) == rows
+    assert event["load_id"] == load_id and sum(event["rows"].values()) == rows[0][0]
     assert queued_after_first == {uri}  # the mart DAG is due
 
     # Same payload again: the load is "unchanged", the emit task is skipped and no event is recorded.
@@ -92,10 +104,11 @@ def test_ingest_dag_emits_raw_asset_only_when_data_changed(airflow_db, dagbag, d
     assert _task_states(second) == {"ingest": "success", "emit_raw_asset": "skipped"}
     assert _asset_events(uri, second) == []
     assert _queued_for("build_mart") == set()
-    assert _raw_files(data_dir, SOURCE_ID) == files_after_first
+    assert _raw_files(data, SOURCE_ID) == files_after_first
 
 
 def test_failed_ingest_emits_no_asset(airflow_db, data_dir, tmp_path) -> None:
+    data = settings.paths(data_dir)
     dag = build_ingest_dag(REGISTRY.source(SOURCE_ID))
     dag.task_dict["ingest"].retries = 0  # fail at once instead of waiting for the backoff
 
@@ -105,27 +118,78 @@ def test_failed_ingest_emits_no_asset(airflow_db, data_dir, tmp_path) -> None:
     assert run.state == "failed"
     assert _task_states(run) == {"ingest": "failed", "emit_raw_asset": "upstream_failed"}
     assert _asset_events(f"regiohub://raw/{SOURCE_ID}", run) == []
-    assert _raw_files(data_dir, SOURCE_ID) == []
-    state = json.loads((data_dir.state / f"{SOURCE_ID}.json").read_text())
-    assert "404" in state["last_error"]
+    assert _raw_files(data, SOURCE_ID) == []
+    assert "404" in json.loads((data.state / f"{SOURCE_ID}.json").read_text())["last_error"]
 
 
-@pytest.mark.skipif(_pipeline_missing() is not None, reason=_pipeline_missing() or "")
-def test_mart_dag_publishes_after_all_sources_are_ingested(airflow_db, dagbag, data_dir) -> None:
-    _queued_for("build_mart", clear=True)
-    with offline():
-        ingests = {s.id: dagbag.dags[f"ingest_{s.id}"].test() for s in REGISTRY.sources}
-    assert {sid: _task_states(run)["emit_raw_asset"] for sid, run in ingests.items()} == {
+# --- mart DAG ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published_by_dags(airflow_db, dagbag, tmp_path_factory) -> Iterator[tuple[settings.Paths, dict]]:
+    """Every ingest DAG, then ``build_mart``, run once on an empty data dir (treat as read-only)."""
+    data = settings.paths(tmp_path_factory.mktemp("dags-data"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REGIOHUB_DATA_DIR", str(data.data_dir))
+        _queued_for("build_mart", clear=True)
+        with offline():
+            ingests = {s.id: dagbag.dags[f"ingest_{s.id}"].test() for s in REGISTRY.sources}
+        queued = _queued_for("build_mart", clear=True)
+        mart = dagbag.dags["build_mart"].test()
+    yield data, {"ingests": ingests, "queued": queued, "mart": mart}
+
+
+def test_mart_dag_publishes_after_all_sources_are_ingested(published_by_dags) -> None:
+    data, runs = published_by_dags
+    assert {sid: _task_states(r)["emit_raw_asset"] for sid, r in runs["ingests"].items()} == {
         s.id: "success" for s in REGISTRY.sources
     }
-    assert _queued_for("build_mart") == {f"regiohub://raw/{s.id}" for s in REGISTRY.sources}
+    assert runs["queued"] == {f"regiohub://raw/{s.id}" for s in REGISTRY.sources}
+
+    mart = runs["mart"]
+    assert mart.state == "success", _task_states(mart)
+    assert _task_states(mart) == {t: "success" for t in ("build_candidate", "validate_candidate", "publish_candidate")}
+    assert data.published.is_file()
+    with duckdb.connect(str(data.published), read_only=True) as con:
+        [(snapshot_id, run_id)] = con.execute("select snapshot_id, run_id from meta_snapshot").fetchall()
+        sources = {r[0] for r in con.execute("select source_id from dim_source").fetchall()}
+    assert run_id == mart.run_id and sources == {s.id for s in REGISTRY.sources}
+    [event] = _asset_events(MART_URI, mart)
+    assert event["snapshot_id"] == snapshot_id and event["tables"]["fct_indicator_value"] > 0
+    assert list(data.build.glob("candidate-*.duckdb")) == []  # the published candidate is removed
+    last = recent_runs(data, limit=1)[0]
+    assert (last["run_id"], last["outcome"], last["snapshot_id"]) == (mart.run_id, "published", snapshot_id)
+
+
+def test_mart_dag_keeps_the_published_mart_when_the_gate_rejects(
+    published_by_dags, dagbag, tmp_path, monkeypatch
+) -> None:
+    """An implausible water level passes ingestion but not the audit gate, which is not retried."""
+    data = settings.paths(tmp_path / "data")
+    shutil.copytree(published_by_dags[0].data_dir, data.data_dir)
+    monkeypatch.setenv("REGIOHUB_DATA_DIR", str(data.data_dir))
+    before = _sha256(data.published)
+    bad = tmp_path / "pegel"
+    shutil.copytree(RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2", bad)
+    measurements = next(bad.glob("stations/*/W/measurements.json"))
+    series = json.loads(measurements.read_text())
+    for item in series[-96:]:
+        item["value"] = 99999  # cm: 1 km of water above gauge zero
+    measurements.write_text(json.dumps(series))
+    assert ingest_source(SOURCE_ID, from_path=bad, data=data).status == "loaded"
 
     run = dagbag.dags["build_mart"].test()
 
-    assert run.state == "success", _task_states(run)
-    assert data_dir.published.is_file()
-    with duckdb.connect(str(data_dir.published), read_only=True) as con:
-        assert con.execute("select count(*) from meta_snapshot").fetchone()[0] == 1
-        sources = {r[0] for r in con.execute("select source_id from dim_source").fetchall()}
-    assert sources == {s.id for s in REGISTRY.sources}
-    assert len(_asset_events("regiohub://mart/published", run)) == 1
+    assert run.state == "failed"
+    assert _task_states(run) == {
+        "build_candidate": "success",
+        "validate_candidate": "failed",
+        "publish_candidate": "upstream_failed",
+    }
+    assert _try_number(run, "validate_candidate") == 1  # GateError is final despite retries=1
+    assert _sha256(data.published) == before
+    assert _asset_events(MART_URI, run) == []
+    assert list(data.build.glob("candidate-*.duckdb")), "the rejected candidate is kept for inspection"
+    last = recent_runs(data, limit=1)[0]
+    assert (last["run_id"], last["outcome"]) == (run.run_id, "gate_failed")
+    assert last["error"].startswith("validate_candidate: audit failed")

@@ -1,20 +1,25 @@
-"""Connectors by name, as referenced from the registry's ``connector`` field."""
+"""Connectors by name, as referenced from the registry's ``connector`` field.
+
+Imported lazily, so that validating the registry (e.g. while Airflow parses the DAG files) does not
+load DuckDB or requests.
+"""
 
 from __future__ import annotations
 
-from regiohub.connectors.base import Connector
-from regiohub.connectors.bnetza_ladesaeulen import LadesaeulenConnector
-from regiohub.connectors.pegelonline import PegelonlineConnector
-from regiohub.connectors.rki_incidence import RkiIncidenceConnector
-from regiohub.connectors.zensus_ffcsv import ZensusFfcsvConnector
+import importlib
+from typing import TYPE_CHECKING
 
-CONNECTORS: dict[str, type[Connector]] = {
-    "pegelonline": PegelonlineConnector,
-    "zensus_ffcsv": ZensusFfcsvConnector,
-    "bnetza_ladesaeulen": LadesaeulenConnector,
-    "rki_incidence": RkiIncidenceConnector,
+if TYPE_CHECKING:
+    from regiohub.connectors.base import Connector
+
+CONNECTORS: dict[str, str] = {
+    "pegelonline": "regiohub.connectors.pegelonline:PegelonlineConnector",
+    "zensus_ffcsv": "regiohub.connectors.zensus_ffcsv:ZensusFfcsvConnector",
+    "bnetza_ladesaeulen": "regiohub.connectors.bnetza_ladesaeulen:LadesaeulenConnector",
+    "rki_incidence": "regiohub.connectors.rki_incidence:RkiIncidenceConnector",
 }
 
 
 def connector_for(name: str) -> Connector:
-    return CONNECTORS[name]()
+    module, cls = CONNECTORS[name].split(":")
+    return getattr(importlib.import_module(module), cls)()

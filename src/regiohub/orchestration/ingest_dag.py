@@ -23,20 +23,24 @@ def ingest_dag_id(source_id: str) -> str:
 
 def ingest_doc(source: Source) -> str:
     """Markdown shown on the DAG's page: what is loaded, from whom, under which licence."""
-    sample = "\n\n**Beispieldaten:** the shipped payloads hold plausible, not real, values." if source.sample_data else ""
-    return (
-        f"### Ingest: {source.name}\n\n"
-        f"{source.description}\n\n"
-        f"| | |\n|---|---|\n"
-        f"| Source id | `{source.id}` |\n"
-        f"| Domain | {source.domain} |\n"
-        f"| Publisher | {source.publisher} |\n"
-        f"| Licence | [{source.licence}]({source.licence_url}) |\n"
-        f"| Attribution | {source.attribution} |\n"
-        f"| Schedule | `{source.schedule}` |\n"
-        f"| Emits | `{raw_asset(source.id).uri}` when the load changed data |"
-        f"{sample}"
-    )
+    rows = {
+        "Source id": f"`{source.id}`",
+        "Domain": source.domain,
+        "Publisher": source.publisher,
+        "Licence": f"[{source.licence}]({source.licence_url})",
+        "Attribution": source.attribution,
+        "Schedule": f"`{source.schedule}`",
+        "Emits": f"`{raw_asset(source.id).uri}` when a load changed data",
+    }
+    table = "\n".join(f"| {key} | {_escape_cell(value)} |" for key, value in rows.items())
+    doc = f"### Ingest: {source.name}\n\n{source.description}\n\n| | |\n|---|---|\n{table}"
+    if source.sample_data:
+        doc += "\n\n**Beispieldaten:** the shipped payloads hold plausible, not real, values."
+    return doc
+
+
+def _escape_cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def build_ingest_dag(source: Source) -> DAG:
