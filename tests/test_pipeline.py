@@ -12,11 +12,13 @@ import pytest
 
 from regiohub import settings
 from regiohub.cli import main
-from regiohub.errors import GateError
+from regiohub.errors import GateError, PipelineError
 from regiohub.ingest import ingest_source
 from regiohub.pipeline import build_and_publish, run
+from regiohub.publish import publish_candidate
 from regiohub.registry import load_registry
 from regiohub.replay import RECORDINGS_DIR, offline
+from regiohub.transform import build_candidate
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 DOMAINS = {"water", "population", "mobility", "health"}
@@ -164,3 +166,14 @@ def test_status_shows_snapshot_sources_and_runs(demo_data_dir, monkeypatch, caps
     for source in ("pegelonline", "zensus2022_bevoelkerung", "ladesaeulenregister", "rki_inzidenz"):
         assert source in out
     assert "published" in out.split("run ")[-1]
+
+
+def test_an_older_candidate_never_replaces_a_newer_published_mart(published_copy):
+    data = settings.paths(published_copy)
+    older = build_candidate(data)
+    newer = build_candidate(data)
+    publish_candidate(newer, data)
+    before = sha256(data.published)
+    with pytest.raises(PipelineError, match="older than the published mart"):
+        publish_candidate(older, data)
+    assert sha256(data.published) == before

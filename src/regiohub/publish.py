@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from regiohub import settings
+from regiohub.errors import PipelineError
 
 MART_SCHEMA = "main"
 STORAGE_VERSION = "v1.0.0"
@@ -54,6 +55,12 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
     incoming = data.published_dir / f".incoming-{snapshot_id}.duckdb"
     tables: dict[str, int] = {}
     with exclusive_lock(data.published_dir / ".publish.lock"):
+        current = published_snapshot(data)
+        if current and (current.get("candidate") or "") > candidate.name:
+            # e.g. a manual run and an Airflow run built concurrently: never go back in time
+            raise PipelineError(
+                f"{candidate.name} is older than the published mart (built from {current['candidate']}); not published"
+            )
         try:
             with duckdb.connect() as con:
                 con.execute("attach ? as candidate (read_only)", [str(candidate)]).fetchall()
@@ -72,9 +79,9 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
                     con.execute(f'create table incoming.main."{name}" as from candidate.main."{name}"').fetchall()
                     tables[name] = con.execute(f'select count(*) from incoming.main."{name}"').fetchall()[0][0]
                 con.execute(
-                    "create table incoming.main.meta_snapshot as "
-                    "select ?::varchar as snapshot_id, ?::timestamptz as published_at, ?::varchar as run_id",
-                    [snapshot_id, published_at, run_id],
+                    "create table incoming.main.meta_snapshot as select ?::varchar as snapshot_id, "
+                    "?::timestamptz as published_at, ?::varchar as run_id, ?::varchar as candidate",
+                    [snapshot_id, published_at, run_id, candidate.name],
                 ).fetchall()
                 con.execute("detach incoming").fetchall()
             _fsync(incoming)
@@ -95,10 +102,11 @@ def _fsync(path: Path) -> None:
 
 
 def published_snapshot(data: settings.Paths | None = None) -> dict | None:
-    """The published snapshot's id and time, or None if nothing is published yet."""
+    """The published snapshot's id, time, run and candidate, or None if nothing is published yet."""
     data = data or settings.paths()
     if not data.published.exists():
         return None
     with duckdb.connect(str(data.published), read_only=True) as con:
-        row = con.execute("select snapshot_id, published_at, run_id from meta_snapshot").fetchall()[0]
-    return {"snapshot_id": row[0], "published_at": row[1], "run_id": row[2]}
+        cursor = con.execute("select * from meta_snapshot")
+        names = [d[0] for d in cursor.description]
+        return dict(zip(names, cursor.fetchall()[0], strict=True))
