@@ -62,7 +62,8 @@ def find_payloads(landing_dir: Path, patterns: Iterable[str], source: Source, wh
 
 def reject_error_page(path: Path, source: Source, expected: str) -> None:
     """Raise if a payload is an HTML or JSON error page rather than ``expected`` data."""
-    head = path.read_bytes()[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    with open(path, "rb") as fh:
+        head = fh.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")):
         raise SourceError(source.id, f"{path.name} is an HTML page, not {expected} (publisher error page?)")
     if expected != "JSON" and head.startswith(b"{"):

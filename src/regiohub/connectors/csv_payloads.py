@@ -34,18 +34,14 @@ def detect_encoding(path: Path) -> str:
 
 
 def as_utf8(path: Path, source: Source, workdir: Path) -> Path:
-    """A UTF-8 (no BOM) version of ``path``: the file itself when already UTF-8 without BOM."""
+    """A UTF-8 version of ``path``: the file itself when it is UTF-8 (DuckDB skips a BOM), else a cp1252 transcode."""
     encoding = detect_encoding(path)
     if encoding == "utf-8-truncated":
         raise SourceError(source.id, f"{path.name} ends inside a character: the file is truncated")
-    with open(path, "rb") as fh:
-        has_bom = fh.read(3) == _BOM
-    if encoding == "utf-8" and not has_bom:
+    if encoding == "utf-8":
         return path
     target = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
-    with open(path, encoding="utf-8-sig" if encoding == "utf-8" else "cp1252", newline="") as src, open(
-        target, "w", encoding="utf-8", newline=""
-    ) as dst:
+    with open(path, encoding="cp1252", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
         while block := src.read(1 << 20):
             dst.write(block)
     return target
