@@ -6,8 +6,7 @@ source as (
 ),
 
 latest as (
-    select * from source
-    where _load_id = (select max(_load_id) from source)
+    {{ latest_load('source') }}
 ),
 
 renamed as (
