@@ -35,5 +35,5 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def published_copy(demo_data_dir: Path, data_dir: Path) -> Path:
     """A private, writable copy of the demo data dir (for tests that ingest or publish again)."""
-    shutil.copytree(demo_data_dir, data_dir)
+    shutil.copytree(demo_data_dir, data_dir, symlinks=True)
     return data_dir

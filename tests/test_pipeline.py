@@ -129,7 +129,7 @@ def test_a_failed_gate_keeps_the_published_mart_and_the_candidate(published_copy
     measurements = next(bad.glob("stations/5e10e1e7-*/W/measurements.json"))
     series = json.loads(measurements.read_text())
     for item in series[-96:]:
-        item["value"] = 99999  # cm: 1 km of water above gauge zero
+        item["value"] = 2500  # cm: within the physical range checked at ingestion, above the gate's 1500
     measurements.write_text(json.dumps(series))
     assert ingest_source("pegelonline", from_path=bad, data=data).status == "loaded"
 
@@ -137,7 +137,7 @@ def test_a_failed_gate_keeps_the_published_mart_and_the_candidate(published_copy
         build_and_publish(data)
 
     assert sha256(data.published) == before
-    assert list(data.build.glob("candidate-*.duckdb")), "the failed candidate is kept for inspection"
+    assert list(data.build.glob("failed-*.duckdb")), "the failed candidate is kept for inspection"
     assert list((data.runs / "validations").glob("*.json"))
 
 

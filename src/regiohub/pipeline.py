@@ -10,36 +10,21 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from regiohub import settings
+from regiohub import crashpoints, settings
 from regiohub.errors import GateError, SourceError
 from regiohub.ingest import IngestResult, ingest_source
 from regiohub.publish import PublishResult, exclusive_lock, publish_candidate
+from regiohub.publish import recover as publish_recover
 from regiohub.registry import Registry, load_registry
+from regiohub.runs import RunReport, recent_runs, record_run
 from regiohub.transform import build_candidate
 
+__all__ = ["RunReport", "build_and_publish", "ingest_all", "recent_runs", "record_run", "run"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class RunReport:
-    run_id: str
-    started_at: str
-    ingested: list[dict] = field(default_factory=list)
-    outcome: str = "running"  # published | unchanged | gate_failed | failed
-    candidate: str | None = None
-    gate_failures: list[str] = field(default_factory=list)
-    validation_results: str | None = None
-    snapshot_id: str | None = None
-    error: str | None = None
-    timings_s: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def failed_sources(self) -> list[str]:
-        return [i["source_id"] for i in self.ingested if i["status"] == "failed"]
 
 
 def new_run_id() -> str:
@@ -55,11 +40,13 @@ def ingest_all(data: settings.Paths, registry: Registry, report: RunReport) -> l
         except SourceError as exc:
             log.error("%s", exc)
             report.ingested.append({"source_id": source.id, "status": "failed", "error": str(exc), "rows": {}})
+            crashpoints.reached("ingest:between-sources")
             continue
         results.append(result)
         report.ingested.append(
             {"source_id": result.source_id, "status": result.status, "rows": result.rows, "load_id": result.load_id}
         )
+        crashpoints.reached("ingest:between-sources")
     return results
 
 
@@ -69,34 +56,88 @@ def build_and_publish(
     """Build a candidate mart, audit it (dbt tests ran in the build; then the GX checkpoint), publish it.
 
     Raises :class:`GateError` if the audit fails: the published mart is left untouched and the
-    candidate is kept under ``build/`` for inspection.
+    candidate is kept as ``build/failed-*.duckdb`` for inspection (the newest few are kept).
     """
-    from regiohub.audit import validate_candidate
-
     data = (data or settings.paths()).ensure()
     report = report or RunReport(new_run_id(), _now())
     with exclusive_lock(data.build / ".build.lock"):
+        recover(data)
         t0 = time.monotonic()
-        candidate = build_candidate(data, registry)
+        try:
+            candidate = build_candidate(data, registry)
+        finally:
+            report.dbt_tests = dbt_test_counts(data)
         report.candidate = str(candidate)
         report.timings_s["build"] = round(time.monotonic() - t0, 2)
-        t0 = time.monotonic()
-        validation = validate_candidate(candidate, data)
-        report.timings_s["validate"] = round(time.monotonic() - t0, 2)
-        report.validation_results = str(validation.results_path)
-        if not validation.success:
-            report.gate_failures = validation.failures
-            raise GateError(
-                f"audit gate failed ({len(validation.failures)} expectations): "
-                + "; ".join(validation.failures[:3])
-                + (" …" if len(validation.failures) > 3 else "")
-            )
-        t0 = time.monotonic()
-        result = publish_candidate(candidate, data, run_id=report.run_id)
-        report.timings_s["publish"] = round(time.monotonic() - t0, 2)
-        report.snapshot_id = result.snapshot_id
-        _remove_candidate(candidate)
+        crashpoints.reached("build:done")
+        return audit_and_publish(candidate, data, report)
+
+
+def audit_and_publish(candidate: Path, data: settings.Paths, report: RunReport) -> PublishResult:
+    """The gate: validate ``candidate`` with the GX suites and publish it only if every expectation holds."""
+    from regiohub.audit import validate_candidate
+
+    t0 = time.monotonic()
+    validation = validate_candidate(candidate, data)
+    report.timings_s["validate"] = round(time.monotonic() - t0, 2)
+    report.validation_results = str(validation.results_path)
+    report.expectations = expectation_counts(validation.results_path)
+    crashpoints.reached("validate:done")
+    if not validation.success:
+        report.gate_failures = validation.failures
+        report.candidate = str(keep_failed(candidate))
+        raise GateError(validation.summary())
+    t0 = time.monotonic()
+    result = publish_candidate(candidate, data, run_id=report.run_id)
+    report.timings_s["publish"] = round(time.monotonic() - t0, 2)
+    report.snapshot_id = result.snapshot_id
+    _remove(candidate)
     return result
+
+
+def recover(data: settings.Paths) -> None:
+    """Clean up what a killed run left behind; call while holding the build lock.
+
+    Any ``candidate-*`` file is then stale (failed candidates are renamed ``failed-*``), as are
+    half-written raw files and publish leftovers. The published mart itself is never touched.
+    """
+    for stale in data.build.glob("candidate-*.duckdb"):
+        _remove(stale)
+    for stale in data.raw.glob("*/*/*.parquet.tmp"):
+        stale.unlink(missing_ok=True)
+    publish_recover(data)
+
+
+def keep_failed(candidate: Path, keep: int = 3) -> Path:
+    """Rename a rejected candidate to ``failed-*`` and drop all but the newest ``keep`` of those."""
+    failed = candidate.with_name(candidate.name.replace("candidate-", "failed-", 1))
+    candidate.rename(failed)
+    for old in sorted(candidate.parent.glob("failed-*.duckdb"))[:-keep]:
+        _remove(old)
+    return failed
+
+
+def dbt_test_counts(data: settings.Paths) -> dict[str, int]:
+    """Passed and failed dbt tests of the last build (from dbt's run_results.json)."""
+    path = data.build / "dbt_target" / "run_results.json"
+    if not path.exists():
+        return {}
+    results = json.loads(path.read_text(encoding="utf-8")).get("results", [])
+    tests = [r for r in results if r.get("unique_id", "").startswith(("test.", "unit_test."))]
+    return {
+        "passed": sum(r.get("status") == "pass" for r in tests),
+        "failed": sum(r.get("status") in ("fail", "error") for r in tests),
+    }
+
+
+def expectation_counts(results_path: Path) -> dict[str, int]:
+    """Passed and failed expectations of a validation (from the gate's results file)."""
+    doc = json.loads(results_path.read_text(encoding="utf-8"))
+    stats = [v["statistics"] for c in doc.get("checkpoints", []) for v in c.get("validation_results", [])]
+    return {
+        "passed": sum(s["successful_expectations"] for s in stats),
+        "failed": sum(s["unsuccessful_expectations"] for s in stats),
+    }
 
 
 def run(
@@ -126,22 +167,8 @@ def run(
     return report
 
 
-def record_run(data: settings.Paths, report: RunReport) -> None:
-    entry = {**asdict(report), "finished_at": _now()}
-    with open(data.runs / "runs.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-
-
-def recent_runs(data: settings.Paths, limit: int = 10) -> list[dict]:
-    path = data.runs / "runs.jsonl"
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()[-limit:]
-    return [json.loads(line) for line in reversed(lines)]
-
-
-def _remove_candidate(candidate: Path) -> None:
-    for p in (candidate, Path(f"{candidate}.wal")):
+def _remove(database: Path) -> None:
+    for p in (database, Path(f"{database}.wal")):
         p.unlink(missing_ok=True)
 
 

@@ -19,6 +19,16 @@ def _age(iso: str | None) -> str:
     return f"{hours:.1f} h ago" if hours < 48 else f"{hours / 24:.0f} d ago"
 
 
+def _gate(run: dict) -> str:
+    """dbt tests and expectations of a run, e.g. ``dbt 95/95, GX 80/81``."""
+    parts = []
+    for label, counts in (("dbt", run.get("dbt_tests") or {}), ("GX", run.get("expectations") or {})):
+        if counts:
+            total = counts.get("passed", 0) + counts.get("failed", 0)
+            parts.append(f"{label} {counts.get('passed', 0)}/{total}")
+    return ", ".join(parts) or "-"
+
+
 def render_status(data: settings.Paths) -> str:
     lines = []
     snap = published_snapshot(data)
@@ -34,8 +44,10 @@ def render_status(data: settings.Paths) -> str:
             f"{s.id:<26} {s.schedule:<14} {_age(st.get('last_loaded_at')):<14} "
             f"{st.get('last_status', '-'):<10} {st.get('last_error') or ''}"
         )
-    lines += ["", f"{'run':<44} {'started':<26} {'outcome':<12} detail"]
+    lines += ["", f"{'run':<44} {'started':<26} {'outcome':<12} {'gate':<22} detail"]
     for r in recent_runs(data):
-        detail = r.get("snapshot_id") or r.get("error") or ""
-        lines.append(f"{r['run_id']:<44} {r['started_at']:<26} {r['outcome']:<12} {detail}")
+        lines.append(
+            f"{r['run_id']:<44} {r['started_at']:<26} {r['outcome']:<12} {_gate(r):<22} "
+            f"{r.get('snapshot_id') or r.get('error') or ''}"
+        )
     return "\n".join(lines)

@@ -43,9 +43,79 @@ def partner_domain_coverage(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return coverage
 
 
-# Frames computed from mart tables: suite name -> (tables it needs, builder).
+PREVIOUS = "previous:"  # frames of the currently published snapshot are keyed "previous:<table>"
+MART_TABLES = (
+    "dim_region", "dim_indicator", "dim_source", "fct_indicator_value", "fct_partner_indicator_value",
+    "fct_water_level_daily",
+)
+
+
+def row_counts(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows per mart table now and in the published snapshot; ``ratio`` is NaN when nothing is published."""
+    rows = []
+    for table in MART_TABLES:
+        if table not in frames:
+            continue
+        previous = frames.get(PREVIOUS + table)
+        before = len(previous) if previous is not None else None
+        rows.append({
+            "table_name": table,
+            "rows": len(frames[table]),
+            "previous_rows": before,
+            "ratio": len(frames[table]) / before if before else float("nan"),
+        })
+    return pd.DataFrame(rows, columns=["table_name", "rows", "previous_rows", "ratio"])
+
+
+def value_shift(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per indicator, the median ratio of values to the published snapshot's values for the same region and period.
+
+    A unit change (m instead of cm) or a scaling error moves it far from 1; ordinary corrections do not.
+    """
+    columns = ["indicator_id", "overlapping_values", "median_ratio"]
+    previous = frames.get(PREVIOUS + "fct_indicator_value")
+    if previous is None:
+        return pd.DataFrame(columns=columns)
+    key = ["region_ars", "indicator_id", "period_start"]
+    now = frames["fct_indicator_value"][[*key, "value"]]
+    joined = now.merge(previous[[*key, "value"]], on=key, suffixes=("", "_previous")).dropna()
+    joined = joined[joined["value_previous"] != 0]
+    joined["ratio"] = joined["value"] / joined["value_previous"]
+    shift = joined.groupby("indicator_id", as_index=False).agg(
+        overlapping_values=("ratio", "size"), median_ratio=("ratio", "median")
+    )
+    return shift[columns]
+
+
+_STEP = {"day": "D", "month": "MS", "year": "YS"}
+
+
+def period_gaps(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per region and indicator with a regular period (day, month, year): periods missing between first and last."""
+    values = frames["fct_indicator_value"][["region_ars", "indicator_id", "period_start"]]
+    types = frames["dim_indicator"][["indicator_id", "period_type"]]
+    joined = values.merge(types, on="indicator_id")
+    joined = joined[joined["period_type"].isin(list(_STEP))]
+    rows = []
+    for (region, indicator, period_type), group in joined.groupby(["region_ars", "indicator_id", "period_type"]):
+        starts = pd.to_datetime(group["period_start"])
+        expected = len(pd.date_range(starts.min(), starts.max(), freq=_STEP[period_type]))
+        rows.append({
+            "series": f"{indicator} @ {region}",
+            "missing_periods": expected - starts.nunique(),
+        })
+    return pd.DataFrame(rows, columns=["series", "missing_periods"])
+
+
+# Frames computed from mart tables: suite name -> (tables it needs, builder). Inputs starting with
+# "previous:" are optional (nothing may be published yet).
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[[dict[str, pd.DataFrame]], pd.DataFrame]]] = {
     "fct_partner_indicator_value_coverage": (("fct_partner_indicator_value", "dim_indicator"), partner_domain_coverage),
+    "mart_row_counts": ((*MART_TABLES, *(PREVIOUS + t for t in MART_TABLES)), row_counts),
+    "indicator_value_shift": (
+        ("fct_indicator_value", PREVIOUS + "fct_indicator_value"), value_shift,
+    ),
+    "indicator_period_gaps": (("fct_indicator_value", "dim_indicator"), period_gaps),
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regiohub import settings
-from regiohub.audit.frames import DERIVED, read_tables, run_parameters
+from regiohub.audit.frames import DERIVED, PREVIOUS, read_tables, run_parameters
 from regiohub.audit.report import ValidationReport, describe_failures
 from regiohub.audit.suites import load_suites
 from regiohub.errors import GateError
@@ -58,9 +58,13 @@ def validate_candidate(
 
     wanted = set(suite_names) | {"dim_region", "dim_indicator", "dim_source"}
     wanted |= {table for name, (inputs, _) in DERIVED.items() if name in suite_names for table in inputs}
-    frames = read_tables(candidate, wanted)
+    frames = read_tables(candidate, {t for t in wanted if not t.startswith(PREVIOUS)})
+    previous = {t.removeprefix(PREVIOUS) for t in wanted if t.startswith(PREVIOUS)}
+    if previous and data.published.is_file():
+        frames |= {PREVIOUS + t: f for t, f in read_tables(data.published, previous).items()}
     for name, (inputs, build) in DERIVED.items():
-        if name in suite_names and all(table in frames for table in inputs):
+        required = [table for table in inputs if not table.startswith(PREVIOUS)]
+        if name in suite_names and all(table in frames for table in required):
             frames[name] = build(frames)
     parameters = run_parameters(frames, registry)
 

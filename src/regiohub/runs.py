@@ -1,0 +1,115 @@
+"""Run history: what every run ingested, built, validated and published, with timings.
+
+Kept in a small SQLite database (``runs/history.sqlite3``) so that CLI runs and Airflow tasks in
+several processes can record at the same time; ``regiohub status`` and the dashboards read it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from regiohub import settings
+
+SCHEMA = """
+create table if not exists runs (
+    run_id text primary key,
+    started_at text not null,
+    finished_at text,
+    outcome text not null,          -- published | unchanged | gate_failed | failed | running
+    sources_changed integer,
+    sources_failed integer,
+    dbt_tests_passed integer,
+    dbt_tests_failed integer,
+    expectations_passed integer,
+    expectations_failed integer,
+    snapshot_id text,
+    candidate text,
+    validation_results text,
+    error text,
+    detail text not null            -- the whole report as JSON
+);
+create table if not exists run_sources (
+    run_id text not null references runs (run_id),
+    source_id text not null,
+    status text not null,           -- loaded | unchanged | failed
+    rows integer,
+    quarantined integer,
+    load_id text,
+    error text,
+    primary key (run_id, source_id)
+);
+"""
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    started_at: str
+    ingested: list[dict] = field(default_factory=list)
+    outcome: str = "running"  # published | unchanged | gate_failed | failed
+    candidate: str | None = None
+    dbt_tests: dict[str, int] = field(default_factory=dict)  # {"passed": n, "failed": n}
+    expectations: dict[str, int] = field(default_factory=dict)
+    gate_failures: list[str] = field(default_factory=list)
+    validation_results: str | None = None
+    snapshot_id: str | None = None
+    error: str | None = None
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed_sources(self) -> list[str]:
+        return [i["source_id"] for i in self.ingested if i["status"] == "failed"]
+
+
+def _connect(data: settings.Paths) -> sqlite3.Connection:
+    data.runs.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(data.runs / "history.sqlite3", timeout=30)
+    con.execute("pragma journal_mode = wal")
+    con.executescript(SCHEMA)
+    return con
+
+
+def record_run(data: settings.Paths, report: RunReport) -> None:
+    """Insert or update the run (a run is recorded when it starts and again when it ends)."""
+    detail = {**asdict(report), "finished_at": _now() if report.outcome != "running" else None}
+    with closing(_connect(data)) as con, con:
+        con.execute(
+            """
+            insert or replace into runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                report.run_id, report.started_at, detail["finished_at"], report.outcome,
+                sum(1 for i in report.ingested if i["status"] == "loaded"),
+                len(report.failed_sources),
+                report.dbt_tests.get("passed"), report.dbt_tests.get("failed"),
+                report.expectations.get("passed"), report.expectations.get("failed"),
+                report.snapshot_id, report.candidate, report.validation_results, report.error,
+                json.dumps(detail, ensure_ascii=False),
+            ],
+        )
+        con.execute("delete from run_sources where run_id = ?", [report.run_id])
+        con.executemany(
+            "insert into run_sources values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [report.run_id, i["source_id"], i["status"], sum((i.get("rows") or {}).values()),
+                 i.get("quarantined"), i.get("load_id"), i.get("error")]
+                for i in report.ingested
+            ],
+        )
+
+
+def recent_runs(data: settings.Paths, limit: int = 10) -> list[dict]:
+    """The newest runs first, each as the report dict it was recorded with."""
+    if not (data.runs / "history.sqlite3").exists():
+        return []
+    with closing(_connect(data)) as con:
+        rows = con.execute("select detail from runs order by started_at desc limit ?", [limit]).fetchall()
+    return [json.loads(r[0]) for r in rows]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

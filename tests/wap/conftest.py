@@ -1,0 +1,28 @@
+"""A candidate built once from the demo data, copied per test to inject faults into."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from regiohub import settings
+from regiohub.transform import build_candidate
+
+
+@pytest.fixture(scope="session")
+def built_candidate(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly built (unpublished) candidate of the demo data, kept outside any data dir."""
+    work = tmp_path_factory.mktemp("candidate-build")
+    shutil.copytree(demo_data_dir, work / "data")
+    candidate = build_candidate(settings.paths(work / "data"))
+    return candidate
+
+
+@pytest.fixture
+def candidate(built_candidate: Path, published_copy: Path) -> Path:
+    """A private copy of the built candidate inside the test's data dir (its published mart is the demo's)."""
+    target = published_copy / "build" / built_candidate.name
+    shutil.copy(built_candidate, target)
+    return target
