@@ -82,6 +82,7 @@ def audit_and_publish(candidate: Path, data: settings.Paths, report: RunReport) 
     report.timings_s["validate"] = round(time.monotonic() - t0, 2)
     report.validation_results = str(validation.results_path)
     report.expectations = expectation_counts(validation.results_path)
+    report.gate_warnings = validation.warnings
     crashpoints.reached("validate:done")
     if not validation.success:
         report.gate_failures = validation.failures

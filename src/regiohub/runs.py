@@ -55,6 +55,7 @@ class RunReport:
     dbt_tests: dict[str, int] = field(default_factory=dict)  # {"passed": n, "failed": n}
     expectations: dict[str, int] = field(default_factory=dict)
     gate_failures: list[str] = field(default_factory=list)
+    gate_warnings: list[str] = field(default_factory=list)
     validation_results: str | None = None
     snapshot_id: str | None = None
     error: str | None = None

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -50,7 +51,7 @@ def test_the_gate_blocks_the_fault_and_names_the_expectation(fault, candidate, p
     with duckdb.connect(str(candidate)) as con:
         con.execute(sql).fetchall()
     before = sha256(data.published)
-    report = RunReport(new_run_id(), "2026-11-21T12:00:00+00:00")
+    report = RunReport(new_run_id(), datetime.now(UTC).isoformat(timespec="seconds"))
 
     with pytest.raises(GateError) as err:
         audit_and_publish(candidate, data, report)
@@ -71,7 +72,21 @@ def test_the_gate_blocks_the_fault_and_names_the_expectation(fault, candidate, p
 
 def test_the_unchanged_candidate_passes_the_same_gate(candidate, published_copy):
     data = settings.paths(published_copy)
-    report = RunReport(new_run_id(), "2026-11-21T12:00:00+00:00")
+    report = RunReport(new_run_id(), datetime.now(UTC).isoformat(timespec="seconds"))
     result = audit_and_publish(candidate, data, report)
     assert report.expectations["failed"] == 0 and report.expectations["passed"] > 50
     assert result.snapshot_id != ""
+
+
+def test_a_source_that_stopped_delivering_is_reported_without_blocking(candidate, published_copy):
+    data = settings.paths(published_copy)
+    state_file = data.state / "rki_inzidenz.json"
+    state = json.loads(state_file.read_text())
+    state["last_loaded_at"] = "2026-01-01T00:00:00+00:00"  # daily source, silent for months
+    state_file.write_text(json.dumps(state))
+    report = RunReport(new_run_id(), datetime.now(UTC).isoformat(timespec="seconds"))
+
+    audit_and_publish(candidate, data, report)
+
+    assert report.snapshot_id
+    assert [w for w in report.gate_warnings if w.startswith("source_freshness.overdue")], report.gate_warnings

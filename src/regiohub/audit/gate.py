@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from regiohub import settings
 from regiohub.audit.frames import DERIVED, PREVIOUS, read_tables, run_parameters
+from regiohub.audit.raw import PREFIX as RAW
+from regiohub.audit.raw import raw_frames, source_freshness
 from regiohub.audit.report import ValidationReport, describe_failures
 from regiohub.audit.suites import load_suites
 from regiohub.errors import GateError
@@ -58,7 +60,9 @@ def validate_candidate(
 
     wanted = set(suite_names) | {"dim_region", "dim_indicator", "dim_source"}
     wanted |= {table for name, (inputs, _) in DERIVED.items() if name in suite_names for table in inputs}
-    frames = read_tables(candidate, {t for t in wanted if not t.startswith(PREVIOUS)})
+    frames = read_tables(candidate, {t for t in wanted if not t.startswith((PREVIOUS, RAW))})
+    frames |= raw_frames(data, wanted)
+    frames["source_freshness"] = source_freshness(data, registry)
     previous = {t.removeprefix(PREVIOUS) for t in wanted if t.startswith(PREVIOUS)}
     if previous and data.published.is_file():
         frames |= {PREVIOUS + t: f for t, f in read_tables(data.published, previous).items()}
@@ -76,16 +80,21 @@ def validate_candidate(
     run_id = _run_id(started)
 
     failures: list[str] = []
+    warnings: list[str] = []
     checkpoints: list[dict[str, Any]] = []
     for suite in suites:
         frame = frames.get(suite.name)
+        if frame is None and suite.name.startswith(RAW):
+            continue  # a source without raw data yet: the transform step refuses to build without it
         if frame is None:
             failures.append(f"{suite.name}: table missing from the candidate (or a table it is derived from)")
             continue
         result = _run_checkpoint(context, suite, frame, parameters, run_id)
         validations = [r.to_json_dict() for r in result.run_results.values()]
         for validation in validations:
-            failures += describe_failures(suite.name, validation["results"])
+            blocking, warning = _split_by_severity(validation["results"])
+            failures += describe_failures(suite.name, blocking)
+            warnings += describe_failures(suite.name, warning)
         checkpoints.append({"checkpoint": result.name, "success": result.success, "validation_results": validations})
 
     success = not failures
@@ -98,14 +107,24 @@ def validate_candidate(
             "duration_s": round(time.perf_counter() - clock, 3),
             "success": success,
             "failures": failures,
+            "warnings": warnings,
             "parameters": {name: v if isinstance(v, int) else len(v) for name, v in parameters.items()},
             "checkpoints": checkpoints,
         },
     )
     index = docs_dir / "index.html"
-    report = ValidationReport(success, failures, results_path, index if index.is_file() else None)
+    report = ValidationReport(success, failures, results_path, index if index.is_file() else None, warnings)
     log.info("%s", report.summary())
     return report
+
+
+def _split_by_severity(results: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Results of critical expectations (they block the publish) and of warning/info ones (reported only)."""
+    blocking, warning = [], []
+    for result in results:
+        severity = (result.get("expectation_config") or {}).get("severity") or "critical"
+        (blocking if severity == "critical" else warning).append(result)
+    return blocking, warning
 
 
 def _quiet_gx() -> None:

@@ -6,7 +6,7 @@ The formatting works on the JSON form of GX validation results, so it reads the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ class ValidationReport:
     failures: list[str]
     results_path: Path
     docs_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # failed expectations of severity warning: reported, not blocking
 
     def summary(self) -> str:
         """One line for logs and error messages."""
