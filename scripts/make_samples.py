@@ -16,6 +16,7 @@ import random
 import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlencode
 
 from shapely.geometry import Point, shape
 
@@ -77,11 +78,18 @@ def zensus(pop: dict[str, int]) -> None:
     (base / "structure").write_text(
         json.dumps({"code": table, "initialState": {"table": table, "variables": ["GEOGM4"], "time": "STAG"}}, indent=1)
     )
+    (base / "download" / "ffcsv").mkdir(parents=True, exist_ok=True)
+    (base / "download" / "ffcsv" / "de").write_bytes(zip_bytes({f"{table}_de_flat.csv": "\n".join(lines) + "\n"}))
+
+
+def zip_bytes(files: dict[str, str | bytes]) -> bytes:
+    """A ZIP with fixed member timestamps, so that regenerated samples are byte-identical."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"{table}_de_flat.csv", "\n".join(lines) + "\n")
-    (base / "download" / "ffcsv").mkdir(parents=True, exist_ok=True)
-    (base / "download" / "ffcsv" / "de").write_bytes(buf.getvalue())
+        for name, content in files.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 11, 20, 6, 0, 0)), content,
+                        compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
 
 
 def random_point_in(geom) -> tuple[float, float]:
@@ -248,12 +256,215 @@ def rki(pop: dict[str, int]) -> None:
     (path / "COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+# --- sources added with issue 3 (own random generators, so the samples above stay byte-identical) ----
+
+def dwd() -> None:
+    """DWD daily climate, station 03987 Potsdam: ZIP with the space-padded produkt_klima_tag file."""
+    r = random.Random(3987)
+    first, last = date(2025, 5, 21), date(2026, 11, 20)
+    header = "STATIONS_ID;MESS_DATUM;QN_3;  FX;  FM;QN_4; RSK;RSKF; SDK;SHK_TAG;  NM; VPM;  PM; TMK; UPM; TXK; TNK; TGK;eor"
+    lines, d = [header], first
+    while d <= last:
+        season = math.cos((d.timetuple().tm_yday - 200) / 365 * 2 * math.pi)
+        tmk = 9.5 + 9.5 * season + r.gauss(0, 2.5)
+        rain = max(0.0, r.expovariate(0.6) - 0.8) if r.random() < 0.45 else 0.0
+        values = [
+            "   10", f"{r.uniform(6, 22):6.1f}", f"{r.uniform(1.5, 6):6.1f}", "    3", f"{rain:6.1f}",
+            f"{(6 if rain else 0):4d}", f"{max(0.0, r.gauss(5 + 4 * season, 3)):7.3f}",
+            f"{(r.choice([0, 0, 2, 5]) if tmk < 0 else 0):4d}", f"{r.uniform(2, 8):6.1f}",
+            f"{r.uniform(5, 18):6.1f}", f"{r.gauss(1013, 8):8.2f}", f"{tmk:6.1f}", f"{r.uniform(55, 95):7.2f}",
+            f"{tmk + r.uniform(3, 8):6.1f}", f"{tmk - r.uniform(3, 7):6.1f}", f"{tmk - r.uniform(4, 9):6.1f}",
+        ]
+        if r.random() < 0.02:
+            values[6] = "-999"  # sunshine not measured
+        if d == date(2026, 3, 2):
+            values[13] = "-999"  # a missing maximum temperature
+        lines.append(f"{'3987':>11};{d:%Y%m%d};" + ";".join(values) + ";eor")
+        d += timedelta(days=1)
+    meta = "Stations_id;Stationshoehe;Geogr.Breite;Geogr.Laenge;von_datum;bis_datum;Stationsname\n" \
+           "3987;81;52.3813;13.0622;18930101;;Potsdam\n"
+    path = HTTP / "opendata.dwd.de/climate_environment/CDC/observations_germany/climate/daily/kl/recent"
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "tageswerte_KL_03987_akt.zip").write_bytes(zip_bytes({
+        f"produkt_klima_tag_{first:%Y%m%d}_{last:%Y%m%d}_03987.txt": "\r\n".join(lines) + "\r\n",
+        "Metadaten_Geographie_03987.txt": meta.encode("latin-1"),
+    }))
+
+
+def regionalstatistik(pop: dict[str, int]) -> None:
+    """GENESIS 12411-01-01-5 (population per Gemeinde, 31.12.) as ffcsv; the older flat export as a fixture."""
+    r = random.Random(12411)
+    header = (
+        "statistics_code;statistics_label;time_code;time_label;time;1_variable_code;1_variable_label;"
+        "1_variable_attribute_code;1_variable_attribute_label;value;value_unit;value_variable_code;"
+        "value_variable_label;value_q"
+    )
+    label = "Bevölkerung nach Geschlecht - Stichtag 31.12. - regionale Tiefe: Gemeinden"
+    rows, flat = [header], []
+    for f in sorted(GEMEINDEN, key=lambda f: f["properties"]["ARS"]):
+        p = f["properties"]
+        ags, base = p["AGS"], pop[p["ARS"]]
+        trend = r.uniform(-0.012, 0.015)
+        for year in range(2019, 2025):
+            value = round(base * (1 + trend) ** (year - 2022))
+            text, flag = str(value), "e"
+            if ags == "12069656" and year == 2019:
+                text, flag = "-", "-"  # merged later: no value for the old unit
+            elif ags == "12073069" and year == 2020:
+                text, flag = ".", "."  # not available
+            rows.append(f"12411;{label};STAG;Stichtag;{year}-12-31;GEMEIN;Gemeinden;{ags};{p['GEN']};{text};"
+                        f"Anzahl;BEVSTD;Bevölkerungsstand;{flag}")
+            flat.append((year, ags, p["GEN"], text))
+    path = HTTP / "www.regionalstatistik.de/genesisws/rest/2020/data"
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "tablefile").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    old = ["Statistik_Code;Statistik_Label;Zeit_Code;Zeit_Label;Zeit;1_Merkmal_Code;1_Merkmal_Label;"
+           "1_Auspraegung_Code;1_Auspraegung_Label;BEVSTD__Bevoelkerungsstand__Anzahl"]
+    for year, ags, name, text in flat:
+        if year <= 2020:
+            old.append(f"12411;Bevölkerungsstand;STAG;Stichtag;31.12.{year};GEMEIN;Gemeinden;{ags};{name};{text}")
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    (FIXTURES / "12411-01-01-5_flat_2019_2020.csv").write_bytes(("\r\n".join(old) + "\r\n").encode("cp1252"))
+
+
+GTFS_STATIONS = [  # name, Gemeinde ARS, DHID station number, lines
+    ("S Potsdam Hauptbahnhof", "120540000000", "900230999", ["RE1", "S7", "605", "91"]),
+    ("Potsdam, Platz der Einheit/West", "120540000000", "900230049", ["605", "91"]),
+    ("S Babelsberg", "120540000000", "900230003", ["S7", "690"]),
+    ("Potsdam, Campus Jungfernsee", "120540000000", "900230145", ["96"]),
+    ("Brandenburg, Hauptbahnhof", "120510000000", "900275110", ["RE1", "A"]),
+    ("Brandenburg, Neustädtischer Markt", "120510000000", "900275003", ["A"]),
+    ("Luckenwalde, Bahnhof", "120720232232", "900375013", ["RE4", "780"]),
+    ("Ludwigsfelde, Bahnhof", "120720240240", "900245010", ["RE4", "780"]),
+    ("Bad Belzig, Bahnhof", "120690020020", "900220070", ["RE7", "572"]),
+    ("Wiesenburg (Mark), Bahnhof", "120690665665", "900220287", ["RE7"]),
+    ("Michendorf, Bahnhof", "120690397397", "900220169", ["RE7", "608"]),
+    ("Falkensee, Bahnhof", "120630080080", "900213506", ["RE4"]),
+    ("Rathenow, Bahnhof", "120630252252", "900250101", ["RE4"]),
+]
+GTFS_ROUTES = {  # line -> (agency, route type)
+    "RE1": ("DB", 2), "RE4": ("DB", 2), "RE7": ("DB", 2), "S7": ("SB", 109), "605": ("VIP", 3),
+    "690": ("VIP", 3), "91": ("VIP", 900), "96": ("VIP", 900), "A": ("VBBR", 900), "780": ("VTF", 3),
+    "572": ("REG", 3), "608": ("REG", 3),
+}
+
+
+def gtfs_feed(r: random.Random, trips_per_line: int = 24) -> dict[str, str]:
+    """The text files of a small VBB-shaped GTFS feed (stations with platforms, a weekday service)."""
+    by_ars = {f["properties"]["ARS"]: shape(f["geometry"]) for f in GEMEINDEN}
+    stops = ["stop_id,stop_code,stop_name,stop_lat,stop_lon,location_type,parent_station,wheelchair_boarding,"
+             "platform_code,zone_id,level_id"]
+    platforms: dict[str, list[str]] = {}
+    for name, ars, number, lines in GTFS_STATIONS:
+        lat, lon = random_point_in_with(by_ars[ars], r)
+        station = f"de:{ars[:5]}:{number}"
+        stops.append(f'{station},,"{name}",{lat},{lon},1,,,,,')
+        for i, line in enumerate(lines, start=1):
+            platform = f"{station}:{i}:{50 + i}"
+            platforms.setdefault(line, []).append(platform)
+            stops.append(f'{platform},,"{name}",{lat + i / 10000:.6f},{lon:.6f},0,{station},1,{i},,')
+    routes = ["route_id,agency_id,route_short_name,route_long_name,route_type,route_color,route_text_color,route_desc"]
+    trips = ["route_id,service_id,trip_id,trip_headsign,trip_short_name,direction_id,block_id,shape_id,"
+             "wheelchair_accessible,bikes_allowed"]
+    times = ["trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type,drop_off_type,stop_headsign"]
+    trip_no = 0
+    for line, (agency, kind) in GTFS_ROUTES.items():
+        route = f"{line}_{agency}"
+        routes.append(f"{route},{agency},{line},,{kind},,,")
+        for k in range(trips_per_line):
+            trip_no += 1
+            seq = platforms[line] if k % 2 == 0 else list(reversed(platforms[line]))
+            t = 5 * 3600 + k * (19 * 3600 // trips_per_line) + r.randint(0, 300)
+            trips.append(f"{route},1,{trip_no},{line} Richtung {k % 2},,{k % 2},,,1,")
+            for n, stop in enumerate(seq, start=1):
+                hhmmss = f"{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}"
+                times.append(f"{trip_no},{hhmmss},{hhmmss},{stop},{n},0,0,")
+                t += r.randint(120, 900)
+    return {
+        "agency.txt": "agency_id,agency_name,agency_url,agency_timezone,agency_lang,agency_phone\n"
+        + "\n".join(f"{a},{a} Verkehr,https://www.vbb.de,Europe/Berlin,de," for a in
+                    sorted({a for a, _ in GTFS_ROUTES.values()})),
+        "stops.txt": "\n".join(stops),
+        "routes.txt": "\n".join(routes),
+        "trips.txt": "\n".join(trips),
+        "stop_times.txt": "\n".join(times),
+        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+        "1,1,1,1,1,1,0,0,20261201,20271212",
+    }
+
+
+def random_point_in_with(geom, r: random.Random) -> tuple[float, float]:
+    minx, miny, maxx, maxy = geom.bounds
+    while True:
+        x, y = r.uniform(minx, maxx), r.uniform(miny, maxy)
+        if geom.contains(Point(x, y)):
+            return round(y, 6), round(x, 6)
+
+
+def gtfs() -> None:
+    feed = gtfs_feed(random.Random(900230999))
+    files = {name: ("\ufeff" if name == "stops.txt" else "") + text.replace("\n", "\r\n") + "\r\n"
+             for name, text in feed.items()}
+    (HTTP / "www.vbb.de").mkdir(parents=True, exist_ok=True)
+    (HTTP / "www.vbb.de" / "vbbgtfs").write_bytes(zip_bytes(files))
+
+
+def deutschlandatlas() -> None:
+    """Deutschlandatlas Kreis table (cp1252, ';', decimal comma); Kennziffer without leading zero."""
+    r = random.Random(1222)
+    lines = ["Kennziffer;Raumeinheit;Aggregat;v_harzt;v_karzt;v_alq"]
+    kreise = sorted(KREISE.items())
+    for ars, props in [*kreise, ("110000000000", {"GEN": "Berlin"}), ("010010000000", {"GEN": "Flensburg"})]:
+        key = str(int(ars[:5]))
+        values = [r.uniform(48, 78), r.uniform(5, 14), r.uniform(3, 9)]
+        cells = [f"{v:.1f}".replace(".", ",") for v in values]
+        lines.append(f"{key};{props['GEN']};KRS;" + ";".join(cells))
+    path = HTTP / "deutschlandatlas.bund.de/fileadmin/Downloaddateien/HA26"
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "Deutschlandatlas_KRS1222_HA26.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+
+
+POTSDAM_STADTTEILE = [
+    "Bornim", "Bornstedt", "Nedlitz", "Sacrow", "Eiche", "Grube", "Golm", "Nördliche Innenstadt",
+    "Berliner Vorstadt", "Nauener Vorstadt", "Jägervorstadt", "Brandenburger Vorstadt", "Potsdam West",
+    "Templiner Vorstadt", "Teltower Vorstadt", "Innenstadt", "Babelsberg Nord", "Babelsberg Süd", "Klein Glienicke",
+    "Zentrum Ost", "Schlaatz", "Waldstadt I", "Waldstadt II", "Stern", "Drewitz", "Kirchsteigfeld", "Fahrland",
+    "Neu Fahrland", "Groß Glienicke", "Marquardt", "Uetz-Paaren", "Satzkorn", "Potsdam Nord",
+]
+
+
+def opendatasoft() -> None:
+    """Potsdam's portal (Explore API v2.1): population per Stadtteil, as pages of 100 and as an export."""
+    r = random.Random(14467)
+    records = []
+    for nr, name in enumerate(POTSDAM_STADTTEILE, start=1):
+        base, lat, lon = r.randint(900, 16000), 52.39 + r.uniform(-0.06, 0.06), 13.06 + r.uniform(-0.1, 0.1)
+        for year in range(2018, 2025):
+            records.append({
+                "stadtteil_nr": f"{nr:02d}", "stadtteil": name, "jahr": str(year),
+                "einwohner": round(base * (1 + 0.011 * (year - 2018)) + r.randint(-40, 40)),
+                "geo_point_2d": {"lon": round(lon, 5), "lat": round(lat, 5)},
+            })
+    base = HTTP / "opendata.potsdam.de/api/explore/v2.1/catalog/datasets/einwohner-nach-stadtteilen"
+    (base / "exports").mkdir(parents=True, exist_ok=True)
+    for offset in range(0, len(records), 100):
+        page = {"total_count": len(records), "results": records[offset:offset + 100]}
+        name = f"records@{urlencode(sorted({'limit': '100', 'offset': str(offset)}.items()))}"
+        (base / name).write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
+    (base / "exports" / "json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+
+
 def main() -> None:
     pop = population()
     zensus(pop)
     ladesaeulen(charging_rows(pop))
     pegelonline()
     rki(pop)
+    dwd()
+    regionalstatistik(pop)
+    gtfs()
+    deutschlandatlas()
+    opendatasoft()
     print(f"samples written below {HTTP.relative_to(ROOT)}")
 
 

@@ -118,6 +118,12 @@ def validate_candidate(
     return report
 
 
+def _result_format(suite: ExpectationSuite, frame: pd.DataFrame) -> dict[str, Any]:
+    """Summary results; with the suite's ``meta.row_keys`` GX also names the failing rows by those columns."""
+    keys = [k for k in (suite.meta or {}).get("row_keys", []) if k in frame.columns]
+    return {**RESULT_FORMAT, "unexpected_index_column_names": keys} if keys else RESULT_FORMAT
+
+
 def _split_by_severity(results: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Results of critical expectations (they block the publish) and of warning/info ones (reported only)."""
     blocking, warning = [], []
@@ -183,7 +189,7 @@ def _run_checkpoint(
             name=f"audit_{suite.name}",
             validation_definitions=[definition],
             actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])],
-            result_format=RESULT_FORMAT,
+            result_format=_result_format(suite, frame),
         )
     )
     return checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters, run_id=run_id)

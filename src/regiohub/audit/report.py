@@ -71,7 +71,7 @@ def _detail(kind: str, kwargs: Mapping[str, Any], result: Mapping[str, Any]) -> 
         if kind == "expect_column_values_to_not_be_null":
             return f"{_count(n, 'null value')} of {total} rows"
         noun = "unexpected row" if "column_list" in kwargs or "column_A" in kwargs else "unexpected value"
-        return f"{_count(n, noun)} of {total}: {_examples(res)}{_expected(kwargs)}"
+        return f"{_count(n, noun)} of {total}: {_examples(res)}{_expected(kwargs)}{_rows(res)}"
     observed = res.get("observed_value")
     mismatch = (res.get("details") or {}).get("mismatched")
     if isinstance(mismatch, Mapping) and mismatch.get("missing"):
@@ -106,6 +106,17 @@ def _examples(res: Mapping[str, Any]) -> str:
         items = [_fmt(v) for v in res.get("partial_unexpected_list") or []]
     more = ", …" if len(items) > _SHOWN else ""
     return ", ".join(items[:_SHOWN]) + more
+
+
+def _rows(res: Mapping[str, Any]) -> str:
+    """`` in rows region_ars=…, indicator_id=…; …`` when GX named the failing rows by key columns."""
+    rows = res.get("partial_unexpected_index_list") or []
+    keys = res.get("unexpected_index_column_names") or []
+    if not rows or not keys:
+        return ""
+    shown = ["/".join(_fmt(row.get(k)) for k in keys) for row in rows[:_SHOWN]]
+    more = ", …" if len(rows) > _SHOWN else ""
+    return f" in rows [{'/'.join(keys)}] " + ", ".join(shown) + more
 
 
 def _fmt(value: Any) -> str:

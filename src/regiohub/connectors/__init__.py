@@ -17,6 +17,11 @@ CONNECTORS: dict[str, str] = {
     "zensus_ffcsv": "regiohub.connectors.zensus_ffcsv:ZensusFfcsvConnector",
     "bnetza_ladesaeulen": "regiohub.connectors.bnetza_ladesaeulen:LadesaeulenConnector",
     "rki_incidence": "regiohub.connectors.rki_incidence:RkiIncidenceConnector",
+    "dwd_climate": "regiohub.connectors.dwd_climate:DwdClimateConnector",
+    "regionalstatistik_ffcsv": "regiohub.connectors.regionalstatistik_ffcsv:RegionalstatistikConnector",
+    "gtfs": "regiohub.connectors.gtfs:GtfsConnector",
+    "deutschlandatlas": "regiohub.connectors.deutschlandatlas:DeutschlandatlasConnector",
+    "opendatasoft": "regiohub.connectors.opendatasoft:OpendatasoftConnector",
 }
 
 

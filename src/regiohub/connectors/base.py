@@ -15,7 +15,8 @@ and calls ``parse``: fetched and hand-delivered payloads go through exactly the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,33 +24,77 @@ import duckdb
 import requests
 
 from regiohub.errors import SourceError
-from regiohub.http import download
+from regiohub.http import download, validators_of
 from regiohub.registry import Registry, Source
 
 
 @dataclass
 class FetchContext:
+    """What a fetch needs: the source, where to write, the HTTP session, and the source's state."""
+
     source: Source
     registry: Registry
     landing_dir: Path
     http: requests.Session
+    state: dict = field(default_factory=dict)  # the source's state after its last good load
+    backfill: tuple[date, date] | None = None  # fetch this date range instead of "what is new"
+    validators: dict[str, dict[str, str]] = field(default_factory=dict)  # url -> etag/last_modified now
+    not_modified: list[str] = field(default_factory=list)  # urls answered with 304
+
+    def get(self, url: str, target: Path, *, conditional: bool = True, **kwargs: object) -> bool:
+        """Download ``url`` to ``target``; False if the publisher says it has not changed (304)."""
+        previous = self.state.get("validators", {}).get(url) if conditional and not self.backfill else None
+        resp = download(self.http, url, target, validators=previous, **kwargs)
+        if resp.status_code == 304:
+            self.not_modified.append(url)
+            self.validators[url] = previous or {}
+            return False
+        self.validators[url] = validators_of(resp)
+        return True
 
 
 class Connector:
-    """Base class; subclasses set ``entities`` and implement ``fetch`` and ``parse``."""
+    """Base class; subclasses set ``entities`` and implement ``fetch`` and ``parse``.
+
+    Class attributes the ingest step uses on the parsed relations:
+
+    * ``accumulate``: entities whose loads add only rows not yet in raw (history builds up across
+      loads, re-runs add nothing); the others are full snapshots per load.
+    * ``keys``: natural key per entity; rows repeating a key within one payload are quarantined.
+    * ``checks``: per entity ``(reason, SQL condition true for a bad row)``; such rows are quarantined.
+    * ``max_quarantine_share``: above this share of bad rows the whole payload is rejected.
+    """
 
     entities: ClassVar[tuple[str, ...]]
+    accumulate: ClassVar[tuple[str, ...]] = ()
+    keys: ClassVar[dict[str, tuple[str, ...]]] = {}
+    checks: ClassVar[dict[str, tuple[tuple[str, str], ...]]] = {}
+    max_quarantine_share: ClassVar[float] = 0.5
+    supports_backfill: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []  # operator-facing remarks, e.g. new columns that were ignored
 
     def fetch(self, ctx: FetchContext) -> None:
-        """Default: one file at the source's URL, kept under its own file name."""
+        """Default: one file at the source's URL, kept under its own file name (conditional GET)."""
         url = ctx.source.resolved_url()
-        download(ctx.http, url, ctx.landing_dir / url.rsplit("/", 1)[-1].split("?", 1)[0])
+        ctx.get(url, ctx.landing_dir / url.rsplit("/", 1)[-1].split("?", 1)[0])
 
     def parse(
         self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path
     ) -> dict[str, duckdb.DuckDBPyRelation]:
         """Relations per entity; ``workdir`` is scratch space that is removed afterwards."""
         raise NotImplementedError
+
+    def high_water_marks(self, con: duckdb.DuckDBPyConnection, written: dict[str, str]) -> dict | None:
+        """State to keep after a load (e.g. the last timestamp per series); ``written``: entity -> table."""
+        return None
+
+    def note_new_columns(self, header: list[str], known: Iterable[str], what: str) -> None:
+        """Schema drift that does no harm: columns we do not know are ignored, and said so."""
+        new = [c for c in header if c not in set(known)]
+        if new:
+            self.notes.append(f"{what}: new column(s) ignored: {', '.join(new[:8])}")
 
 
 def find_payloads(landing_dir: Path, patterns: Iterable[str], source: Source, what: str) -> list[Path]:

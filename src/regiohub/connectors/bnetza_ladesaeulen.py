@@ -47,6 +47,13 @@ HEADER_PREFIXES = ("Ladeeinrichtungs-ID;", "Betreiber;")
 
 class LadesaeulenConnector(Connector):
     entities = ("charging_facilities",)
+    checks = {
+        "charging_facilities": (
+            ("unreadable coordinates or date", "latitude is null or longitude is null or commissioned_on is null"),
+            ("coordinates outside Germany", "latitude not between 47.2 and 55.1 or longitude not between 5.8 and 15.1"),
+            ("value out of range", "charging_points not between 1 and 100 or power_kw < 0 or power_kw > 5000"),
+        )
+    }
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         rels = []

@@ -13,9 +13,12 @@ _BOM = codecs.BOM_UTF8
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8`` (with or without BOM) if the whole file decodes as UTF-8, else ``cp1252``."""
+    """``utf-16`` (by BOM), ``utf-8`` (with or without BOM) if the whole file decodes as UTF-8, else ``cp1252``."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as fh:
+        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
+        fh.seek(0)
         first = True
         while chunk := fh.read(1 << 20):
             if first and chunk.startswith(_BOM):
@@ -34,16 +37,24 @@ def detect_encoding(path: Path) -> str:
 
 
 def as_utf8(path: Path, source: Source, workdir: Path) -> Path:
-    """A UTF-8 version of ``path``: the file itself when it is UTF-8 (DuckDB skips a BOM), else a cp1252 transcode."""
+    """A UTF-8 version of ``path``: the file itself when it is UTF-8 (DuckDB skips a BOM), else a transcode."""
     encoding = detect_encoding(path)
     if encoding == "utf-8-truncated":
         raise SourceError(source.id, f"{path.name} ends inside a character: the file is truncated")
     if encoding == "utf-8":
         return path
+    with open(path, "rb") as fh:
+        if encoding == "cp1252" and b"\x00" in fh.read(1 << 16):
+            raise SourceError(source.id, f"{path.name} contains NUL bytes: a binary file or an unknown encoding")
     target = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
-    with open(path, encoding="cp1252", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
-        while block := src.read(1 << 20):
-            dst.write(block)
+    try:
+        with open(path, encoding=encoding, newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+            while block := src.read(1 << 20):
+                dst.write(block)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            source.id, f"{path.name} is neither UTF-8 nor {encoding} (byte {exc.start}): wrong encoding?"
+        ) from None
     return target
 
 

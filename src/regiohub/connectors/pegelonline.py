@@ -6,6 +6,7 @@ Landing layout mirrors the API: ``stations.json`` and ``stations/<uuid>/W/measur
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -19,8 +20,10 @@ from regiohub.connectors.base import (
     reject_error_page,
 )
 from regiohub.errors import SourceError
-from regiohub.http import download
 from regiohub.registry import Source
+
+HISTORY_DAYS = 31  # the API serves the last 31 days
+MIN_CM, MAX_CM = -1000, 3000  # plausible water levels in cm above gauge zero
 
 STATION_COLUMNS = {
     "uuid": "VARCHAR",
@@ -38,15 +41,32 @@ STATION_COLUMNS = {
 
 
 class PegelonlineConnector(Connector):
+    """Incremental: each poll asks per station for what follows the last stored timestamp.
+
+    Overlapping polls repeat readings; only rows not yet in raw are written, so history builds up
+    beyond the 31 days the API keeps and re-runs add nothing.
+    """
+
     entities = ("stations", "measurements")
+    accumulate = ("stations", "measurements")
+    keys = {"stations": ("uuid",), "measurements": ("station_uuid", "measured_at")}
+    checks = {
+        "measurements": (
+            ("unreadable timestamp or value",
+             "value_cm is null or measured_at is null or try_cast(measured_at as timestamptz) is null"),
+            ("unknown station", "station_uuid not in (select uuid from stations)"),
+            ("water level out of range", f"value_cm < {MIN_CM} or value_cm > {MAX_CM}"),
+        )
+    }
+    supports_backfill = True
 
     def fetch(self, ctx: FetchContext) -> None:
         base = ctx.source.url.rstrip("/")
         stations_file = ctx.landing_dir / "stations.json"
-        download(
-            ctx.http,
+        ctx.get(
             f"{base}/stations.json",
             stations_file,
+            conditional=False,  # carries the current measurement: changes with every poll
             params={
                 "ids": ctx.source.params["gauges"],
                 "includeTimeseries": "true",
@@ -54,12 +74,41 @@ class PegelonlineConnector(Connector):
             },
         )
         for uuid in _water_level_stations(stations_file, ctx.source):
-            download(
-                ctx.http,
+            ctx.get(
                 f"{base}/stations/{uuid}/W/measurements.json",
                 ctx.landing_dir / "stations" / uuid / "W" / "measurements.json",
-                params={"start": ctx.source.params.get("window", "P8D")},
+                conditional=False,
+                params=self._window(ctx, uuid),
             )
+
+    @staticmethod
+    def _window(ctx: FetchContext, uuid: str) -> dict[str, str]:
+        """``start``/``end`` of one station's request: backfill range, else after the last stored reading."""
+        if ctx.backfill:
+            first, last = ctx.backfill
+            if first < datetime.now(UTC).date() - timedelta(days=HISTORY_DAYS):
+                raise SourceError(
+                    ctx.source.id,
+                    f"backfill from {first}: the API serves only the last {HISTORY_DAYS} days "
+                    "(older history exists only in our raw data)",
+                )
+            return {"start": f"{first.isoformat()}T00:00:00+00:00", "end": f"{last.isoformat()}T23:59:59+00:00"}
+        last_stored = ctx.state.get("hwm", {}).get(uuid)
+        if last_stored:
+            since = datetime.fromisoformat(last_stored)
+            if datetime.now(UTC) - since < timedelta(days=HISTORY_DAYS):
+                return {"start": last_stored}
+        return {"start": ctx.source.params.get("window", "P8D")}
+
+    def high_water_marks(self, con: duckdb.DuckDBPyConnection, written: dict[str, str]) -> dict | None:
+        rows = con.execute(
+            f"""
+            select station_uuid,
+                strftime(timezone('UTC', max(measured_at::timestamptz)), '%Y-%m-%dT%H:%M:%S+00:00')
+            from "{written['measurements']}" group by 1
+            """
+        ).fetchall()
+        return dict(rows)
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         stations_file = find_payloads(landing_dir, ["stations.json", "**/stations.json"], source, "stations.json")[0]
@@ -110,12 +159,6 @@ class PegelonlineConnector(Connector):
             )
         except duckdb.Error as exc:
             raise duckdb_error(source, stations_file.parent, exc) from None
-        bad = con.execute(
-            "select count(*) from measurements where value_cm is null or measured_at is null "
-            "or try_cast(measured_at as timestamptz) is null"
-        ).fetchall()[0][0]
-        if bad:
-            raise SourceError(source.id, f"{bad} measurements without a valid timestamp or value")
         return {"stations": stations, "measurements": measurements}
 
 

@@ -16,7 +16,6 @@ from regiohub.connectors.base import (
     require_columns,
 )
 from regiohub.connectors.csv_payloads import as_utf8
-from regiohub.errors import SourceError
 from regiohub.registry import Source
 
 REQUIRED = (
@@ -26,6 +25,16 @@ REQUIRED = (
 
 class RkiIncidenceConnector(Connector):
     entities = ("incidence",)
+    keys = {"incidence": ("report_date", "district_id")}
+    checks = {
+        "incidence": (
+            ("unreadable date or number", "report_date is null or population is null or cases_7_days is null "
+             "or incidence_7_days is null"),
+            ("unknown district key", r"not regexp_full_match(district_id, '(0[1-9]|1[0-6])[0-9]{3}')"),
+            ("value out of range", "population <= 0 or cases_7_days < 0 or incidence_7_days < 0 "
+             "or incidence_7_days > 100000"),
+        )
+    }
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         path = find_payloads(landing_dir, ["*.csv", "**/*.csv"], source, "CSV file")[0]
@@ -36,6 +45,7 @@ class RkiIncidenceConnector(Connector):
         try:
             header = column_names(con, reader, params)
             require_columns(header, REQUIRED, source, path.name)
+            self.note_new_columns(header, REQUIRED, path.name)
             rel = materialise(
                 con,
                 "incidence",
@@ -55,10 +65,4 @@ class RkiIncidenceConnector(Connector):
             )
         except duckdb.Error as exc:
             raise duckdb_error(source, path, exc) from None
-        bad = con.execute(
-            "select count(*) from incidence where report_date is null or population is null "
-            "or cases_7_days is null or incidence_7_days is null"
-        ).fetchall()[0][0]
-        if bad:
-            raise SourceError(source.id, f"{path.name}: {bad} rows with an unreadable date or number")
         return {"incidence": rel}

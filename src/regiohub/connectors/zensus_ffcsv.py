@@ -38,6 +38,15 @@ FLAG_VALUES = ("-", ".", "x", "/")
 
 class ZensusFfcsvConnector(Connector):
     entities = ("values",)
+    keys = {"values": ("statistics_code", "reference_date", "region_code", "value_variable_code")}
+    checks = {
+        "values": (
+            ("unreadable date or value",
+             f"reference_date is null or (value is null and trim(value_text) not in {FLAG_VALUES})"),
+            ("unknown region key", r"not regexp_full_match(region_code, '(0[1-9]|1[0-6])([0-9]{1,10})?|DG')"),
+            ("value out of range", "value < 0"),
+        )
+    }
 
     def fetch(self, ctx: FetchContext) -> None:
         base = ctx.source.resolved_url().rstrip("/")
@@ -71,6 +80,8 @@ class ZensusFfcsvConnector(Connector):
             try:
                 header = column_names(con, reader, params)
                 require_columns(header, REQUIRED, source, path.name)
+                self.note_new_columns(header, (*REQUIRED, "time_code", "time_label", "1_variable_label",
+                                               "value_variable_label"), path.name)
                 rels.append(
                     materialise(
                         con,
@@ -100,12 +111,6 @@ class ZensusFfcsvConnector(Connector):
                 )
             except duckdb.Error as exc:
                 raise duckdb_error(source, path, exc) from None
-            bad = con.execute(
-                f"select count(*) from values_{i} where reference_date is null "
-                f"or (value is null and trim(value_text) not in {FLAG_VALUES})"
-            ).fetchall()[0][0]
-            if bad:
-                raise SourceError(source.id, f"{path.name}: {bad} rows with an unreadable date or value")
         rel = rels[0]
         for more in rels[1:]:
             rel = rel.union(more)

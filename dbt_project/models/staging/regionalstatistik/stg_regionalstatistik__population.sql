@@ -1,0 +1,29 @@
+-- Population per Gemeinde and 31 December; the newest load's value per year.
+with
+
+source as (
+    select * from {{ source('regionalstatistik_bevoelkerung', 'values') }}
+),
+
+latest as (
+    select * from source
+    where value_variable_code = 'BEVSTD'
+        and variable_2_attribute_code is null
+    qualify row_number() over (
+        partition by region_code, reference_date order by _load_id desc
+    ) = 1
+),
+
+renamed as (
+    select
+        region_code as ags,
+        region_label as region_name,
+        reference_date,
+        year(reference_date) as year,
+        cast(value as bigint) as population,
+        quality_flag,
+        _load_id as load_id,
+    from latest
+)
+
+select * from renamed
