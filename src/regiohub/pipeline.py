@@ -44,7 +44,14 @@ def ingest_all(data: settings.Paths, registry: Registry, report: RunReport) -> l
             continue
         results.append(result)
         report.ingested.append(
-            {"source_id": result.source_id, "status": result.status, "rows": result.rows, "load_id": result.load_id}
+            {
+                "source_id": result.source_id,
+                "status": result.status,
+                "rows": result.rows,
+                "load_id": result.load_id,
+                "quarantined": sum(n for reasons in result.quarantined.values() for n in reasons.values()),
+                "notes": result.notes,
+            }
         )
         crashpoints.reached("ingest:between-sources")
     return results

@@ -37,12 +37,13 @@ def render_status(data: settings.Paths) -> str:
                      f"({data.published})")
     else:
         lines.append("published: nothing yet (run `regiohub run`)")
-    lines += ["", f"{'source':<26} {'schedule':<14} {'last load':<14} {'last check':<10} error"]
+    lines += ["", f"{'source':<32} {'schedule':<14} {'last load':<14} {'last check':<10} {'quarantined':>11} error"]
     for s in load_registry().sources:
         st = read_state(data, s.id)
+        quarantined = sum(n for reasons in (st.get("quarantined") or {}).values() for n in reasons.values())
         lines.append(
-            f"{s.id:<26} {s.schedule:<14} {_age(st.get('last_loaded_at')):<14} "
-            f"{st.get('last_status', '-'):<10} {st.get('last_error') or ''}"
+            f"{s.id:<32} {s.schedule:<14} {_age(st.get('last_loaded_at')):<14} "
+            f"{st.get('last_status', '-'):<10} {quarantined:>11} {st.get('last_error') or ''}"
         )
     lines += ["", f"{'run':<44} {'started':<26} {'outcome':<12} {'gate':<22} detail"]
     for r in recent_runs(data):
