@@ -1,10 +1,13 @@
-"""Indikatoren: one indicator for the chosen partners — over time, compared at the latest period, as a table."""
+"""Indikatoren: one indicator (chosen by domain) for the chosen partners and period — over time, compared,
+ranked, on the map and as a table, with its definition, sources and licence, and downloads of the data shown."""
 
 import streamlit as st
 
-from regiohub.dashboard import charts, data, tables
 from regiohub.dashboard import components as ui
+from regiohub.dashboard import data, mapview, tables
 from regiohub.dashboard.fmt import fmt_period
+from regiohub.dashboard.indicator_view import indicator_view
+from regiohub.dashboard.labels import domain_label
 
 st.title("Indikatoren")
 mart = ui.require_mart()
@@ -14,60 +17,74 @@ indicators = data.indicators(mart)
 partners = data.partners(mart)
 partner_names = dict(zip(partners["partner_id"], partners["partner_name"], strict=True))
 
-
-def indicator_label(indicator_id: str) -> str:
-    row = indicators.loc[indicator_id]
-    return f"{data.DOMAIN_LABELS.get(row['domain'], row['domain'])} · {row['name_de']}"
-
-
-left, right = st.columns([1, 2])
-indicator_id = left.selectbox(
-    "Indikator (nach Bereich)", indicators.index.tolist(), format_func=indicator_label, key="indicator"
-)
-chosen = right.multiselect(
-    "Partner", list(partner_names), default=list(partner_names), format_func=partner_names.get, key="partners"
+pick_indicator, pick_partners, pick_period = st.columns([2, 3, 1])
+indicator_id = pick_indicator.selectbox(
+    "Indikator (nach Bereich)",
+    indicators.index.tolist(),
+    format_func=lambda i: f"{domain_label(indicators.at[i, 'domain'])} · {indicators.at[i, 'name_de']}",
+    key="indikator",
+    bind="query-params",
 )
 ind = indicators.loc[indicator_id]
-name, unit, period_type, source_id = ind["name_de"], ind["unit"], ind["period_type"], ind["source_id"]
+name, unit, period_type = ind["name_de"], ind["unit"], ind["period_type"]
+chosen = pick_partners.multiselect(
+    "Partner", list(partner_names), default=list(partner_names), format_func=partner_names.get, key="partners",
+    bind="query-params",
+)
+periods = data.periods(mart, indicator_id)
+period = pick_period.selectbox(
+    "Zeitraum", periods, format_func=lambda p: fmt_period(p, period_type), key="zeitraum", bind="query-params"
+)
 
 st.subheader(name)
-series = data.partner_series(mart, indicator_id, chosen) if chosen else None
+view = indicator_view(mart, indicator_id, tuple(chosen), period) if chosen else None
+sources = ui.indicator_sources(ind)
 
-if not chosen:
+if view is None:
     st.info("Bitte mindestens einen Partner auswählen.")
-elif series is None or series.empty:
+elif view.series.empty:
     st.info("Für diese Auswahl liegen keine Werte vor.")
 else:
-    latest = tables.latest_rows(series)
-    period = fmt_period(latest["period"].iloc[0], period_type)
-    tab_time, tab_compare, tab_table = st.tabs(["Zeitverlauf", "Vergleich", "Tabelle"])
+    shown_period = fmt_period(period, period_type)
+    tab_time, tab_compare, tab_rank, tab_map, tab_table = st.tabs(
+        ["Zeitverlauf", "Vergleich", "Rangfolge", "Karte", "Tabelle"]
+    )
     with tab_time:
-        if series["period_start"].nunique() > 1:
+        if view.time_series is not None:
             ui.chart_with_caption(
-                charts.time_series(series, name, unit, period_type),
-                f"{name} je Partner, {fmt_period(series['period'].iloc[0], period_type)} bis {period}.",
+                view.time_series,
+                f"{name} je Partner, {fmt_period(view.series['period'].iloc[0], period_type)} bis "
+                f"{fmt_period(view.series['period'].iloc[-1], period_type)}. Werte als Tabelle: Reiter „Tabelle“.",
                 mart,
-                [source_id],
+                sources,
             )
         else:
-            st.info(f"Für {name} gibt es nur einen Zeitpunkt ({period}) – siehe „Vergleich“.")
+            st.info(f"Für {name} gibt es nur einen Zeitpunkt ({shown_period}) – siehe „Vergleich“.")
     with tab_compare:
-        missing = sorted(set(chosen) - set(latest["partner_id"]))
+        missing = sorted(set(chosen) - set(view.at_period["partner_id"]))
         ui.chart_with_caption(
-            charts.comparison_bars(latest, name, unit, period_type),
-            f"Stand {period}. Hellere Balken: übernommener Wert (z. B. Kreiswert für eine Gemeinde)."
-            + (f" Ohne Wert für diesen Zeitpunkt: {', '.join(partner_names[p] for p in missing)}." if missing else ""),
+            view.comparison,
+            f"Stand {shown_period}. Hellere Balken: übernommener Wert (z. B. Kreiswert für eine Gemeinde)."
+            + (f" Ohne Wert: {', '.join(partner_names[p] for p in missing)}." if missing else "")
+            + " Werte als Tabelle: Reiter „Rangfolge“.",
             mart,
-            [source_id],
+            sources,
         )
+    with tab_rank:
+        st.dataframe(view.ranking, hide_index=True)
+        st.caption(f"Rangfolge am {shown_period}: {tables.ranking_caption(ind['direction'])}")
+    with tab_map:
+        mapview.map_section(mart, ind, period)
     with tab_table:
-        ordered = series.sort_values(["period_start", "partner_name"], ascending=[False, True])
-        st.dataframe(tables.series_table(ordered, unit, period_type), hide_index=True)
-    ui.sample_badge(bool(series["is_sample"].any()))
+        st.dataframe(view.table, hide_index=True)
+        st.caption(f"Alle Zeiträume der gewählten Partner ({len(view.table)} Werte); die Downloads enthalten diese.")
+        ui.download_buttons(
+            view.download,
+            f"regiohub_{indicator_id}",
+            [f"{name} ({unit})", *ui.attribution_lines(mart, sources)],
+            key="indicator_download",
+        )
+    ui.suppression_note(view.any_suppressed)
+    ui.sample_badge(view.is_sample)
 
-st.markdown(
-    f"**Definition:** {ui.md_escape(ind['definition_de'])}  \n"
-    f"**Einheit:** {ui.md_escape(unit)}  \n"
-    f"**Bereich:** {data.DOMAIN_LABELS.get(ind['domain'], ind['domain'])}"
-)
-ui.source_attributions(mart, [source_id])
+ui.indicator_facts(mart, ind)

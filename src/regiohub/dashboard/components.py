@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
-import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
 
 from regiohub.dashboard import data, geo
-from regiohub.dashboard.fmt import fmt_datetime
+from regiohub.dashboard.fmt import SUPPRESSED_NOTE, fmt_datetime
+from regiohub.dashboard.labels import DIRECTION_LABELS, STATUS_ICONS, STATUS_LABELS, domain_label
 from regiohub.dashboard.tables import SAMPLE_NOTE
+
+AUTH_ENV = "REGIOHUB_DASHBOARD_LOGIN"
+_STATUS_COLOURS = {"met": "green", "close": "orange", "missed": "red"}
 
 NO_DATA_MESSAGE = "Noch keine Daten veröffentlicht – bitte `regiohub run` ausführen."
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>$#|"})
@@ -65,9 +69,9 @@ def metric_card(label: str, value: str, caption: str = "", *, is_sample: bool = 
         sample_badge(is_sample)
 
 
-def chart_with_caption(chart: alt.TopLevelMixin, caption: str, mart: data.Mart, source_ids: Iterable[str]) -> None:
-    """A chart, its caption and a one-line source reference."""
-    st.altair_chart(chart, width="stretch")
+def chart_with_caption(chart: dict, caption: str, mart: data.Mart, source_ids: Iterable[str]) -> None:
+    """A chart (Vega-Lite spec), its caption and a one-line source reference."""
+    st.vega_lite_chart(chart, width="stretch")
     if caption:
         st.caption(caption)
     names = _sources(mart, source_ids)["name"].tolist()
@@ -89,6 +93,11 @@ def source_attributions(mart: data.Mart, source_ids: Iterable[str]) -> None:
     st.markdown("**Quellen und Lizenzen**\n\n" + "\n".join(lines))
 
 
+def attribution_lines(mart: data.Mart, source_ids: Iterable[str]) -> list[str]:
+    """``Attribution – Lizenz: … (URL)`` per source, as plain text for exports."""
+    return [f"{s.attribution} – Lizenz: {s.licence} ({s.licence_url})" for s in _sources(mart, source_ids).itertuples()]
+
+
 def geo_attribution() -> None:
     """The BKG attribution required wherever the boundaries are shown."""
     st.markdown(f"Kartengrundlage: [{geo.GEO_ATTRIBUTION}]({geo.GEO_ATTRIBUTION_URL})")
@@ -98,3 +107,77 @@ def _sources(mart: data.Mart, source_ids: Iterable[str]) -> pd.DataFrame:
     wanted = list(dict.fromkeys(s for s in source_ids if s))
     srcs = data.sources(mart)
     return srcs.loc[[s for s in wanted if s in srcs.index]]
+
+
+def suppression_note(shown: bool) -> None:
+    """Explain the "." shown for suppressed values (only where one is shown)."""
+    if shown:
+        st.caption(SUPPRESSED_NOTE)
+
+
+def target_badge(status: str | None) -> None:
+    """A target status as badge with icon and text (never colour alone)."""
+    if status in STATUS_LABELS:
+        st.badge(f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", color=_STATUS_COLOURS[status])
+
+
+def indicator_facts(mart: data.Mart, ind: pd.Series) -> None:
+    """Definition, unit, formula, direction, sources and licence of an indicator (shown with its charts)."""
+    lines = [
+        f"**Definition:** {md_escape(ind['definition_de'])}",
+        f"**Einheit:** {md_escape(ind['unit'])} · **Bereich:** {domain_label(ind['domain'])}"
+        f" · **Richtung:** {DIRECTION_LABELS.get(ind['direction'], ind['direction'])}",
+    ]
+    if isinstance(ind.get("formula_de"), str) and ind["formula_de"]:
+        lines.append(f"**Formel:** {md_escape(ind['formula_de'])}")
+    st.markdown("  \n".join(lines))
+    source_attributions(mart, indicator_sources(ind))
+
+
+def indicator_sources(ind: pd.Series) -> list[str]:
+    """The source ids of an indicator (``source_ids`` where the mart lists several, else ``source_id``)."""
+    ids = ind.get("source_ids")
+    if ids is not None and not isinstance(ids, str) and len(ids):
+        return [str(i) for i in ids]
+    return [str(ind["source_id"])]
+
+
+def download_buttons(frame: pd.DataFrame, basename: str, notes: list[str], key: str) -> None:
+    """CSV (German: ``;`` and decimal comma, UTF-8 with BOM for Excel) and Excel downloads of ``frame``."""
+    left, right = st.columns(2)
+    csv = frame.to_csv(index=False, sep=";", decimal=",", encoding="utf-8").encode("utf-8-sig")
+    left.download_button("CSV herunterladen", csv, f"{basename}.csv", "text/csv", key=f"{key}_csv",
+                         icon=":material/download:")
+    right.download_button(
+        "Excel herunterladen",
+        lambda: _excel(frame, notes),
+        f"{basename}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/table_view:",
+    )
+
+
+def _excel(frame: pd.DataFrame, notes: list[str]) -> bytes:
+    from regiohub.reports.excel import frame_to_excel  # openpyxl is imported only when a download is asked for
+
+    return frame_to_excel(frame, notes=notes)
+
+
+def login_configured() -> bool:
+    """OIDC login is used when switched on (``REGIOHUB_DASHBOARD_LOGIN=1``) and ``[auth]`` is in the secrets."""
+    if os.environ.get(AUTH_ENV, "") not in {"1", "true", "yes"}:
+        return False
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def require_login() -> None:
+    """On operational pages: ask for the OIDC login when configured (public otherwise)."""
+    if not login_configured() or st.user.get("is_logged_in", False):
+        return
+    st.info("Diese Seite zeigt Betriebsdetails und ist angemeldeten Nutzerinnen und Nutzern vorbehalten.")
+    st.button("Anmelden", on_click=st.login, icon=":material/login:")
+    st.stop()

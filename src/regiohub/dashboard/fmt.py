@@ -104,3 +104,25 @@ def fmt_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " und " + items[-1]
+
+
+SUPPRESSED = "."
+SUPPRESSED_NOTE = (
+    "„.“ = Wert unterdrückt (statistische Geheimhaltung: Fallzahlen von 1 oder 2 sowie Felder, "
+    "aus denen sie sich zurückrechnen ließen)."
+)
+
+
+def fmt_cell(value: float | int | None, suppressed: object = False, decimals: int | None = None) -> str:
+    """A table cell: ``.`` for a suppressed value, ``–`` for a missing one, else the German number."""
+    if not is_missing(suppressed) and bool(suppressed):
+        return SUPPRESSED
+    return fmt_number(value, decimals)
+
+
+def fmt_change(value: float | None, decimals: int | None = None) -> str:
+    """A signed change, e.g. ``+1.234`` or ``-5,2``; ``–`` if unknown."""
+    if is_missing(value):
+        return MISSING
+    text = fmt_number(value, decimals)
+    return text if text.startswith("-") or text == "0" else f"+{text}"

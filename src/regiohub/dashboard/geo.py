@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from regiohub import settings
 from regiohub.dashboard import charts
-from regiohub.dashboard.fmt import common_decimals, fmt_number, fmt_period
+from regiohub.dashboard.fmt import common_decimals, fmt_cell, fmt_period
 
 GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 GEO_ATTRIBUTION_URL = "http://www.bkg.bund.de"
@@ -73,7 +72,9 @@ def _features(areas: list[Area], values: dict[str, float], partner_ars: set[str]
                 "bez": a.bez,
                 "partner": "Partner" if a.ars in partner_ars else "–",
                 "value": values.get(a.ars),
-                "label": f"{fmt_number(values[a.ars], decimals)} {label}".strip() if a.ars in values else "keine Daten",
+                "label": f"{fmt_cell(values[a.ars], False, decimals)} {label}".strip()
+                if a.ars in values
+                else "keine Daten",
             },
         }
         for a in areas
@@ -81,10 +82,10 @@ def _features(areas: list[Area], values: dict[str, float], partner_ars: set[str]
 
 
 _TOOLTIP = [
-    alt.Tooltip("properties.name:N", title="Gebiet"),
-    alt.Tooltip("properties.bez:N", title="Art"),
-    alt.Tooltip("properties.partner:N", title="Kooperation"),
-    alt.Tooltip("properties.label:N", title="Wert"),
+    {"field": "properties.name", "type": "nominal", "title": "Gebiet"},
+    {"field": "properties.bez", "type": "nominal", "title": "Art"},
+    {"field": "properties.partner", "type": "nominal", "title": "Kooperation"},
+    {"field": "properties.label", "type": "nominal", "title": "Wert"},
 ]
 
 
@@ -97,34 +98,55 @@ def choropleth(
     unit: str = "",
     outlined: list[Area] | None = None,
     scheme: str = "blues",
-) -> alt.TopLevelMixin:
-    """Units coloured by ``values`` (by ARS; grey where missing), partners outlined in red."""
+) -> dict[str, Any]:
+    """Vega-Lite spec: units coloured by ``values`` (by ARS; grey where missing), partners outlined in red.
+
+    Built as a plain spec (not with Altair), because Altair deep-copies and validates the inline
+    boundaries on every rerun; the geometry objects are shared with the cached boundary files.
+    """
     features = _features(areas, values, partner_ars, unit)
     partner_features = [f for f in features if f["properties"]["ars"] in partner_ars]
     partner_features += _features(outlined or [], values, partner_ars, unit)
-    base = alt.Chart(alt.InlineData(values=features)).mark_geoshape(fill="#e6e9ec", stroke="white", strokeWidth=0.7)
-    layers = [base.encode(tooltip=_TOOLTIP)]
-    coloured = [f for f in features if f["properties"]["value"] is not None]
-    if coloured:
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"name": "areas"},
+            "mark": {"type": "geoshape", "fill": "#e6e9ec", "stroke": "white", "strokeWidth": 0.7},
+            "encoding": {"tooltip": _TOOLTIP},
+        }
+    ]
+    if any(f["properties"]["value"] is not None for f in features):
         layers.append(
-            alt.Chart(alt.InlineData(values=coloured))
-            .mark_geoshape(stroke="white", strokeWidth=0.7)
-            .encode(
-                color=alt.Color(
-                    "properties.value:Q",
-                    title=title,
-                    scale=alt.Scale(scheme=scheme),
-                    legend=alt.Legend(orient="bottom", gradientLength=260),
-                ),
-                tooltip=_TOOLTIP,
-            )
+            {
+                "data": {"name": "areas"},
+                "transform": [{"filter": "isValid(datum.properties.value)"}],
+                "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.7},
+                "encoding": {
+                    "color": {
+                        "field": "properties.value",
+                        "type": "quantitative",
+                        "title": title,
+                        "scale": {"scheme": scheme},
+                        "legend": {"orient": "bottom", "gradientLength": 260},
+                    },
+                    "tooltip": _TOOLTIP,
+                },
+            }
         )
     layers.append(
-        alt.Chart(alt.InlineData(values=partner_features))
-        .mark_geoshape(filled=False, stroke=PARTNER_COLOUR, strokeWidth=2.2)
-        .encode(tooltip=_TOOLTIP)
+        {
+            "data": {"name": "partners"},
+            "mark": {"type": "geoshape", "filled": False, "stroke": PARTNER_COLOUR, "strokeWidth": 2.2},
+            "encoding": {"tooltip": _TOOLTIP},
+        }
     )
-    return charts.localized(alt.layer(*layers).project(type="mercator").properties(height=560))
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "datasets": {"areas": features, "partners": partner_features},
+        "layer": layers,
+        "projection": {"type": "mercator"},
+        "height": 560,
+        "config": {"locale": charts.GERMAN_LOCALE},
+    }
 
 
 def area_table(areas: list[Area], values: pd.DataFrame, partner_ars: set[str], period_type: str) -> pd.DataFrame:
@@ -139,7 +161,7 @@ def area_table(areas: list[Area], values: pd.DataFrame, partner_ars: set[str], p
                 "Gebiet": a.name,
                 "Art": a.bez,
                 "Partner": "ja" if a.ars in partner_ars else "",
-                "Wert": fmt_number(hit["value"], decimals) if hit is not None else "–",
+                "Wert": fmt_cell(hit["value"], hit.get("is_suppressed", False), decimals) if hit is not None else "–",
                 "Zeitraum": fmt_period(hit["period"], period_type) if hit is not None else "–",
             }
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from regiohub.dashboard.fmt import MISSING, common_decimals, fmt_number, fmt_period, is_missing
+from regiohub.dashboard.fmt import MISSING, SUPPRESSED, common_decimals, fmt_cell, fmt_period, is_missing
 
 OWN_VALUE = "eigener Wert"
 INHERITED_VALUE = "übernommener Wert"
@@ -22,10 +22,10 @@ def origin_note(is_inherited: object, measured_level: object, measured_name: obj
     return f"Wert für {measured_name}"
 
 
-def value_cell(value: float | None, note: str = "", decimals: int | None = None) -> str:
-    """A formatted value with its note, e.g. ``45,6 (Kreiswert)``."""
-    text = fmt_number(value, decimals)
-    return f"{text} ({note})" if note and text != MISSING else text
+def value_cell(value: float | None, note: str = "", decimals: int | None = None, suppressed: object = False) -> str:
+    """A formatted value with its note, e.g. ``45,6 (Kreiswert)``; ``.`` when suppressed."""
+    text = fmt_cell(value, suppressed, decimals)
+    return f"{text} ({note})" if note and text not in (MISSING, SUPPRESSED) else text
 
 
 def column_title(name: str, unit: str | None) -> str:
@@ -48,7 +48,7 @@ def overview_table(latest: pd.DataFrame, partners: pd.DataFrame, indicators: pd.
                 row[title] = MISSING
                 continue
             note = origin_note(r.is_inherited, r.measured_level, r.measured_name)
-            row[title] = value_cell(r.value, note, decimals[ind.indicator_id])
+            row[title] = value_cell(r.value, note, decimals[ind.indicator_id], getattr(r, "is_suppressed", False))
             sample = sample or bool(r.is_sample)
         row["Hinweis"] = SAMPLE_NOTE if sample else ""
         rows.append(row)
@@ -84,7 +84,7 @@ def series_table(series: pd.DataFrame, unit: str, period_type: str) -> pd.DataFr
         {
             "Partner": series["partner_name"].astype(str).to_numpy(),
             "Zeitraum": [fmt_period(p, period_type) for p in series["period"]],
-            "Wert": [fmt_number(v, decimals) for v in series["value"]],
+            "Wert": [fmt_cell(v, s, decimals) for v, s in zip(series["value"], _suppressed(series), strict=True)],
             "Einheit": unit,
             "Gemessen für": series["measured_name"].astype(str).to_numpy(),
             "Hinweis": notes,
@@ -97,3 +97,50 @@ def latest_rows(series: pd.DataFrame) -> pd.DataFrame:
     if series.empty:
         return series
     return series[series["period_start"] == series["period_start"].max()]
+
+
+def _suppressed(frame: pd.DataFrame) -> list[bool]:
+    """The is_suppressed flags of ``frame`` (all False where the mart has no such column)."""
+    if "is_suppressed" not in frame:
+        return [False] * len(frame)
+    return [bool(s) and not is_missing(s) for s in frame["is_suppressed"]]
+
+
+def any_suppressed(frame: pd.DataFrame) -> bool:
+    """True if a row of ``frame`` is suppressed."""
+    return any(_suppressed(frame))
+
+
+_RANK_CAPTIONS = {
+    "higher_is_better": "Platz 1 = höchster Wert (höher ist besser).",
+    "lower_is_better": "Platz 1 = niedrigster Wert (niedriger ist besser).",
+}
+
+
+def ranking_caption(direction: str) -> str:
+    return _RANK_CAPTIONS.get(direction, "absteigend nach Wert (neutraler Indikator: keine Bewertung).")
+
+
+def ranking_table(at_period: pd.DataFrame, direction: str) -> pd.DataFrame:
+    """Partners at one period ordered by value (by the indicator's direction); suppressed values last, unranked."""
+    usable = [not s and not is_missing(v) for v, s in zip(at_period["value"], _suppressed(at_period), strict=True)]
+    ranked = at_period[usable].sort_values("value", ascending=direction == "lower_is_better")
+    rest = at_period[[not u for u in usable]]
+    decimals = common_decimals(at_period["value"])
+    rows = []
+    for position, r in enumerate(ranked.itertuples(), start=1):
+        note = origin_note(r.is_inherited, r.measured_level, r.measured_name)
+        rows.append({"Rang": str(position), "Partner": r.partner_name, "Wert": fmt_cell(r.value, False, decimals),
+                     "Hinweis": note})
+    for r in rest.itertuples():
+        rows.append({"Rang": MISSING, "Partner": r.partner_name,
+                     "Wert": fmt_cell(r.value, getattr(r, "is_suppressed", False), decimals), "Hinweis": ""})
+    return pd.DataFrame(rows, columns=["Rang", "Partner", "Wert", "Hinweis"])
+
+
+def download_frame(series: pd.DataFrame, unit: str, period_type: str) -> pd.DataFrame:
+    """The values shown in the table, with numbers kept numeric (suppressed: ``.``) for CSV and Excel."""
+    shown = series_table(series, unit, period_type)
+    values = [SUPPRESSED if s else (None if is_missing(v) else float(v))
+              for v, s in zip(series["value"], _suppressed(series), strict=True)]
+    return shown.assign(Wert=values, Zeitraum=series["period"].astype(str).to_numpy())

@@ -1,0 +1,30 @@
+"""Datenkatalog: every indicator with definition, formula, unit, direction, sources, licences and attribution;
+the sources; and how analysts open the published DuckDB file and the Parquet exports."""
+
+import streamlit as st
+
+from regiohub.dashboard import catalogue, data
+from regiohub.dashboard import components as ui
+
+st.title("Datenkatalog")
+mart = ui.require_mart()
+ui.snapshot_caption(mart)
+
+st.subheader("Indikatoren")
+table = catalogue.indicator_table(mart)
+st.dataframe(table, hide_index=True)
+st.caption(f"{len(table)} Indikatoren. Richtung: ob ein höherer Wert als besser, schlechter oder neutral gilt.")
+
+st.subheader("Quellen, Lizenzen und Namensnennung")
+st.dataframe(catalogue.source_table(mart), hide_index=True)
+
+st.subheader("Für Analystinnen und Analysten")
+st.markdown(catalogue.ANALYST_INTRO)
+st.code(catalogue.duckdb_snippet(mart), language="python")
+st.code(catalogue.cli_snippet(mart), language="bash")
+exports = data.parquet_exports()
+if exports:
+    st.markdown("**Parquet-Exporte** (eine Datei je Tabelle, z. B. für R, pandas oder Tabellenkalkulation):")
+    st.code(catalogue.parquet_snippet(exports), language="python")
+else:
+    st.caption("Parquet-Exporte liegen neben der DuckDB-Datei, sobald der Veröffentlichungsschritt sie schreibt.")

@@ -1,0 +1,45 @@
+"""What the Indikatoren page shows for one selection, computed once per snapshot and selection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from regiohub.dashboard import charts, data, tables
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """Charts and tables of one indicator for the chosen partners and period (read-only, shared)."""
+
+    series: pd.DataFrame
+    at_period: pd.DataFrame
+    time_series: dict | None
+    comparison: dict
+    ranking: pd.DataFrame
+    table: pd.DataFrame
+    download: pd.DataFrame
+    any_suppressed: bool
+    is_sample: bool
+
+
+@data.per_snapshot
+def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, ...], period: str) -> IndicatorView:
+    ind = data.indicators(mart).loc[indicator_id]
+    name, unit, period_type = ind["name_de"], ind["unit"], ind["period_type"]
+    series = data.partner_series(mart, indicator_id, list(partner_ids))
+    at_period = series[series["period"] == period]
+    ordered = series.sort_values(["period_start", "partner_name"], ascending=[False, True])
+    return IndicatorView(
+        series=series,
+        at_period=at_period,
+        time_series=charts.time_series(series, name, unit, period_type) if series["period_start"].nunique() > 1
+        else None,
+        comparison=charts.comparison_bars(at_period, name, unit, period_type),
+        ranking=tables.ranking_table(at_period, ind["direction"]),
+        table=tables.series_table(ordered, unit, period_type),
+        download=tables.download_frame(ordered, unit, period_type),
+        any_suppressed=tables.any_suppressed(series),
+        is_sample=bool(series["is_sample"].any()),
+    )

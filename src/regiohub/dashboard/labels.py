@@ -1,0 +1,29 @@
+"""Labels shared by the dashboards and the reports (no Streamlit import)."""
+
+from __future__ import annotations
+
+DOMAIN_LABELS = {"population": "Bevölkerung", "mobility": "Mobilität", "water": "Wasser", "health": "Gesundheit"}
+DOMAIN_ORDER = list(DOMAIN_LABELS)
+# The indicator that represents a domain in the overview (the first present one is used).
+HEADLINE_CANDIDATES = {
+    "population": ["bevoelkerung"],
+    "mobility": ["ladepunkte_je_10000_ew", "ladepunkte"],
+    "water": ["wasserstand_tagesmittel"],
+    "health": ["inzidenz_7_tage"],
+}
+DIRECTION_LABELS = {
+    "higher_is_better": "höher ist besser",
+    "lower_is_better": "niedriger ist besser",
+    "neutral": "neutral",
+}
+STATUS_LABELS = {"met": "Ziel erreicht", "close": "Ziel knapp verfehlt", "missed": "Ziel verfehlt"}
+STATUS_ICONS = {"met": "✔", "close": "◐", "missed": "✘"}
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"]
+STATUS_COLOURS = {"met": "#009E73", "close": "#E69F00", "missed": "#D55E00"}
+COUNT_UNITS = {"Anzahl", "Personen"}
+
+
+def domain_label(domain: str) -> str:
+    """German name of a domain."""
+    return DOMAIN_LABELS.get(domain, domain)

@@ -1,0 +1,189 @@
+"""Operational facts for the Datenqualität page, read from ``$REGIOHUB_DATA_DIR`` (runs, state, quarantine).
+
+Small functions over the files the pipeline writes; every reader tolerates missing files and fields,
+because the run history is being extended (gate results, changes) while the dashboards read it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from croniter import croniter
+
+from regiohub import settings
+
+_ALIASES = {
+    "@hourly": "0 * * * *",
+    "@daily": "0 0 * * *",
+    "@weekly": "0 0 * * 0",
+    "@monthly": "0 0 1 * *",
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+}
+STATUS_OK, STATUS_LATE, STATUS_NEVER, STATUS_ERROR = "aktuell", "überfällig", "nie geladen", "Fehler"
+
+
+def schedule_interval(schedule: str) -> timedelta | None:
+    """The nominal interval of a cron schedule or preset (None if it cannot be read)."""
+    expr = _ALIASES.get(schedule.strip(), schedule.strip())
+    try:
+        it = croniter(expr, datetime(2026, 1, 5, tzinfo=UTC))
+        first = it.get_next(datetime)
+        return it.get_next(datetime) - first
+    except (ValueError, KeyError):
+        return None
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        ts = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """One source's freshness against its schedule."""
+
+    source_id: str
+    schedule: str
+    interval: timedelta | None
+    last_checked_at: datetime | None
+    last_loaded_at: datetime | None
+    status: str
+    last_error: str | None
+
+
+def source_state(data: settings.Paths, source_id: str) -> dict[str, Any]:
+    """``state/<source>.json`` (empty if absent or unreadable)."""
+    try:
+        return json.loads((data.state / f"{source_id}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def freshness(data: settings.Paths, schedules: dict[str, str], now: datetime | None = None) -> list[Freshness]:
+    """Per source: last check and load against the schedule; late when the last check is older than 2 intervals."""
+    now = now or datetime.now(UTC)
+    out = []
+    for source_id, schedule in schedules.items():
+        state = source_state(data, source_id)
+        interval = schedule_interval(schedule)
+        checked = _parse_time(state.get("last_checked_at") or state.get("last_loaded_at"))
+        loaded = _parse_time(state.get("last_loaded_at"))
+        if state.get("last_error"):
+            status = STATUS_ERROR
+        elif checked is None:
+            status = STATUS_NEVER
+        elif interval is not None and now - checked > 2 * interval:
+            status = STATUS_LATE
+        else:
+            status = STATUS_OK
+        out.append(Freshness(source_id, schedule, interval, checked, loaded, status, state.get("last_error")))
+    return out
+
+
+def runs(data: settings.Paths, limit: int = 20) -> list[dict[str, Any]]:
+    """The last runs, newest first: from the run history database if present, else ``runs/runs.jsonl``."""
+    history = data.runs / "history.sqlite3"
+    if history.exists():
+        try:
+            with closing(sqlite3.connect(f"file:{history}?mode=ro", uri=True, timeout=5)) as con:
+                rows = con.execute("SELECT detail FROM runs ORDER BY started_at DESC LIMIT ?", [limit]).fetchall()
+            return [json.loads(r[0]) for r in rows]
+        except (sqlite3.Error, ValueError):
+            pass
+    path = data.runs / "runs.jsonl"
+    if not path.exists():
+        return []
+    out = []
+    for line in reversed(path.read_text(encoding="utf-8").splitlines()):
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+        if len(out) >= limit:
+            break
+    return out
+
+
+def last_published_run(data: settings.Paths) -> dict[str, Any] | None:
+    """The newest run that published a snapshot."""
+    return next((r for r in runs(data, limit=200) if r.get("outcome") == "published"), None)
+
+
+def gate_summary(run: dict[str, Any]) -> tuple[int | None, int | None, list[str]]:
+    """(passed, failed, failure texts) of a run's audit gate, from its validation results file where present."""
+    failures = [str(f) for f in run.get("gate_failures") or []]
+    gate = run.get("expectations") if isinstance(run.get("expectations"), dict) else {}
+    passed, failed = gate.get("passed"), gate.get("failed")
+    path = run.get("validation_results")
+    if passed is None and path and Path(path).exists():
+        try:
+            results = json.loads(Path(path).read_text(encoding="utf-8"))
+        except ValueError:
+            results = {}
+        flags = [
+            bool(r.get("success"))
+            for cp in results.get("checkpoints", [])
+            for vr in cp.get("validation_results", [])
+            for r in vr.get("results", [])
+        ]
+        passed, failed = sum(flags), len(flags) - sum(flags)
+        failures = failures or [str(f) for f in results.get("failures", [])]
+    return passed, failed if failed is not None else (len(failures) if failures else None), failures
+
+
+def changes(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a run ingested, per source: status (loaded/unchanged/failed), rows, quarantined rows."""
+    out = []
+    for item in run.get("ingested") or []:
+        rows = item.get("rows") or {}
+        out.append({
+            "source_id": item.get("source_id"),
+            "status": item.get("status"),
+            "rows": sum(v for v in rows.values() if isinstance(v, int | float)) if isinstance(rows, dict) else rows,
+            "quarantined": item.get("quarantined"),
+            "error": item.get("error"),
+        })
+    return out
+
+
+def quarantine_counts(data: settings.Paths) -> dict[tuple[str, str], int]:
+    """Quarantined rows per (source, reason) from ``quarantine/<source>/<entity>/<load_id>.parquet``."""
+    root = data.data_dir / "quarantine"
+    if not root.is_dir():
+        return {}
+    out: dict[tuple[str, str], int] = {}
+    for source_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        files = [str(f) for f in sorted(source_dir.rglob("*.parquet"))]
+        if not files:
+            continue
+        with duckdb.connect() as con:
+            try:
+                rows = con.execute(
+                    "SELECT coalesce(CAST(_reason AS VARCHAR), 'ohne Angabe'), count(*)"
+                    " FROM read_parquet(?, union_by_name = true) GROUP BY ALL ORDER BY 1",
+                    [files],
+                ).fetchall()
+            except duckdb.BinderException:  # files without a _reason column
+                rows = con.execute("SELECT 'ohne Angabe', count(*) FROM read_parquet(?, union_by_name = true)",
+                                   [files]).fetchall()
+        out.update({(source_dir.name, reason): n for reason, n in rows})
+    return out
+
+
+def data_docs(data: settings.Paths) -> Path | None:
+    """The Great Expectations Data Docs index, if built."""
+    index = data.runs / "gx" / "data_docs" / "index.html"
+    return index if index.exists() else None

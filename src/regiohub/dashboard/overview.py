@@ -1,0 +1,188 @@
+"""Pieces of the Übersicht page: the key figure per domain (value, trend, target), freshness, latest changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from regiohub import settings
+from regiohub.dashboard import components as ui
+from regiohub.dashboard import data, ops, tables
+from regiohub.dashboard.fmt import (
+    MISSING,
+    common_decimals,
+    fmt_cell,
+    fmt_change,
+    fmt_datetime,
+    fmt_period,
+    fmt_range,
+    is_missing,
+)
+from regiohub.dashboard.labels import COUNT_UNITS, STATUS_ICONS, STATUS_LABELS
+from regiohub.dashboard.tables import origin_note
+from regiohub.reports.model import target_for
+
+_DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
+_INGEST_STATUS = {"loaded": "neue Daten", "unchanged": "unverändert", "failed": "Fehler"}
+
+
+@dataclass
+class KeyFigure:
+    """The key indicator of one domain for the chosen subject (a partner or the whole region)."""
+
+    name: str
+    unit: str
+    direction: str
+    value: str = MISSING
+    caption: str = ""
+    delta: str | None = None
+    trend: list[float] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    suppressed: bool = False
+    is_sample: bool = False
+
+
+@data.per_snapshot
+def key_figure(mart: data.Mart, subject: str, indicator_id: str) -> KeyFigure:
+    """Value at the latest period, change against the period before, trend line and target status."""
+    ind = data.indicators(mart).loc[indicator_id]
+    card = KeyFigure(ind["name_de"], ind["unit"], ind["direction"])
+    if subject == data.REGION:
+        _region_figure(mart, ind, card)
+    else:
+        _partner_figure(mart, subject, ind, card)
+    return card
+
+
+def _partner_figure(mart: data.Mart, partner_id: str, ind: pd.Series, card: KeyFigure) -> None:
+    series = data.partner_series(mart, ind["indicator_id"], [partner_id])
+    if series.empty:
+        card.caption = "Kein Wert veröffentlicht."
+        return
+    last = series.iloc[-1]
+    decimals = common_decimals(series["value"])
+    card.suppressed = bool(last["is_suppressed"])
+    card.value = fmt_cell(last["value"], last["is_suppressed"], decimals)
+    card.is_sample = bool(last["is_sample"])
+    note = origin_note(last["is_inherited"], last["measured_level"], last["measured_name"])
+    card.caption = f"Stand {fmt_period(last['period'], ind['period_type'])}" + (f" ({note})" if note else "")
+    card.trend = [float(v) for v in series["value"] if not is_missing(v)]
+    if len(series) > 1:
+        prev = series.iloc[-2]
+        if not (is_missing(prev["value"]) or is_missing(last["value"])):
+            change = fmt_change(float(last["value"]) - float(prev["value"]), decimals)
+            card.delta = f"{change} ggü. {fmt_period(prev['period'], ind['period_type'])}"
+    hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"], partner_id=partner_id,
+                     region_ars=last["measured_ars"])
+    card.statuses = hit["status"].astype(str).tolist()
+
+
+def _region_value(row: pd.Series, unit: str, n_units: int) -> float | None:
+    if bool(row["has_coop"]):
+        return None if is_missing(row["coop_value"]) else float(row["coop_value"])
+    if unit in COUNT_UNITS and int(row["n"]) == n_units and not bool(row["is_suppressed"]):
+        return float(row["total"])
+    return None
+
+
+def _region_figure(mart: data.Mart, ind: pd.Series, card: KeyFigure) -> None:
+    series = data.region_series(mart, ind["indicator_id"])
+    if series.empty:
+        card.caption = "Kein Wert veröffentlicht."
+        return
+    partners = data.partners(mart)
+    units = partners[partners["level"] == "kreis"]
+    values = [_region_value(r, ind["unit"], len(units)) for _, r in series.iterrows()]
+    last, value = series.iloc[-1], values[-1]
+    card.is_sample = bool(last["is_sample"])
+    period = fmt_period(last["period"], ind["period_type"])
+    if value is not None:
+        decimals = common_decimals([v for v in values if v is not None])
+        card.value = fmt_cell(value, False, decimals)
+        source = "Kooperationsraum" if bool(last["has_coop"]) else f"Summe über {int(last['n'])} Gebietseinheiten"
+        card.caption = f"{source}, Stand {period}"
+        card.trend = [v for v in values if v is not None]
+        if len(values) > 1 and values[-2] is not None:
+            prev = fmt_period(series.iloc[-2]["period"], ind["period_type"])
+            card.delta = f"{fmt_change(value - values[-2], decimals)} ggü. {prev}"
+    elif bool(last["is_suppressed"]):
+        card.value, card.suppressed = ".", True
+        card.caption = f"Stand {period}"
+    else:
+        card.value = fmt_range(last["low"], last["high"])
+        card.caption = f"Spanne über {int(last['n'])} Gebietseinheiten, Stand {period}"
+    targets = data.target_status(mart)
+    coop_ars = data.cooperation_ars(mart)
+    hit = target_for(targets, ind["indicator_id"], last["period"], region_ars=coop_ars)
+    if hit.empty:  # no target for the region itself: the statuses of its units
+        hit = targets[targets["region_ars"].isin(units["ars"]) & (targets["indicator_id"] == ind["indicator_id"])
+                      & (targets["period"] == last["period"])]
+    card.statuses = hit["status"].astype(str).tolist()
+
+
+def render_card(domain: str, card: KeyFigure) -> None:
+    """A bordered metric: domain and indicator, value, change (coloured by the indicator's direction), trend."""
+    with st.container(border=True):
+        st.metric(
+            domain,
+            card.value,
+            card.delta,
+            delta_color=_DELTA_COLOURS.get(card.direction, "off"),
+            chart_data=card.trend if len(card.trend) > 1 else None,
+            help=f"{card.name} ({card.unit})",
+        )
+        unit = "" if card.unit in COUNT_UNITS else f" ({ui.md_escape(card.unit)})"
+        st.caption(f"**{ui.md_escape(card.name)}**{unit} · {card.caption}")
+        if len(card.statuses) == 1:
+            ui.target_badge(card.statuses[0])
+        elif card.statuses:
+            counts = {s: card.statuses.count(s) for s in STATUS_LABELS if s in card.statuses}
+            st.caption("Ziele: " + ", ".join(f"{STATUS_ICONS[s]} {n}× {STATUS_LABELS[s]}" for s, n in counts.items()))
+        ui.sample_badge(card.is_sample)
+
+
+@data.per_snapshot
+def partner_table(mart: data.Mart, indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, str, bool, bool]:
+    """(table of the partners' latest values, its caption, any value suppressed, any sample data)."""
+    shown = data.indicators(mart).loc[list(indicator_ids)]
+    latest = data.partner_latest(mart, list(indicator_ids))
+    caption = (
+        f"{tables.periods_caption(latest, shown)}. „(Kreiswert)“: Für die Gemeinde liegt kein eigener Wert vor, "
+        "gezeigt wird der Wert ihres Landkreises."
+    )
+    return (tables.overview_table(latest, data.partners(mart), shown), caption, tables.any_suppressed(latest),
+            bool(latest["is_sample"].any()))
+
+
+def freshness_table(mart: data.Mart) -> pd.DataFrame:
+    """Per source: last load (from dim_source) and whether it is current against its schedule."""
+    fresh = {f.source_id: f for f in ops.freshness(settings.paths(), data.source_schedules())}
+    rows = []
+    for s in data.sources(mart).itertuples():
+        f = fresh.get(s.source_id)
+        rows.append({
+            "Quelle": s.name,
+            "Stand im Datenbestand": fmt_datetime(s.last_loaded_at),
+            "Zuletzt geprüft": fmt_datetime(f.last_checked_at) if f else MISSING,
+            "Status": f.status if f else MISSING,
+        })
+    return pd.DataFrame(rows)
+
+
+def render_changes() -> None:
+    """What the last publishing run brought: per source new data or unchanged, and the gate result."""
+    run = ops.last_published_run(settings.paths())
+    if run is None:
+        st.caption("Keine Laufhistorie vorhanden.")
+        return
+    passed, failed, _ = ops.gate_summary(run)
+    gate = f"; Prüfungen: {passed} bestanden, {failed} fehlgeschlagen" if passed is not None else ""
+    st.caption(f"Letzte Veröffentlichung: {fmt_datetime(pd.Timestamp(run.get('finished_at') or run['started_at']))}"
+               f" (Snapshot {ui.md_escape(run.get('snapshot_id') or MISSING)}){gate}.")
+    rows = [{"Quelle": c["source_id"], "Änderung": _INGEST_STATUS.get(c["status"], c["status"]),
+             "Zeilen geladen": fmt_cell(c["rows"]) if c["status"] == "loaded" else MISSING}
+            for c in ops.changes(run)]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True)

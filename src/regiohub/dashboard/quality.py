@@ -1,0 +1,89 @@
+"""The Datenqualität page's tables, built from :mod:`regiohub.dashboard.ops`."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from regiohub import settings
+from regiohub.dashboard import ops
+from regiohub.dashboard.components import md_escape
+from regiohub.dashboard.fmt import MISSING, fmt_cell, fmt_datetime
+from regiohub.registry import load_registry
+
+OUTCOMES = {"published": "veröffentlicht", "unchanged": "unverändert", "gate_failed": "Prüfung nicht bestanden",
+            "failed": "fehlgeschlagen", "running": "läuft"}
+
+
+def _interval(f: ops.Freshness) -> str:
+    if f.interval is None:
+        return f.schedule
+    minutes = f.interval.total_seconds() / 60
+    if minutes < 60:
+        return f"alle {minutes:.0f} Minuten"
+    if minutes < 24 * 60:
+        return f"alle {minutes / 60:.0f} Stunden"
+    return "täglich" if minutes == 24 * 60 else f"alle {minutes / 1440:.0f} Tage"
+
+
+def freshness_table(paths: settings.Paths) -> pd.DataFrame:
+    sources = load_registry().sources
+    fresh = ops.freshness(paths, {s.id: s.schedule for s in sources})
+    names = {s.id: s.name for s in sources}
+    return pd.DataFrame([{
+        "Quelle": names[f.source_id],
+        "Zeitplan": _interval(f),
+        "Zuletzt geprüft": fmt_datetime(f.last_checked_at),
+        "Zuletzt neue Daten": fmt_datetime(f.last_loaded_at),
+        "Status": f.status,
+        "Letzter Fehler": f.last_error or "",
+    } for f in fresh])
+
+
+def _duration(run: dict) -> str:
+    total = sum(v for v in (run.get("timings_s") or {}).values() if isinstance(v, int | float))
+    return f"{fmt_cell(total, False, 1)} s" if total else MISSING
+
+
+def runs_table(paths: settings.Paths, limit: int = 15) -> pd.DataFrame:
+    rows = []
+    for run in ops.runs(paths, limit):
+        passed, failed, _ = ops.gate_summary(run)
+        changed = [c["source_id"] for c in ops.changes(run) if c["status"] == "loaded"]
+        failed_sources = [c["source_id"] for c in ops.changes(run) if c["status"] == "failed"]
+        rows.append({
+            "Start": fmt_datetime(pd.Timestamp(run["started_at"])) if run.get("started_at") else MISSING,
+            "Ergebnis": OUTCOMES.get(run.get("outcome"), run.get("outcome")),
+            "Prüfungen bestanden": MISSING if passed is None else str(passed),
+            "Prüfungen fehlgeschlagen": MISSING if failed is None else str(failed),
+            "Neue Daten": ", ".join(changed) or MISSING,
+            "Fehlerhafte Quellen": ", ".join(failed_sources),
+            "Snapshot": run.get("snapshot_id") or "",
+            "Dauer": _duration(run),
+        })
+    return pd.DataFrame(rows)
+
+
+def last_gate(paths: settings.Paths) -> None:
+    """The failed expectations of the newest run, if its gate failed."""
+    runs = ops.runs(paths, 1)
+    _, failed, failures = ops.gate_summary(runs[0])
+    if failures:
+        st.error("Letzter Lauf: Prüfung nicht bestanden – " + "; ".join(md_escape(f) for f in failures[:10]))
+    elif failed == 0:
+        st.success("Letzter Lauf: alle Prüfungen bestanden.")
+
+
+def quarantine_table(paths: settings.Paths) -> pd.DataFrame:
+    counts = ops.quarantine_counts(paths)
+    return pd.DataFrame([{"Quelle": source, "Grund": reason, "Zeilen in Quarantäne": fmt_cell(n)}
+                         for (source, reason), n in counts.items()])
+
+
+def data_docs_link(paths: settings.Paths) -> None:
+    index = ops.data_docs(paths)
+    if index is None:
+        st.caption("Noch keine Data Docs erzeugt (sie entstehen bei jedem Prüflauf).")
+        return
+    st.markdown(f"[Data Docs öffnen]({index.as_uri()}) – auf dem Server unter `{md_escape(index)}`")
+    st.caption("Der Link öffnet die lokale Datei; im Browser eines anderen Rechners den Pfad auf dem Server nutzen.")

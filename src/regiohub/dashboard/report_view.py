@@ -1,0 +1,70 @@
+"""The Kooperationsbericht page's sections: the target summary and one section per domain."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from regiohub.dashboard import charts, data
+from regiohub.dashboard import components as ui
+from regiohub.dashboard.fmt import fmt_cell
+from regiohub.dashboard.labels import STATUS_ICONS, STATUS_LABELS
+from regiohub.reports import text
+from regiohub.reports.model import REGION, CooperationReport, IndicatorLine
+
+
+def target_summary(report: CooperationReport) -> None:
+    """Targets met / close / missed as three metrics (or a note when no targets are evaluated)."""
+    counts = report.target_counts()
+    if not sum(counts.values()):
+        st.caption(text.targets_summary(report))
+        return
+    for column, (status, n) in zip(st.columns(3), counts.items(), strict=True):
+        column.metric(f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", n)
+
+
+def lines_table(report: CooperationReport, lines: list[IndicatorLine]) -> pd.DataFrame:
+    """The section's table, exactly the strings the PDF shows."""
+    region = report.partner_id == REGION
+    return pd.DataFrame([text.row_cells(line, region) for line in lines], columns=text.COLUMNS)
+
+
+def peers_chart(line: IndicatorLine) -> charts.Spec:
+    """Bars of the partners' values for one indicator; the report's subject highlighted."""
+    d = text.decimals(line)
+    frame = pd.DataFrame(
+        [{"Partner": p.name, "value": p.value, "Wert": fmt_cell(p.value, p.suppressed, d),
+          "Rolle": "Berichtsgegenstand" if p.is_subject else "Vergleich"} for p in line.peers]
+    )
+    return charts.highlight_bars(frame, f"{line.name} ({line.unit})")
+
+
+def domain_section(mart: data.Mart, report: CooperationReport, domain: str, lines: list[IndicatorLine]) -> None:
+    """Heading, table of the domain's indicators and a comparison chart of its first indicator."""
+    st.subheader(domain)
+    st.dataframe(lines_table(report, lines), hide_index=True)
+    first = lines[0]
+    if sum(p.value is not None for p in first.peers) > 1:
+        ui.chart_with_caption(
+            peers_chart(first),
+            f"{first.name}, {text.row_cells(first, False)['Zeitraum']}: "
+            + ("die Gebietseinheiten der Region." if report.partner_id == REGION else
+               f"{report.subject} im Vergleich mit den Partnern gleicher Ebene.")
+            + " Die Werte stehen in der Tabelle darüber.",
+            mart,
+            [first.source_id],
+        )
+
+
+def pdf_bytes(report: CooperationReport) -> bytes:
+    """The report as PDF (fpdf2 is imported on the first download only)."""
+    from regiohub.reports.pdf import render_pdf
+
+    return render_pdf(report)
+
+
+def excel_bytes(report: CooperationReport) -> bytes:
+    """The report as Excel workbook (openpyxl is imported on the first download only)."""
+    from regiohub.reports.excel import render_excel
+
+    return render_excel(report)

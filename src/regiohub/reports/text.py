@@ -1,0 +1,70 @@
+"""The report's cells as German text, shared by the page, the PDF and the Excel export."""
+
+from __future__ import annotations
+
+from regiohub.dashboard.fmt import MISSING, common_decimals, fmt_cell, fmt_change, fmt_datetime, fmt_period
+from regiohub.dashboard.labels import STATUS_LABELS
+from regiohub.reports.model import CooperationReport, IndicatorLine
+
+COLUMNS = ["Indikator", "Einheit", "Zeitraum", "Wert", "Vorjahr", "Veränderung", "Vergleich", "Rang", "Ziel", "Hinweis"]
+
+
+def decimals(line: IndicatorLine) -> int:
+    """Decimals shared by a line's values (0 for whole numbers, else 1)."""
+    return common_decimals([line.value, line.previous_value, *(p.value for p in line.peers)])
+
+
+def comparison(line: IndicatorLine, subject_is_region: bool) -> str:
+    """``Partner gleicher Ebene: 4,3 – 42`` or, for the region, the range of its units."""
+    rng = line.peer_range
+    if rng is None:
+        return MISSING
+    d = decimals(line)
+    label = "Gebietseinheiten" if subject_is_region else "übrige Partner"
+    return f"{label}: {fmt_cell(rng[0], False, d)} – {fmt_cell(rng[1], False, d)}"
+
+
+def target_text(line: IndicatorLine) -> str:
+    if not line.target_status:
+        return MISSING
+    text = STATUS_LABELS.get(line.target_status, line.target_status)
+    if line.target_value is not None:
+        text += f" (Ziel {fmt_cell(line.target_value, False, decimals(line))})"
+    return text
+
+
+def row_cells(line: IndicatorLine, subject_is_region: bool) -> dict[str, str]:
+    """One report line as the displayed strings, keyed by :data:`COLUMNS`."""
+    d = decimals(line)
+    same = line.previous_period == line.period
+    return {
+        "Indikator": line.name,
+        "Einheit": line.unit,
+        "Zeitraum": fmt_period(line.period, line.period_type),
+        "Wert": fmt_cell(line.value, line.suppressed, d),
+        "Vorjahr": MISSING if same or line.previous_period is None else (
+            f"{fmt_cell(line.previous_value, line.previous_suppressed, d)}"
+            f" ({fmt_period(line.previous_period, line.period_type)})"
+        ),
+        "Veränderung": fmt_change(line.change, d),
+        "Vergleich": comparison(line, subject_is_region),
+        "Rang": f"{line.rank} von {line.n_ranked}" if line.rank else MISSING,
+        "Ziel": target_text(line),
+        "Hinweis": line.note,
+    }
+
+
+def heading(report: CooperationReport) -> str:
+    return f"Kooperationsbericht {report.year}: {report.subject}"
+
+
+def stand(report: CooperationReport) -> str:
+    snap = f" (Snapshot {report.snapshot_id})" if report.snapshot_id else ""
+    return f"Datenstand: {fmt_datetime(report.published_at)}{snap}. Werte bis 31.12.{report.year}."
+
+
+def targets_summary(report: CooperationReport) -> str:
+    c = report.target_counts()
+    if not sum(c.values()):
+        return "Für diese Auswahl sind keine Zielwerte vereinbart oder bewertet."
+    return f"Ziele: {c['met']} erreicht, {c['close']} knapp verfehlt, {c['missed']} verfehlt."

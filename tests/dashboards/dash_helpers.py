@@ -1,0 +1,125 @@
+"""Helpers shared by the dashboard tests: open the app on a data dir, read the mart directly, parse German numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from regiohub import settings
+from regiohub.registry import load_registry
+
+MART_PAGES = ["pages/uebersicht.py", "pages/indikatoren.py", "pages/kooperationsbericht.py", "pages/datenkatalog.py"]
+ALL_PAGES = [*MART_PAGES, "pages/datenqualitaet.py"]
+NO_DATA = "Noch keine Daten veröffentlicht – bitte `regiohub run` ausführen."
+BKG = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
+
+
+def open_app(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, query: dict[str, Any] | None = None
+) -> AppTest:
+    """Run the dashboard router against ``data_dir`` with a URL query (and switch to ``page``)."""
+    monkeypatch.setenv("REGIOHUB_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(settings.DASHBOARD_APP, default_timeout=60)
+    if page:
+        at.switch_page(page)
+    at.query_params.update(query or {})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def mart_rows(data_dir: Path, sql: str, params: list[Any] | None = None) -> list[tuple]:
+    with duckdb.connect(str(settings.paths(data_dir).published), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def region_unit_ars() -> list[str]:
+    """The five non-overlapping units of the partner region, by the registry."""
+    units = [p.ars for p in load_registry().partners if p.level in ("kreisfreie_stadt", "landkreis")]
+    assert len(units) == 5
+    return units
+
+
+def latest_over_units(data_dir: Path, indicator_id: str) -> list[float]:
+    """Values of an indicator for the five units at their latest period."""
+    rows = mart_rows(
+        data_dir,
+        "SELECT value FROM fct_indicator_value WHERE indicator_id = ? AND list_contains(?, region_ars)"
+        " AND period_start = (SELECT max(period_start) FROM fct_indicator_value"
+        "                     WHERE indicator_id = ? AND list_contains(?, region_ars))",
+        [indicator_id, region_unit_ars(), indicator_id, region_unit_ars()],
+    )
+    return [r[0] for r in rows]
+
+
+def partner_values(data_dir: Path, partner_id: str, indicator_id: str) -> list[tuple]:
+    """(value, period, is_inherited, unit) of a partner's values, newest first."""
+    return mart_rows(
+        data_dir,
+        "SELECT value, period, is_inherited, unit FROM fct_partner_indicator_value"
+        " WHERE partner_id = ? AND indicator_id = ? ORDER BY period_start DESC",
+        [partner_id, indicator_id],
+    )
+
+
+def indicator_name(data_dir: Path, indicator_id: str) -> str:
+    return mart_rows(data_dir, "SELECT name_de FROM dim_indicator WHERE indicator_id = ?", [indicator_id])[0][0]
+
+
+def de(text: str) -> float:
+    """Parse a German number as shown ("1.234,5", "45,6 (Kreiswert)", "+6,9 ggü. 2025", "20,6 je 10.000 EW")."""
+    return float(text.split(" ")[0].replace(".", "").replace(",", "."))
+
+
+def approx(value: float) -> Any:
+    """Equal to ``value`` as displayed with one decimal."""
+    return pytest.approx(value, abs=0.051)
+
+
+def metric(at: AppTest, label_part: str) -> Any:
+    hits = [m for m in at.metric if label_part in m.label]
+    assert len(hits) == 1, [m.label for m in at.metric]
+    return hits[0]
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.error, *at.success])
+
+
+def suppress_one_value(published: Path, partner_ars: str, indicator_id: str) -> str:
+    """Mark the newest value of a region as suppressed the way the mart contract states it (value NULL,
+    is_suppressed true, quality_flag primary_suppression), adding the columns where the mart lacks them."""
+    with duckdb.connect(str(published)) as con:
+        for table in ("fct_indicator_value", "fct_partner_indicator_value"):
+            cols = {r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall()}
+            if "is_suppressed" not in cols:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN is_suppressed BOOLEAN DEFAULT false").fetchall()
+        (period,) = con.execute(
+            "SELECT period FROM fct_indicator_value WHERE region_ars = ? AND indicator_id = ?"
+            " ORDER BY period_start DESC LIMIT 1", [partner_ars, indicator_id]).fetchall()[0]
+        con.execute("UPDATE fct_indicator_value SET value = NULL, is_suppressed = true"
+                    " WHERE region_ars = ? AND indicator_id = ? AND period = ?",
+                    [partner_ars, indicator_id, period]).fetchall()
+        con.execute("UPDATE fct_partner_indicator_value SET value = NULL, is_suppressed = true"
+                    " WHERE measured_ars = ? AND indicator_id = ? AND period = ?",
+                    [partner_ars, indicator_id, period]).fetchall()
+    return period
+
+
+def last_published_run(data_dir: Path) -> dict[str, Any]:
+    """The newest publishing run as the pipeline recorded it (run history database, else runs.jsonl)."""
+    runs_dir = settings.paths(data_dir).runs
+    if (runs_dir / "history.sqlite3").exists():
+        from regiohub.runs import recent_runs
+
+        runs = recent_runs(settings.paths(data_dir), 50)
+    else:
+        lines = (runs_dir / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+        runs = [json.loads(line) for line in reversed(lines)]
+    return next(r for r in runs if r["outcome"] == "published")

@@ -1,0 +1,140 @@
+"""Datenqualität and Datenkatalog pages, and the small readers of run history, state and quarantine."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pandas as pd
+from dash_helpers import last_published_run, mart_rows, open_app, page_text
+
+from regiohub import settings
+from regiohub.dashboard import ops
+from regiohub.registry import load_registry
+
+
+def test_quality_page_shows_freshness_runs_gate_and_data_docs(mart_data_dir, monkeypatch):
+    at = open_app(mart_data_dir, monkeypatch, "pages/datenqualitaet.py")
+    tables = [df.value for df in at.dataframe]
+    freshness = next(t for t in tables if "Zeitplan" in t.columns)
+    assert set(freshness["Quelle"]) == {s.name for s in load_registry().sources}
+    pegel = freshness.set_index("Quelle").loc[next(s.name for s in load_registry().sources if s.id == "pegelonline")]
+    assert pegel["Zeitplan"] == "alle 15 Minuten"
+
+    runs = next(t for t in tables if "Ergebnis" in t.columns)
+    run = last_published_run(mart_data_dir)
+    shown = runs[runs["Snapshot"] == run["snapshot_id"]].iloc[0]
+    assert shown["Ergebnis"] == "veröffentlicht"
+    passed, failed, _ = ops.gate_summary(run)
+    assert (shown["Prüfungen bestanden"], shown["Prüfungen fehlgeschlagen"]) == (str(passed), str(failed))
+    assert passed and failed == 0
+    docs = settings.paths(mart_data_dir).runs / "gx" / "data_docs" / "index.html"
+    assert docs.exists() and docs.as_uri() in page_text(at)
+
+
+def test_quality_page_reports_failed_gate_errors_and_quarantine(mart_data_dir, tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    shutil.copytree(mart_data_dir, data_dir, symlinks=True)
+    paths = settings.paths(data_dir)
+    (paths.runs / "history.sqlite3").unlink(missing_ok=True)  # read the plain run log instead
+    failed_run = {"run_id": "r-failed", "started_at": datetime.now(UTC).isoformat(), "outcome": "gate_failed",
+                  "ingested": [{"source_id": "rki_inzidenz", "status": "failed", "error": "boom", "rows": {}}],
+                  "gate_failures": ["fct_indicator_value: expect_column_values_to_be_between (value) – 3 rows"]}
+    with open(paths.runs / "runs.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(failed_run) + "\n")
+    state = json.loads((paths.state / "rki_inzidenz.json").read_text())
+    (paths.state / "rki_inzidenz.json").write_text(json.dumps({**state, "last_error": "HTTP 503"}))
+    quarantine = data_dir / "quarantine" / "pegelonline" / "measurements"
+    quarantine.mkdir(parents=True)
+    with duckdb.connect() as con:  # the layout regiohub.quarantine writes: one file per load, rows with _reason
+        con.execute(f"COPY (SELECT range AS n, CASE WHEN range < 5 THEN 'water level out of range' ELSE"
+                    f" 'duplicate row' END AS _reason FROM range(7)) TO '{quarantine / 'load-1.parquet'}'"
+                    " (FORMAT parquet)")
+
+    at = open_app(data_dir, monkeypatch, "pages/datenqualitaet.py")
+    runs = next(df.value for df in at.dataframe if "Ergebnis" in df.value.columns)
+    newest = runs.iloc[0]
+    assert newest["Ergebnis"] == "Prüfung nicht bestanden" and newest["Fehlerhafte Quellen"] == "rki_inzidenz"
+    assert any("expect_column_values_to_be_between" in e.value.replace("\\", "") for e in at.error)
+    freshness = next(df.value for df in at.dataframe if "Zeitplan" in df.value.columns)
+    rki = next(s.name for s in load_registry().sources if s.id == "rki_inzidenz")
+    assert freshness.set_index("Quelle").loc[rki, ["Status", "Letzter Fehler"]].tolist() == ["Fehler", "HTTP 503"]
+    held = next(df.value for df in at.dataframe if "Zeilen in Quarantäne" in df.value.columns)
+    assert held.to_dict("records") == [
+        {"Quelle": "pegelonline", "Grund": "duplicate row", "Zeilen in Quarantäne": "2"},
+        {"Quelle": "pegelonline", "Grund": "water level out of range", "Zeilen in Quarantäne": "5"},
+    ]
+
+
+def test_freshness_is_judged_against_the_schedule(tmp_path):
+    paths = settings.paths(tmp_path)
+    paths.state.mkdir(parents=True)
+    checked = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+    for source in ("fast", "slow"):
+        (paths.state / f"{source}.json").write_text(json.dumps({"last_checked_at": checked.isoformat()}))
+    now = checked + timedelta(hours=3)
+    status = {f.source_id: f.status for f in ops.freshness(paths, {"fast": "*/15 * * * *", "slow": "@daily",
+                                                                  "never": "@weekly"}, now)}
+    assert status == {"fast": ops.STATUS_LATE, "slow": ops.STATUS_OK, "never": ops.STATUS_NEVER}
+    assert ops.schedule_interval("@monthly") >= timedelta(days=28)
+    assert ops.schedule_interval("not a schedule") is None
+
+
+def test_login_is_asked_for_only_when_configured(mart_data_dir, monkeypatch):
+    at = open_app(mart_data_dir, monkeypatch, "pages/datenqualitaet.py")
+    assert not any(b.label == "Anmelden" for b in at.button)  # public by default
+
+    monkeypatch.setenv("REGIOHUB_DASHBOARD_LOGIN", "1")
+    monkeypatch.setenv("REGIOHUB_DATA_DIR", str(mart_data_dir))
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(settings.DASHBOARD_APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
+                          "client_id": "regiohub", "client_secret": "test-only",
+                          "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
+    at.switch_page("pages/datenqualitaet.py").run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Anmelden"] and not at.dataframe
+
+
+def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkeypatch):
+    at = open_app(mart_data_dir, monkeypatch, "pages/datenkatalog.py")
+    catalogue = next(df.value for df in at.dataframe if "Definition" in df.value.columns).set_index("Kennung")
+    rows = mart_rows(mart_data_dir, "SELECT indicator_id, definition_de, unit FROM dim_indicator")
+    assert len(catalogue) == len(rows)
+    for indicator_id, definition, unit in rows:
+        assert catalogue.loc[indicator_id, "Definition"] == definition
+        assert catalogue.loc[indicator_id, "Einheit"] == unit
+    columns = {r[0] for r in mart_rows(mart_data_dir, "SELECT column_name FROM duckdb_columns()"
+                                       " WHERE table_name = 'dim_indicator'")}
+    if "formula_de" in columns:
+        formulas = dict(mart_rows(mart_data_dir, "SELECT indicator_id, coalesce(formula_de, '') FROM dim_indicator"))
+        assert catalogue["Formel"].to_dict() == formulas
+    if "licences" in columns:
+        licences = dict(mart_rows(mart_data_dir, "SELECT indicator_id, array_to_string(licences, ', ')"
+                                  " FROM dim_indicator"))
+    else:
+        licences = dict(mart_rows(mart_data_dir, "SELECT i.indicator_id, s.licence FROM dim_indicator i"
+                                  " JOIN dim_source s USING (source_id)"))
+    assert catalogue["Lizenzen"].to_dict() == licences
+
+    sources = next(df.value for df in at.dataframe if "Namensnennung" in df.value.columns and "Herausgeber"
+                   in df.value.columns)
+    assert set(sources["Namensnennung"]) == {r[0] for r in mart_rows(mart_data_dir,
+                                                                     "SELECT attribution FROM dim_source")}
+
+
+def test_catalogue_snippet_for_analysts_runs(mart_data_dir, monkeypatch):
+    at = open_app(mart_data_dir, monkeypatch, "pages/datenkatalog.py")
+    python = next(c.value for c in at.code if c.language == "python" and "duckdb.connect" in c.value)
+    assert str(settings.paths(mart_data_dir).published) in python
+    namespace: dict = {}
+    exec(python.replace(".show()", ".fetchall()"), namespace)  # the snippet as printed, on the real file
+    exports = sorted((settings.paths(mart_data_dir).published_dir / "parquet").glob("*.parquet"))
+    if exports:
+        parquet = next(c.value for c in at.code if "read_parquet" in c.value)
+        exec(parquet, namespace)
+        assert isinstance(namespace["dim_indicator"], pd.DataFrame)
+        assert len(namespace["dim_indicator"]) == mart_rows(mart_data_dir, "SELECT count(*) FROM dim_indicator")[0][0]

@@ -1,0 +1,109 @@
+"""End-to-end set-up: Debian's chromium (installed with apt-get where missing) and the app served by Streamlit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Page, sync_playwright
+
+from regiohub import settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def _install_chromium() -> str | None:
+    """Install Debian's chromium with apt-get; returns why it could not be installed, or None."""
+    if shutil.which("apt-get") is None:
+        return "apt-get is not available"
+    if os.geteuid() != 0:
+        return "installing chromium needs root"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900, check=False)
+        if done.returncode != 0:
+            return f"{' '.join(cmd)} failed: {done.stderr.strip()[-300:]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """The chromium executable (installed on first use where missing; the test is skipped if impossible)."""
+    if not CHROMIUM.exists():
+        reason = _install_chromium()
+        if reason or not CHROMIUM.exists():
+            pytest.skip(f"headless chromium unavailable: {reason or 'not installed'}")
+    return CHROMIUM
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served_data_dir(demo_data_dir: Path) -> Path:
+    """The app serves the published mart of the session's offline pipeline run."""
+    return demo_data_dir
+
+
+@pytest.fixture(scope="session")
+def app_url(served_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run`` of the dashboards on a free local port, over the demo mart."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(settings.DASHBOARD_APP), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "REGIOHUB_DATA_DIR": str(served_data_dir)}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=settings.REPO_ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                    break
+            except requests.ConnectionError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser_page(chromium: Path) -> Iterator[Page]:
+    """A page of headless Chromium (German locale, downloads allowed)."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE", accept_downloads=True)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
