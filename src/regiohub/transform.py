@@ -13,6 +13,10 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from regiohub import settings
 from regiohub.errors import PipelineError
@@ -21,9 +25,53 @@ from regiohub.registry import Registry, load_registry
 
 log = logging.getLogger(__name__)
 
+TARGETS_FILE = settings.REPO_ROOT / "registry" / "targets.yml"
+
+
+class Target(BaseModel):
+    """A target value the partners agreed for one indicator (``registry/targets.yml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicator_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    comparison: Literal["at_least", "at_most"]
+    target_value: float
+    close_within_percent: float = Field(default=10, ge=0)
+    note: str | None = None
+    partners: dict[str, float] = Field(default_factory=dict, description="partner id -> partner-specific target")
+
+
+class Targets(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    targets: list[Target]
+
+
+def load_targets(path: Path = TARGETS_FILE) -> list[Target]:
+    """Read and validate the targets file; raise :class:`PipelineError` naming the problem."""
+    try:
+        return Targets.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).targets
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise PipelineError(f"targets file {path.name} is invalid: {exc}") from None
+
+
+def target_rows(targets: list[Target], registry: Registry) -> list[dict]:
+    """One row per target and per partner-specific override, as dbt reads them."""
+    known = {p.id for p in registry.partners}
+    rows = []
+    for t in targets:
+        unknown = set(t.partners) - known
+        if unknown:
+            raise PipelineError(f"targets file: {t.indicator_id} names unknown partners {sorted(unknown)}")
+        base = {"indicator_id": t.indicator_id, "comparison": t.comparison,
+                "close_within_percent": t.close_within_percent, "note": t.note}
+        rows.append({**base, "partner_id": None, "target_value": t.target_value})
+        rows += [{**base, "partner_id": p, "target_value": v} for p, v in sorted(t.partners.items())]
+    return rows
+
 
 def export_registry(registry: Registry, data: settings.Paths) -> Path:
-    """Write partners and sources (with their last load) as JSON for dbt to read."""
+    """Write partners, sources (with their last load) and agreed targets as JSON for dbt to read."""
     target = data.build / "registry"
     target.mkdir(parents=True, exist_ok=True)
     partners = [p.model_dump() for p in registry.partners]
@@ -39,6 +87,8 @@ def export_registry(registry: Registry, data: settings.Paths) -> Path:
         )
     (target / "partners.json").write_text(json.dumps(partners, ensure_ascii=False, indent=1))
     (target / "sources.json").write_text(json.dumps(sources, ensure_ascii=False, indent=1))
+    targets = target_rows(load_targets(), registry)
+    (target / "targets.json").write_text(json.dumps(targets, ensure_ascii=False, indent=1))
     return target
 
 

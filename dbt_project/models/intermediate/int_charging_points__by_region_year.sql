@@ -26,6 +26,7 @@ final as (
         sum(facilities.charging_points) filter (where facilities.is_fast_charging)
             as fast_charging_points,
         count(*) as facilities,
+        sum(facilities.power_kw) as power_kw,
         max(facilities.load_id) as load_id,
     from years
     inner join facilities on year(facilities.commissioned_on) <= years.year

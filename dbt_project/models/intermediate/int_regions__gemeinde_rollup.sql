@@ -1,10 +1,15 @@
--- For every Gemeinde, each region it counts towards (itself, its Amt, its Kreis, the Land), once.
--- Sums over this table never count a kreisfreie Stadt twice, although its Gemeinde, Amt and
--- Kreis keys coincide.
+-- For every Gemeinde, each region it counts towards (itself, its Amt, its Kreis, the
+-- Kooperationsraum if its Kreis is a cooperation unit, the Land), once. Sums over this table never
+-- count a kreisfreie Stadt twice, although its Gemeinde, Amt and Kreis keys coincide, and never
+-- count a partner Gemeinde twice towards the Kooperationsraum.
 with
 
 regions as (
     select * from {{ ref('int_regions__hierarchy') }}
+),
+
+units as (
+    select * from {{ ref('int_regions__cooperation_units') }}
 ),
 
 gemeinden as (
@@ -17,6 +22,11 @@ pairs as (
     select gemeinde_ars, rpad(left(gemeinde_ars, 9), 12, '0') from gemeinden
     union
     select gemeinde_ars, rpad(left(gemeinde_ars, 5), 12, '0') from gemeinden
+    union
+    select gemeinden.gemeinde_ars, units.cooperation_ars
+    from gemeinden
+    inner join units
+        on units.unit_ars = rpad(left(gemeinden.gemeinde_ars, 5), 12, '0')
     union
     select gemeinde_ars, '120000000000' from gemeinden
 ),

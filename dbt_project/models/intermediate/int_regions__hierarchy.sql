@@ -1,5 +1,6 @@
 -- Land → Kreis → Amt/Verwaltungsgemeinschaft → Gemeinde, every unit keyed by a 12-digit ARS.
 -- A kreisfreie Stadt is at once Kreis, Verwaltungsgemeinschaft and Gemeinde: it appears once, as Kreis.
+-- Plus the Kooperationsraum (synthetic key, var cooperation_ars) under the Land.
 with
 
 kreise as (
@@ -12,6 +13,19 @@ verwaltungsgemeinschaften as (
 
 gemeinden as (
     select * from {{ ref('stg_bkg__gemeinden') }}
+),
+
+cooperation as (
+    select
+        '{{ var("cooperation_ars") }}' as ars,
+        '{{ var("cooperation_ars") }}' as ars_source,
+        cast(null as varchar) as ags,
+        '{{ var("cooperation_name") }}' as name,
+        'Kooperationsraum' as bez,
+        'kooperationsraum' as level,
+        '120000000000' as parent_ars,
+        cast(null as varchar) as kreis_ars,
+        cast(null as date) as valid_from,
 ),
 
 kreisfrei as (
@@ -77,6 +91,7 @@ gemeinde_rows as (
 
 final as (
     select * from land
+    union all select * from cooperation
     union all select * from kreis_rows
     union all select * from vg_rows
     union all select * from gemeinde_rows

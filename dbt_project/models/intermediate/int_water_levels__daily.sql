@@ -20,9 +20,11 @@ daily as (
         station_uuid,
         cast(timezone('Europe/Berlin', measured_at) as date) as day,
         avg(value_cm) as mean_cm,
+        sum(value_cm) as sum_cm,
         min(value_cm) as min_cm,
         max(value_cm) as max_cm,
         count(*) as n_values,
+        list_sort(list_distinct(list(load_id))) as load_ids,
     from deduplicated
     group by all
 ),
@@ -34,9 +36,11 @@ final as (
         gauges.water_name,
         daily.day,
         round(daily.mean_cm, 1) as mean_cm,
+        daily.sum_cm,
         daily.min_cm,
         daily.max_cm,
         daily.n_values,
+        daily.load_ids,
         gauges.gemeinde_ars as region_ars,
     from daily
     inner join gauges using (station_uuid)

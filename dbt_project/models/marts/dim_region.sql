@@ -1,29 +1,75 @@
+-- Today's units (valid_to null) plus Gemeinde keys that ended in a territorial change, each with
+-- the key of today's territory it became part of (successor_ars), and the Kooperationsraum.
 with
 
 regions as (
     select * from {{ ref('int_regions__hierarchy') }}
 ),
 
+current_keys as (
+    select * from {{ ref('int_regions__current_keys') }}
+),
+
+changes as (
+    select * from {{ ref('region_changes') }}
+),
+
 partners as (
     select * from {{ ref('stg_registry__partners') }}
 ),
 
+units as (
+    select * from {{ ref('int_regions__cooperation_units') }}
+),
+
+ended as (
+    select
+        changes.ars,
+        changes.ars as ars_source,
+        left(changes.ars, 5) || right(changes.ars, 3) as ags,
+        changes.name,
+        cast(null as varchar) as bez,
+        'gemeinde' as level,
+        successor.parent_ars,
+        successor.kreis_ars,
+        cast(null as date) as valid_from,
+        changes.valid_to,
+        current_keys.current_ars as successor_ars,
+    from changes
+    inner join current_keys on current_keys.ars = changes.ars
+    inner join regions as successor on successor.ars = current_keys.current_ars
+),
+
+all_regions as (
+    select
+        *,
+        cast(null as date) as valid_to,
+        cast(null as varchar) as successor_ars,
+    from regions
+    union all by name
+    select * from ended
+),
+
 final as (
     select
-        regions.ars,
-        regions.ars_source,
-        regions.ags,
-        regions.name,
-        regions.bez,
-        regions.level,
-        regions.parent_ars,
-        regions.kreis_ars,
-        regions.valid_from,
+        all_regions.ars,
+        all_regions.ars_source,
+        all_regions.ags,
+        all_regions.name,
+        all_regions.bez,
+        all_regions.level,
+        all_regions.parent_ars,
+        all_regions.kreis_ars,
+        all_regions.valid_from,
+        all_regions.valid_to,
+        all_regions.successor_ars,
         partners.partner_id is not null as is_partner,
         partners.partner_id,
         partners.partner_name,
-    from regions
-    left join partners on partners.partner_ars = regions.ars
+        units.unit_ars is not null as is_cooperation_unit,
+    from all_regions
+    left join partners on partners.partner_ars = all_regions.ars
+    left join units on units.unit_ars = all_regions.ars
 )
 
 select * from final

@@ -1,0 +1,43 @@
+-- All indicator values of every domain in one shape: region, indicator, period, numerator,
+-- denominator, value and the loads they come from.
+with
+
+population as (
+    select * from {{ ref('int_indicators__population') }}
+),
+
+mobility as (
+    select * from {{ ref('int_indicators__mobility') }}
+),
+
+water as (
+    select * from {{ ref('int_indicators__water') }}
+),
+
+health as (
+    select * from {{ ref('int_indicators__health') }}
+),
+
+transit as (
+    select * from {{ ref('int_indicators__transit') }}
+),
+
+climate as (
+    select * from {{ ref('int_indicators__climate') }}
+),
+
+physicians as (
+    select * from {{ ref('int_indicators__physicians') }}
+),
+
+final as (
+    select * from population
+    union all by name select * from mobility
+    union all by name select * from water
+    union all by name select * from health
+    union all by name select * from transit
+    union all by name select * from climate
+    union all by name select * from physicians
+)
+
+select * from final

@@ -1,0 +1,103 @@
+-- Population indicators per region: at the census reference date the count and the region's
+-- share of the Land and of the Kooperationsraum; at each 31 December (Regionalstatistik) the
+-- count and the change on the previous year (numerator and denominator kept).
+with
+
+population as (
+    select * from {{ ref('int_population__by_region') }}
+),
+
+annual as (
+    select * from {{ ref('int_population__annual_by_region') }}
+),
+
+rollup as (
+    select * from {{ ref('int_regions__gemeinde_rollup') }}
+),
+
+totals as (
+    select
+        reference_date,
+        max(population) filter (where region_ars = '120000000000') as land,
+        max(population) filter (
+            where region_ars = '{{ var("cooperation_ars") }}'
+        ) as cooperation,
+    from population
+    group by reference_date
+),
+
+-- regions inside the Kooperationsraum (itself, its units and their Ämter and Gemeinden)
+inside_cooperation as (
+    select distinct rollup.region_ars
+    from rollup
+    where rollup.region_level <> 'land'
+        and rollup.gemeinde_ars in (
+            select gemeinde_ars from rollup
+            where region_ars = '{{ var("cooperation_ars") }}'
+        )
+),
+
+measures as (
+    select
+        population.region_ars,
+        population.reference_date,
+        unnest([
+            'bevoelkerung', 'bevoelkerungsanteil_land',
+            'bevoelkerungsanteil_kooperationsraum'
+        ]) as indicator_id,
+        population.population as numerator,
+        unnest([
+            null, totals.land,
+            case when inside.region_ars is not null then totals.cooperation end
+        ]) as denominator,
+        unnest([1, 100, 100]) as scale,
+        population.load_id,
+    from population
+    inner join totals using (reference_date)
+    left join inside_cooperation as inside using (region_ars)
+),
+
+annual_measures as (
+    select
+        this_year.region_ars,
+        this_year.reference_date,
+        unnest(['bevoelkerung_jahresende', 'bevoelkerung_veraenderung']) as indicator_id,
+        unnest([
+            this_year.population, this_year.population - previous.population
+        ]) as numerator,
+        unnest([null, previous.population]) as denominator,
+        unnest([1, 100]) as scale,
+        unnest([
+            this_year.load_id, greatest(this_year.load_id, previous.load_id)
+        ]) as load_id,
+    from annual as this_year
+    left join annual as previous
+        on previous.region_ars = this_year.region_ars
+        and previous.reference_date = this_year.reference_date - interval 1 year
+),
+
+all_measures as (
+    select * from measures
+    union all
+    select * from annual_measures
+),
+
+final as (
+    select
+        region_ars,
+        indicator_id,
+        strftime(reference_date, '%Y-%m-%d') as period,
+        reference_date as period_start,
+        reference_date as period_end,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        case
+            when scale = 1 then cast(numerator as double)
+            else round(numerator / denominator * scale, 2)
+        end as value,
+        [load_id] as source_load_ids,
+    from all_measures
+    where scale = 1 or denominator > 0
+)
+
+select * from final

@@ -1,0 +1,4 @@
+{#- Fails for every row where `expression` is not true. -#}
+{% test expression_is_true(model, expression) %}
+select * from {{ model }} where not coalesce({{ expression }}, false)
+{% endtest %}
