@@ -105,7 +105,7 @@ def test_published_file_is_complete_and_marked_as_sample_data(demo_data_dir):
     assert {"dim_region", "dim_indicator", "dim_source", "fct_indicator_value", "fct_partner_indicator_value",
             "fct_water_level_daily", "meta_snapshot"} <= tables
     assert not any(t.startswith(("stg_", "int_")) for t in tables)  # only marts are published
-    assert len(snapshot) == 1 and samples is True and attributions == 4
+    assert len(snapshot) == 1 and samples is True and attributions == len(load_registry().sources)
     assert not list((demo_data_dir / "published").glob(".incoming-*"))
 
 
