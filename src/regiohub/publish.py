@@ -66,7 +66,7 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
 
     data = (data or settings.paths()).ensure()
     published_at = datetime.now(UTC)
-    snapshot_id = published_at.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    snapshot_id = published_at.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:4]  # sortable by time
     incoming = data.published_dir / f".incoming-{snapshot_id}.duckdb"
     with exclusive_lock(data.published_dir / ".publish.lock"):
         _recover_locked(data)
@@ -80,12 +80,12 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
             tables = _write_published_file(candidate, incoming, snapshot_id, published_at, run_id)
             crashpoints.reached("publish:written")
             _export_parquet(incoming, data.published_dir / "exports" / snapshot_id)
-            snapshots = data.published_dir / "snapshots"
-            snapshots.mkdir(exist_ok=True)
-            os.link(incoming, snapshots / f"{snapshot_id}.duckdb")
             crashpoints.reached("publish:before-swap")
             os.replace(incoming, data.published)  # the commit point
             _fsync(data.published_dir)
+            snapshots = data.published_dir / "snapshots"
+            snapshots.mkdir(exist_ok=True)
+            os.link(data.published, snapshots / f"{snapshot_id}.duckdb")  # kept for rollback, no copy
             _point_parquet_at(data, snapshot_id)
             _prune(data)
         finally:
@@ -208,11 +208,11 @@ def _recover_locked(data: settings.Paths) -> None:
         else:
             leftover.unlink(missing_ok=True)
     current = published_snapshot(data)
-    # a run killed between writing its snapshot and the swap: that snapshot was never published
-    for orphan in list_snapshots(data):
-        if current is None or orphan > current["snapshot_id"]:
-            (data.published_dir / "snapshots" / f"{orphan}.duckdb").unlink(missing_ok=True)
-            shutil.rmtree(data.published_dir / "exports" / orphan, ignore_errors=True)
+    # exports of a run killed before its swap belong to no snapshot
+    kept = set(list_snapshots(data)) | ({current["snapshot_id"]} if current else set())
+    for folder in (data.published_dir / "exports").glob("*"):
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in kept:
+            shutil.rmtree(folder, ignore_errors=True)
     if current and (data.published_dir / "exports" / current["snapshot_id"]).exists():
         link = data.published_dir / "parquet"
         if not link.is_symlink() or link.readlink().name != current["snapshot_id"]:

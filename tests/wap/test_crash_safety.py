@@ -82,4 +82,5 @@ def test_sigkill_in_every_phase_leaves_the_published_mart_intact(published_copy)
     assert not list(data.raw.rglob("*.parquet.tmp"))
     current = published_snapshot(data)["snapshot_id"]
     assert (data.published_dir / "parquet").resolve().name == current
-    assert list_snapshots(data)[-1] == current  # the snapshot of the run killed before its swap is gone
+    assert list_snapshots(data)[-1] == current
+    assert {p.name for p in (data.published_dir / "exports").iterdir()} <= set(list_snapshots(data))
