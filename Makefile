@@ -7,7 +7,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: demo test install lint benchmark clean
+.PHONY: demo test install lint benchmark benchmark-dashboards e2e clean airflow
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -25,6 +25,15 @@ test: install
 
 benchmark: install
 	$(UV) run python benchmarks/ingest_throughput.py
+
+benchmark-dashboards: install
+	$(UV) run python benchmarks/dashboard_pages.py
+
+e2e: install
+	$(UV) run pytest tests/e2e
+
+airflow: install
+	$(UV) run regiohub airflow
 
 lint: install
 	$(UV) run ruff check .

@@ -8,7 +8,7 @@ from airflow.sdk import dag, task
 
 from regiohub.orchestration import mart
 from regiohub.orchestration.assets import MART_PUBLISHED, any_raw_asset
-from regiohub.orchestration.callbacks import record_mart_failure
+from regiohub.orchestration.callbacks import mart_failure
 from regiohub.orchestration.defaults import MART_RETRIES, OWNER, START_DATE
 from regiohub.registry import load_registry
 
@@ -19,13 +19,15 @@ from regiohub.registry import load_registry
     catchup=False,
     max_active_runs=1,
     tags=["regiohub", "mart"],
-    default_args={"owner": OWNER, "on_failure_callback": record_mart_failure, **MART_RETRIES},
+    default_args={"owner": OWNER, "on_failure_callback": mart_failure, **MART_RETRIES},
 )
 def build_mart() -> None:
     """
     ### Build, audit and publish the mart
     Runs when any source's raw data changed (an `ingest_<source_id>` DAG emitted `regiohub://raw/<source_id>`),
-    one run at a time. A candidate mart is built from all raw data with dbt, checked by the audit gate and only
+    one run at a time (`max_active_runs=1`: events arriving during a build wait in Airflow's queue and start exactly
+    one follow-up run, which reads all raw data present when it starts).
+    A candidate mart is built from all raw data with dbt, checked by the audit gate and only
     then swapped in atomically as `published/regiohub.duckdb`; a rejected candidate stays in `build/` for
     inspection, the published mart stays as it was, and the gate is not retried. Emits
     `regiohub://mart/published` when a new snapshot is published. Runs are recorded in `runs/runs.jsonl`.
@@ -34,11 +36,19 @@ def build_mart() -> None:
     """
 
     @task
-    def build_candidate() -> str:
+    def build_candidate(*, triggering_asset_events=None, ti=None) -> str:
         """
         #### Build
         `dbt build` of a new candidate DuckDB file under `build/` (`regiohub.transform.build_candidate`).
+        Logs the asset events that triggered the run and pushes the raw loads it includes (XCom `included_loads`).
         """
+        import logging
+
+        log = logging.getLogger("regiohub.build_mart")
+        for asset, events in (triggering_asset_events or {}).items():
+            for event in events:
+                log.info("triggered by %s: load %s", asset.uri, (event.extra or {}).get("load_id"))
+        ti.xcom_push(key="included_loads", value=mart.included_loads())
         return str(mart.build())
 
     @task

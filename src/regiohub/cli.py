@@ -2,13 +2,15 @@
 
     regiohub run [--offline] [--force]      ingest all sources → transform → validate → publish
     regiohub ingest SOURCE [--from PATH]    load one source (or a file/folder you downloaded)
+           [--backfill START END]          … or a date range, where the source allows it
     regiohub transform                      build a candidate mart with dbt
     regiohub validate [CANDIDATE]           run the audit gate on a candidate
     regiohub publish [CANDIDATE]            audit and publish a candidate
     regiohub status                         last runs, freshness per source, published snapshot
-    regiohub sources                        list the registry
+    regiohub sources [check]                list the registry; check: validate it and probe each source offline
     regiohub serve [--port 8501]            dashboards
     regiohub demo                           `run --offline`, then `serve`
+    regiohub airflow [init] [--port 8080]   Airflow for this project (AIRFLOW_HOME under the data dir)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from regiohub import settings
@@ -68,9 +71,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from regiohub.ingest import ingest_source
 
-    result = ingest_source(args.source, from_path=args.from_path)
+    result = ingest_source(args.source, from_path=args.from_path, backfill=args.backfill)
     rows = ", ".join(f"{k}={v}" for k, v in result.rows.items())
     print(f"{result.source_id}: {result.status} {rows} (load {result.load_id})")
+    for entity, reasons in result.quarantined.items():
+        print(f"  quarantined {entity}: " + ", ".join(f"{n} {reason}" for reason, n in reasons.items()))
+    for note in result.notes:
+        print(f"  note: {note}")
     return 0
 
 
@@ -104,9 +111,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
     from regiohub.errors import GateError
-    from regiohub.publish import publish_candidate
+    from regiohub.publish import list_snapshots, publish_candidate, rollback
 
     data = settings.paths().ensure()
+    if args.list:
+        for snapshot_id in list_snapshots(data):
+            print(snapshot_id)
+        return 0
+    if args.rollback:
+        restored = rollback(data, None if args.rollback is True else args.rollback)
+        print(f"rolled back: snapshot {restored} is published again → {data.published}")
+        return 0
     candidate = _candidate(args.candidate)
     report = validate_candidate(candidate, data)
     if not report.success:
@@ -125,6 +140,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from regiohub.registry import load_registry
+
+    if args.action == "check":
+        from regiohub.sources_check import check_sources
+
+        return check_sources(load_registry())
 
     registry = load_registry()
     for s in registry.sources:
@@ -153,6 +173,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_serve(args)
 
 
+def cmd_airflow(args: argparse.Namespace) -> int:
+    from regiohub.orchestration.local import AirflowStack, init, serve
+
+    data_dir = settings.data_dir()
+    stack = AirflowStack(home=(args.home or data_dir / "airflow").resolve(), data_dir=data_dir, port=args.port)
+    if args.action == "init":
+        init(stack)
+        return 0
+    return serve(stack)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="regiohub", description="Regio.hub data platform")
     sub = p.add_subparsers(dest="command", required=True)
@@ -170,17 +201,29 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("ingest", cmd_ingest, "load one source", offline=True)
     sp.add_argument("source")
     sp.add_argument("--from", dest="from_path", type=Path, help="a file or folder in the source's native format")
+    sp.add_argument("--backfill", nargs=2, metavar=("START", "END"), type=date.fromisoformat,
+                    help="fetch this date range (YYYY-MM-DD) where the source allows it")
     add("transform", cmd_transform, "build a candidate mart with dbt")
     sp = add("validate", cmd_validate, "run the audit gate on a candidate (default: the newest)")
     sp.add_argument("candidate", nargs="?")
-    sp = add("publish", cmd_publish, "audit and publish a candidate (default: the newest)")
+    sp = add("publish", cmd_publish, "audit and publish a candidate (default: the newest); or roll back")
     sp.add_argument("candidate", nargs="?")
+    sp.add_argument("--rollback", nargs="?", const=True, metavar="SNAPSHOT",
+                    help="publish a kept snapshot again (default: the one before the current)")
+    sp.add_argument("--list", action="store_true", help="list the kept snapshots")
     add("status", cmd_status, "last runs, freshness per source, published snapshot")
-    add("sources", cmd_sources, "list registered sources and partners")
+    sp = add("sources", cmd_sources, "list registered sources and partners; `check`: validate and probe them")
+    sp.add_argument("action", nargs="?", choices=["check"],
+                    help="validate the registry and probe every source offline against the shipped samples")
     sp = add("serve", cmd_serve, "serve the dashboards")
     sp.add_argument("--port", type=int, default=8501)
     sp = add("demo", cmd_demo, "run offline on the shipped samples, then serve the dashboards")
     sp.add_argument("--port", type=int, default=8501)
+    sp = add("airflow", cmd_airflow, "start Airflow locally (api-server, scheduler, dag-processor, triggerer)")
+    sp.add_argument("action", nargs="?", choices=["start", "init"], default="start",
+                    help="init: only migrate the metadata DB and create the password")
+    sp.add_argument("--port", type=int, default=8080)
+    sp.add_argument("--home", type=Path, help="AIRFLOW_HOME (default: $REGIOHUB_DATA_DIR/airflow)")
     return p
 
 

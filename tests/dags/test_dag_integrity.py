@@ -30,7 +30,21 @@ def _flatten_any(condition: object) -> list[Asset]:
 
 def test_dag_files_import_without_errors(dagbag) -> None:
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {f"ingest_{s.id}" for s in SOURCES} | {"build_mart"}
+    assert set(dagbag.dag_ids) == (
+        {f"ingest_{s.id}" for s in SOURCES}
+        | {f"inbox_{s.id}" for s in SOURCES}
+        | {"build_mart", "ingest_water_level_sensors", "source_freshness"}
+    )
+
+
+def test_every_dag_has_owner_docs_and_a_failure_callback(dagbag) -> None:
+    for dag_id, dag in dagbag.dags.items():
+        assert dag.doc_md, dag_id
+        assert dag.catchup is False, dag_id
+        for task in dag.tasks:
+            assert task.owner == "regiohub", (dag_id, task.task_id)
+            if dag_id != "source_freshness":  # the freshness check notifies by itself
+                assert task.on_failure_callback, (dag_id, task.task_id)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.id)
@@ -41,8 +55,9 @@ def test_ingest_dag_follows_registry(dagbag, source) -> None:
     assert dag.start_date == START_DATE and dag.timezone.name == "Europe/Berlin"  # fixed, local cron times
     assert dag.max_active_runs == 1
     assert {"regiohub", "ingest", source.domain} <= set(dag.tags)
-    for text in (source.publisher, source.licence, source.attribution, source.domain):
+    for text in (source.publisher, source.licence, source.attribution, source.domain, "Owner", "regiohub"):
         assert text in dag.doc_md
+    assert dag.params["source_id"] == source.id  # failure notifications name the source
     assert dag.fileloc == str(DAGS_DIR / "ingest_sources.py")
 
     ingest, emit = dag.task_dict["ingest"], dag.task_dict["emit_raw_asset"]
@@ -89,3 +104,49 @@ def test_parsing_dag_files_does_not_import_the_pipeline() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.id)
+def test_inbox_dag_watches_the_marker_never_the_data(dagbag, source) -> None:
+    from airflow.providers.standard.triggers.file import FileDeleteTrigger
+
+    dag = dagbag.dags[f"inbox_{source.id}"]
+    [asset] = _flatten_any(dag.timetable.asset_condition)
+    assert asset.uri == f"regiohub://inbox/{source.id}"
+    [watcher] = asset.watchers
+    assert isinstance(watcher.trigger, FileDeleteTrigger)
+    marker = watcher.trigger.filepath
+    assert marker.endswith(f"/inbox/{source.id}/READY")
+    assert dag.max_active_runs == 1 and dag.params["source_id"] == source.id
+    emit = dag.task_dict["emit_raw_asset"]
+    assert emit.upstream_task_ids == {"ingest_inbox"} and emit.outlets == [raw_asset(source.id)]
+    assert dag.task_dict["ingest_inbox"].outlets == []
+    for text in (source.publisher, source.licence):
+        assert text in dag.doc_md
+
+
+def test_sensor_dag_wakes_on_redis_pubsub_and_emits_the_pegelonline_asset(dagbag) -> None:
+    from airflow.providers.common.messaging.triggers.msg_queue import MessageQueueTrigger
+
+    from regiohub.events.sensor_stream import CHANNEL
+
+    dag = dagbag.dags["ingest_water_level_sensors"]
+    [asset] = _flatten_any(dag.timetable.asset_condition)
+    [watcher] = asset.watchers
+    assert isinstance(watcher.trigger, MessageQueueTrigger) and watcher.trigger.scheme == "redis+pubsub"
+    classpath, kwargs = watcher.trigger.serialize()
+    assert classpath.endswith("redis_await_message.AwaitMessageTrigger")
+    assert kwargs["channels"] == [CHANNEL] and kwargs["redis_conn_id"] == "regiohub_redis"
+    assert dag.task_dict["emit_raw_asset"].outlets == [raw_asset("pegelonline")]
+    assert dag.max_active_runs == 1
+
+
+def test_raw_assets_have_their_producers_and_only_build_mart_publishes(dagbag) -> None:
+    producers: dict[str, set[str]] = {}
+    for dag_id, dag in dagbag.dags.items():
+        for task in dag.tasks:
+            for outlet in task.outlets:
+                producers.setdefault(outlet.uri, set()).add(dag_id)
+    for source in SOURCES:
+        assert {f"ingest_{source.id}", f"inbox_{source.id}"} <= producers[f"regiohub://raw/{source.id}"]
+    assert producers["regiohub://mart/published"] == {"build_mart"}

@@ -174,7 +174,7 @@ def test_mart_dag_keeps_the_published_mart_when_the_gate_rejects(
     measurements = next(bad.glob("stations/*/W/measurements.json"))
     series = json.loads(measurements.read_text())
     for item in series[-96:]:
-        item["value"] = 99999  # cm: 1 km of water above gauge zero
+        item["value"] = 2500  # cm: within the physical range checked at ingestion, above the gate's 1500
     measurements.write_text(json.dumps(series))
     assert ingest_source(SOURCE_ID, from_path=bad, data=data).status == "loaded"
 

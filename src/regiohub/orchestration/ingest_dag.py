@@ -7,18 +7,41 @@ records asset events only for tasks that end in success, so the mart is triggere
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from airflow.sdk import DAG, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
 
 from regiohub.orchestration.assets import raw_asset
+from regiohub.orchestration.callbacks import last_load, notify_task_failure
 from regiohub.orchestration.defaults import INGEST_RETRIES, OWNER, START_DATE
 from regiohub.registry import Source
+
+log = logging.getLogger(__name__)
 
 
 def ingest_dag_id(source_id: str) -> str:
     return f"ingest_{source_id}"
+
+
+def ingest_locked(source_id: str, **kwargs: Any) -> Any:
+    """``ingest_source`` under the source's lock: the scheduled poll and an inbox load never interleave."""
+    from regiohub import settings
+    from regiohub.ingest import ingest_source
+    from regiohub.publish import exclusive_lock
+
+    data = settings.paths().ensure()
+    with exclusive_lock(data.state / f".{source_id}.ingest.lock"):
+        try:
+            result = ingest_source(source_id, data=data, **kwargs)
+        except Exception as exc:
+            failed = last_load(source_id, data)
+            log.error("%s: load %s failed: %s (payload kept in %s)", source_id, failed.get("load_id"), exc,
+                      failed.get("payload_dir"))
+            raise
+    log.info("%s: load %s %s, rows %s", source_id, result.load_id, result.status, result.rows)
+    return result
 
 
 def ingest_doc(source: Source) -> str:
@@ -31,6 +54,9 @@ def ingest_doc(source: Source) -> str:
         "Attribution": source.attribution,
         "Schedule": f"`{source.schedule}`",
         "Emits": f"`{raw_asset(source.id).uri}` when a load changed data",
+        "Owner": OWNER,
+        "Retries": f"{INGEST_RETRIES['retries']}, exponential backoff from {INGEST_RETRIES['retry_delay']}",
+        "Inbox": f"`inbox/{source.id}/` (data file, then `READY`) → DAG `inbox_{source.id}`",
     }
     table = "\n".join(f"| {key} | {_escape_cell(value)} |" for key, value in rows.items())
     doc = f"### Ingest: {source.name}\n\n{source.description}\n\n| | |\n|---|---|\n{table}"
@@ -57,7 +83,8 @@ def build_ingest_dag(source: Source) -> DAG:
         max_active_runs=1,
         tags=tags,
         doc_md=ingest_doc(source),
-        default_args={"owner": OWNER},
+        default_args={"owner": OWNER, "on_failure_callback": notify_task_failure},
+        params={"source_id": source_id},
     )
     def ingest_source_dag() -> None:
         @task(**INGEST_RETRIES)
@@ -67,9 +94,7 @@ def build_ingest_dag(source: Source) -> DAG:
             Fetch the payload, keep it in `landing/`, write raw Parquet if it differs from the last load
             (`regiohub.ingest.ingest_source`). Returns status (`loaded` or `unchanged`), load id and row counts.
             """
-            from regiohub.ingest import ingest_source
-
-            result = ingest_source(source_id)
+            result = ingest_locked(source_id)
             return {"status": result.status, "load_id": result.load_id, "rows": result.rows}
 
         @task(outlets=[asset])

@@ -60,3 +60,17 @@ def summary(result: object) -> dict[str, Any]:
     """A JSON-safe dict of a result dataclass, for XCom and asset event extras."""
     data = dataclasses.asdict(result) if dataclasses.is_dataclass(result) and not isinstance(result, type) else result
     return json.loads(json.dumps(data, default=str))
+
+
+def included_loads(data: settings.Paths | None = None) -> dict[str, dict[str, Any]]:
+    """Per source: how many raw load files exist and the newest load id — what a build starting now reads.
+
+    Load ids sort by time and raw files are never removed, so every load with an id up to ``newest`` is in.
+    """
+    data = data or settings.paths()
+    out: dict[str, dict[str, Any]] = {}
+    for source_dir in sorted(p for p in data.raw.glob("*") if p.is_dir()):
+        ids = {f.stem for f in source_dir.glob("*/*.parquet")}
+        if ids:
+            out[source_dir.name] = {"loads": len(ids), "newest": max(ids)}
+    return out

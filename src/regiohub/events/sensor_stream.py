@@ -1,0 +1,164 @@
+"""Water-level sensor readings: durable in a Redis Stream, announced by a pub/sub wake-up message.
+
+Sensors (or a gateway in front of them) call :func:`publish`: each reading is appended to the stream
+``regiohub:water_level:readings`` (kept until read and acknowledged) and one message on the pub/sub
+channel ``regiohub:water_level:wakeup`` wakes the Airflow DAG. Pub/sub drops messages sent while no
+one listens (a triggerer restart, a deploy), so the message carries no data: the loader reads the
+stream through the consumer group ``regiohub`` — first what it was given but did not acknowledge
+(a crashed run), then everything new — and acknowledges only after the raw Parquet file is in place.
+A missed wake-up therefore delays readings until the next one; it never loses them.
+
+Readings are PEGELONLINE-shaped (``station_uuid``, ``timestamp`` ISO-8601 with offset, ``value`` in cm)
+and land next to the polled PEGELONLINE measurements (``raw/pegelonline/measurements/<load_id>.parquet``),
+where the mart de-duplicates overlapping readings (newest load wins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from regiohub import settings
+
+log = logging.getLogger(__name__)
+
+# Key prefix ``REGIOHUB_EVENTS_NAMESPACE`` (default ``regiohub``) keeps installations sharing a Redis apart.
+NAMESPACE = os.environ.get("REGIOHUB_EVENTS_NAMESPACE", "regiohub")
+STREAM = f"{NAMESPACE}:water_level:readings"
+CHANNEL = f"{NAMESPACE}:water_level:wakeup"
+GROUP = "regiohub"
+CONSUMER = "airflow"  # one loader at a time (the DAG has max_active_runs=1): pending entries come back to it
+RAW_SOURCE_ID = "pegelonline"
+LANDING_NAME = "pegelonline_sensors"
+FIELDS = ("station_uuid", "timestamp", "value")
+
+
+def redis_url() -> str:
+    return os.environ.get("REGIOHUB_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def client(url: str | None = None):
+    """A Redis client (``redis`` package, installed with Airflow's Redis provider)."""
+    import redis
+
+    return redis.Redis.from_url(url or redis_url(), decode_responses=True)
+
+
+def ensure_group(r) -> None:
+    """Create the consumer group reading from the stream's start (``id=0``): nothing published is skipped."""
+    import redis
+
+    try:
+        r.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+def publish(r, readings: list[dict[str, Any]], *, wake: bool = True) -> list[str]:
+    """Append readings to the stream (durable), then wake the loader; returns the stream ids."""
+    ids = []
+    for reading in readings:
+        ids.append(r.xadd(STREAM, {k: str(reading[k]) for k in FIELDS}))
+    if wake:
+        r.publish(CHANNEL, json.dumps({"stream": STREAM, "last_id": ids[-1] if ids else None}))
+    return ids
+
+
+def read_unacknowledged(r, limit: int = 100_000, batch: int = 5_000) -> list[tuple[str, dict[str, str]]]:
+    """Entries delivered earlier but never acknowledged, then new ones — up to ``limit`` (the rest next run)."""
+    ensure_group(r)
+    entries: dict[str, dict[str, str]] = {}
+    for _stream, items in r.xreadgroup(GROUP, CONSUMER, {STREAM: "0"}, count=limit) or []:
+        entries.update((entry_id, values) for entry_id, values in items if values)
+    while len(entries) < limit:
+        new = r.xreadgroup(GROUP, CONSUMER, {STREAM: ">"}, count=min(batch, limit - len(entries)))
+        items = [item for _stream, stream_items in new or [] for item in stream_items]
+        if not items:
+            break
+        entries.update((entry_id, values) for entry_id, values in items if values)
+    return list(entries.items())
+
+
+@dataclass
+class SensorLoad:
+    load_id: str | None
+    rows: int = 0
+    rejected: list[str] = field(default_factory=list)
+    entry_ids: list[str] = field(default_factory=list)
+    raw_file: str | None = None
+
+
+def _valid(values: dict[str, str]) -> str | None:
+    """Why a reading is unusable, or None."""
+    missing = [k for k in FIELDS if not values.get(k)]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    try:
+        stamp = datetime.fromisoformat(values["timestamp"])
+        value = float(values["value"])
+    except ValueError as exc:
+        return str(exc)
+    if stamp.tzinfo is None:
+        return "timestamp without UTC offset"
+    if not math.isfinite(value):
+        return "value is not a number"
+    return None
+
+
+def load(r, data: settings.Paths | None = None) -> SensorLoad:
+    """Read unacknowledged readings, write them as one raw load, then acknowledge them."""
+    from regiohub.ingest import new_load_id
+
+    data = (data or settings.paths()).ensure()
+    entries = read_unacknowledged(r)
+    if not entries:
+        return SensorLoad(None)
+    load_id = new_load_id()
+    landing = data.landing / LANDING_NAME / load_id
+    landing.mkdir(parents=True)
+    payload = landing / "readings.json"
+    payload.write_text(json.dumps([{"id": i, **v} for i, v in entries], indent=1))
+    good = [(i, v) for i, v in entries if _valid(v) is None]
+    rejected = [f"{i}: {_valid(v)}" for i, v in entries if _valid(v) is not None]
+    for line in rejected:
+        log.warning("%s sensor reading rejected (kept in %s): %s", RAW_SOURCE_ID, payload, line)
+    result = SensorLoad(load_id, rows=len(good), rejected=rejected, entry_ids=[i for i, _ in entries])
+    if good:
+        result.raw_file = str(_write_raw(good, load_id, payload, data))
+    r.xack(STREAM, GROUP, *result.entry_ids)
+    log.info("%s: sensor load %s: %d readings, %d rejected", RAW_SOURCE_ID, load_id, len(good), len(rejected))
+    return result
+
+
+def _write_raw(entries: list[tuple[str, dict[str, str]]], load_id: str, payload: Path, data: settings.Paths) -> Path:
+    """One Parquet file in the PEGELONLINE measurements layout, with the lineage columns."""
+    import duckdb
+
+    target = data.raw / RAW_SOURCE_ID / "measurements" / f"{load_id}.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".parquet.tmp")
+    rows = [(v["station_uuid"], v["timestamp"], float(v["value"])) for _, v in entries]
+    sha = hashlib.sha256(payload.read_bytes()).hexdigest()
+    with duckdb.connect() as con:
+        con.execute("create table readings (station_uuid varchar, measured_at varchar, value_cm double)").fetchall()
+        con.executemany("insert into readings values (?, ?, ?)", rows)
+        con.execute(
+            f"""
+            copy (
+                select *, $source_id as _source_id, $load_id as _load_id,
+                    $fetched_at::timestamptz as _fetched_at, $sha as _payload_sha256
+                from readings
+            ) to '{str(tmp).replace("'", "''")}' (format parquet, compression zstd)
+            """,
+            {"source_id": RAW_SOURCE_ID, "load_id": load_id, "fetched_at": datetime.now(UTC), "sha": sha},
+        ).fetchall()
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,100 @@
+"""The inbox DAG of one source: ``ingest_inbox`` → ``emit_raw_asset``, run when files are ready.
+
+Scheduled on the source's inbox asset, which a ``FileDeleteTrigger`` on ``inbox/<source_id>/READY``
+fires (a partner's file drop) and which external systems may post events on through the REST API
+(``{"file": "<name>"}`` names exactly one file). The task claims the files (an atomic move, so each file
+is ingested by exactly one run, also across retries) and ingests each like ``regiohub ingest --from``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from airflow.sdk import DAG, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
+
+from regiohub.orchestration.assets import inbox_asset, raw_asset
+from regiohub.orchestration.callbacks import notify_task_failure
+from regiohub.orchestration.defaults import OWNER, START_DATE
+from regiohub.registry import Source
+
+log = logging.getLogger(__name__)
+
+
+def inbox_dag_id(source_id: str) -> str:
+    return f"inbox_{source_id}"
+
+
+def requested_files(events: list[Any]) -> list[str] | None:
+    """File names named by REST events; ``None`` (= every ready file) if any event came from the marker."""
+    names = [(getattr(e, "extra", None) or {}).get("file") for e in events]
+    if not names or any(n is None for n in names):
+        return None
+    return sorted(set(names))
+
+
+def ingest_inbox_files(source_id: str, claim_id: str, files: list[str] | None) -> dict[str, Any]:
+    """Claim and ingest the ready files of ``inbox/<source_id>/``; returns the loads for XCom."""
+    from regiohub.events.inbox import claim, release
+    from regiohub.orchestration.ingest_dag import ingest_locked
+
+    claimed = []
+    for name in files or [None]:
+        claimed += claim(source_id, claim_id, only=name)
+    if not claimed:
+        log.info("%s: inbox has no ready files (claimed by an earlier run)", source_id)
+    loads = []
+    for path in sorted(set(claimed)):
+        log.info("%s: ingesting inbox file %s", source_id, path.name)
+        result = ingest_locked(source_id, from_path=path)
+        loads.append({"file": path.name, "load_id": result.load_id, "status": result.status, "rows": result.rows})
+    release(claimed)
+    return {"loads": loads, "load_ids": [x["load_id"] for x in loads if x["status"] == "loaded"]}
+
+
+def build_inbox_dag(source: Source) -> DAG:
+    """Create the DAG ``inbox_<source_id>`` scheduled on the source's inbox asset."""
+    source_id = source.id
+    raw = raw_asset(source_id)
+
+    @dag(
+        dag_id=inbox_dag_id(source_id),
+        schedule=inbox_asset(source_id),
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        tags=["regiohub", "inbox", source.domain],
+        doc_md=(
+            f"### Inbox: {source.name}\n\nIngests files dropped into `inbox/{source_id}/` (data file first, then "
+            f"the empty marker `READY`) or announced by a REST asset event on `regiohub://inbox/{source_id}` with "
+            f'`{{"file": "<name>"}}`. Publisher {source.publisher}, licence {source.licence}. '
+            f"Emits `{raw.uri}` when a file changed data."
+        ),
+        default_args={"owner": OWNER, "retries": 1, "on_failure_callback": notify_task_failure},
+        params={"source_id": source_id},
+    )
+    def inbox_source_dag() -> None:
+        @task
+        def ingest_inbox(*, run_id=None, triggering_asset_events=None) -> dict[str, Any]:
+            """
+            #### Ingest the dropped files
+            Claims the ready files (or the one a REST event names) and ingests each; payloads are kept in `landing/`.
+            """
+            events = [e for evs in (triggering_asset_events or {}).values() for e in evs]
+            return ingest_inbox_files(source_id, run_id, requested_files(events))
+
+        @task(outlets=[raw])
+        def emit_raw_asset(result: dict[str, Any], *, outlet_events=None) -> None:
+            """
+            #### Emit the raw asset
+            Only when a dropped file changed data.
+            """
+            if not result["load_ids"]:
+                raise AirflowSkipException(f"{source_id}: no dropped file changed data")
+            outlet_events[raw].extra = {"load_id": result["load_ids"][-1], "load_ids": result["load_ids"],
+                                        "origin": "inbox"}
+
+        emit_raw_asset(ingest_inbox())
+
+    return inbox_source_dag()

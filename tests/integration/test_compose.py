@@ -1,0 +1,132 @@
+"""The production deployment files: valid Compose, and consistent with the project's own settings.
+
+There is no Docker engine here; the compose file is validated against the Compose specification's
+JSON schema (``tests/fixtures/compose-spec.json``, from the compose-spec project as shipped in the
+``docker-compose`` 1.29.2 wheel, Apache-2.0) and checked against what the code expects.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from regiohub import settings
+from regiohub.orchestration.assets import REDIS_CONN_ID
+from regiohub.orchestration.local import AirflowStack
+
+ROOT = settings.REPO_ROOT
+SCHEMA = Path(__file__).parents[1] / "fixtures" / "compose-spec.json"
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+AIRFLOW = ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")
+DATA_DIR = "/data"
+
+
+def _env(service: str) -> dict[str, str]:
+    return {k: str(v) for k, v in SERVICES[service].get("environment", {}).items()}
+
+
+def _mounts(service: str) -> dict[str, str]:
+    """Container path → 'volume[:mode]' of a service's named-volume mounts."""
+    out = {}
+    for spec in SERVICES[service].get("volumes", []):
+        volume, path, *mode = spec.split(":")
+        out[path] = volume + (f":{mode[0]}" if mode else "")
+    return out
+
+
+def test_compose_file_is_valid_against_the_compose_spec() -> None:
+    schema = json.loads(SCHEMA.read_text())
+    errors = sorted(jsonschema.Draft201909Validator(schema).iter_errors(COMPOSE), key=str)
+    assert errors == [], [e.message for e in errors]
+
+
+def test_the_schema_check_can_fail() -> None:
+    schema = json.loads(SCHEMA.read_text())
+    broken = {"services": {"x": {"image": "y", "restart_policy": "always", "ports": [{"target": "eighty"}]}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema, cls=jsonschema.Draft201909Validator)
+
+
+def test_services_health_checks_and_restart_policies() -> None:
+    assert set(SERVICES) == {"postgres", "redis", "airflow-init", *AIRFLOW, "dashboard"}
+    for name, service in SERVICES.items():
+        if name == "airflow-init":  # one-shot: migrate and create the password
+            assert service["restart"] == "no" and "healthcheck" not in service
+            continue
+        assert service["restart"] == "unless-stopped", name
+        assert service["healthcheck"]["test"][0] == "CMD", name
+    for name in AIRFLOW:
+        depends = SERVICES[name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
+        assert depends["airflow-init"]["condition"] == "service_completed_successfully"
+    assert SERVICES["airflow-init"]["command"][:3] == ["regiohub", "airflow", "init"]
+    assert "--appendonly" in SERVICES["redis"]["command"]  # the sensor stream survives a Redis restart
+
+
+def test_airflow_runs_locally_executed_on_postgres_with_the_projects_settings() -> None:
+    local = AirflowStack(home=Path("/opt/airflow"), data_dir=Path(DATA_DIR), db_url="postgresql://x").env()
+    for name in ("airflow-init", *AIRFLOW):
+        env = _env(name)
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://airflow:${POSTGRES_PASSWORD")
+        assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].endswith("@postgres:5432/airflow")
+        assert env["AIRFLOW__CORE__DAGS_FOLDER"] == "/app/dags"
+        assert env["REGIOHUB_DATA_DIR"] == DATA_DIR
+        assert env[f"AIRFLOW_CONN_{REDIS_CONN_ID.upper()}"] == "redis://redis:6379/0"
+        assert env["REGIOHUB_REDIS_URL"] == "redis://redis:6379/0"
+        assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
+        # the same Airflow settings as `regiohub airflow` uses locally
+        for key in ("AIRFLOW__CORE__PARALLELISM", "AIRFLOW__CORE__AUTH_MANAGER", "AIRFLOW__CORE__LOAD_EXAMPLES",
+                    "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE",
+                    "AIRFLOW__API__WORKERS", "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES"):
+            assert env[key] == local[key], key
+        assert _mounts(name) == {DATA_DIR: "regiohub-data", "/opt/airflow": "airflow-home"}
+
+
+def test_ports_and_the_dashboard() -> None:
+    from regiohub.cli import _parser
+
+    serve_port = _parser().parse_args(["serve"]).port
+    assert SERVICES["airflow-apiserver"]["ports"] == ["${AIRFLOW_PORT:-8080}:8080"]
+    assert SERVICES["airflow-apiserver"]["command"] == ["airflow", "api-server", "--port", "8080"]
+    assert SERVICES["dashboard"]["ports"] == [f"${{DASHBOARD_PORT:-{serve_port}}}:{serve_port}"]
+    assert SERVICES["dashboard"]["command"] == ["regiohub", "serve", "--port", str(serve_port)]
+    assert _env("dashboard")["REGIOHUB_DATA_DIR"] == DATA_DIR
+    assert _mounts("dashboard") == {DATA_DIR: "regiohub-data:ro"}  # readers only
+    for name in ("postgres", "redis", *[s for s in AIRFLOW if s != "airflow-apiserver"]):
+        assert "ports" not in SERVICES[name], f"{name} must not be published on the host"
+
+
+def test_no_secrets_in_the_repository() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    required = set(re.findall(r"\$\{(\w+):\?", text))
+    assert required == {"POSTGRES_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_SECRET_KEY", "AIRFLOW_JWT_SECRET"}
+    example = dict(
+        line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert set(re.findall(r"\$\{(\w+)", text)) <= set(example)  # every variable is documented
+    for key in (*required, "REGIOHUB_AIRFLOW_PASSWORD", "REGIOHUB_SMTP_PASSWORD"):
+        assert example[key] == "", f"{key} must be empty in .env.example"
+    assert ".env" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_dockerfile_installs_from_the_lock_file() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    uv_version = re.search(r"UV_VERSION := (\S+)", makefile).group(1)
+    assert f"ghcr.io/astral-sh/uv:{uv_version} " in dockerfile
+    assert re.search(r"COPY .*pyproject\.toml uv\.lock", dockerfile)
+    assert dockerfile.count("uv sync --frozen --no-dev") == 2
+    assert "pip install" not in dockerfile
+    assert re.search(r"^FROM python:3\.11", dockerfile, re.M)
+    for path in ("dags/", "registry/", "dbt_project/", "great_expectations/", "reference/", "dashboards/"):
+        assert f" {path} {path}" in dockerfile
+    assert f"REGIOHUB_DATA_DIR={DATA_DIR}" in dockerfile and "AIRFLOW__CORE__DAGS_FOLDER=/app/dags" in dockerfile
