@@ -7,7 +7,7 @@ import pytest
 
 from regiohub import settings
 from regiohub.errors import SourceError
-from regiohub.http import download, session
+from regiohub.http import OFFLINE_ENV, download, session
 from regiohub.ingest import ingest_source
 from regiohub.replay import offline
 
@@ -45,7 +45,8 @@ def flaky_server():
     server.server_close()
 
 
-def test_server_errors_are_retried_with_our_user_agent(flaky_server, tmp_path):
+def test_server_errors_are_retried_with_our_user_agent(flaky_server, tmp_path, monkeypatch):
+    monkeypatch.delenv(OFFLINE_ENV, raising=False)  # talk to this server directly, not through a replay server
     target = tmp_path / "out.csv"
     download(session(backoff_factor=0.01), f"{flaky_server}/file.csv", target)
     assert target.read_bytes() == b"Meldedatum,Landkreis_id\n"
