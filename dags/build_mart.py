@@ -30,7 +30,7 @@ def build_mart() -> None:
     A candidate mart is built from all raw data with dbt, checked by the audit gate and only
     then swapped in atomically as `published/regiohub.duckdb`; a rejected candidate stays in `build/` for
     inspection, the published mart stays as it was, and the gate is not retried. Emits
-    `regiohub://mart/published` when a new snapshot is published. Runs are recorded in `runs/runs.jsonl`.
+    `regiohub://mart/published` when a new snapshot is published. Runs are recorded in `runs/history.sqlite3`.
 
     Avoid running `regiohub run` by hand on the same data dir while this DAG is active.
     """

@@ -104,10 +104,11 @@ def record_run(data: settings.Paths, report: RunReport) -> None:
 
 
 def recent_runs(data: settings.Paths, limit: int = 10) -> list[dict]:
-    """The newest runs first, each as the report dict it was recorded with."""
-    if not (data.runs / "history.sqlite3").exists():
+    """The newest runs first, each as the report dict it was recorded with (opened read-only)."""
+    history = data.runs / "history.sqlite3"
+    if not history.exists():
         return []
-    with closing(_connect(data)) as con:
+    with closing(sqlite3.connect(f"file:{history}?mode=ro", uri=True, timeout=30)) as con:
         rows = con.execute("select detail from runs order by started_at desc limit ?", [limit]).fetchall()
     return [json.loads(r[0]) for r in rows]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -113,13 +112,7 @@ def suppress_one_value(published: Path, partner_ars: str, indicator_id: str) -> 
 
 
 def last_published_run(data_dir: Path) -> dict[str, Any]:
-    """The newest publishing run as the pipeline recorded it (run history database, else runs.jsonl)."""
-    runs_dir = settings.paths(data_dir).runs
-    if (runs_dir / "history.sqlite3").exists():
-        from regiohub.runs import recent_runs
+    """The newest publishing run as the pipeline recorded it."""
+    from regiohub.runs import recent_runs
 
-        runs = recent_runs(settings.paths(data_dir), 50)
-    else:
-        lines = (runs_dir / "runs.jsonl").read_text(encoding="utf-8").splitlines()
-        runs = [json.loads(line) for line in reversed(lines)]
-    return next(r for r in runs if r["outcome"] == "published")
+    return next(r for r in recent_runs(settings.paths(data_dir), 50) if r["outcome"] == "published")

@@ -13,6 +13,7 @@ from dash_helpers import last_published_run, mart_rows, open_app, page_text
 from regiohub import settings
 from regiohub.dashboard import ops
 from regiohub.registry import load_registry
+from regiohub.runs import RunReport, record_run
 
 
 def test_quality_page_shows_freshness_runs_gate_and_data_docs(mart_data_dir, monkeypatch):
@@ -38,12 +39,11 @@ def test_quality_page_reports_failed_gate_errors_and_quarantine(mart_data_dir, t
     data_dir = tmp_path / "data"
     shutil.copytree(mart_data_dir, data_dir, symlinks=True)
     paths = settings.paths(data_dir)
-    (paths.runs / "history.sqlite3").unlink(missing_ok=True)  # read the plain run log instead
-    failed_run = {"run_id": "r-failed", "started_at": datetime.now(UTC).isoformat(), "outcome": "gate_failed",
-                  "ingested": [{"source_id": "rki_inzidenz", "status": "failed", "error": "boom", "rows": {}}],
-                  "gate_failures": ["fct_indicator_value: expect_column_values_to_be_between (value) – 3 rows"]}
-    with open(paths.runs / "runs.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(failed_run) + "\n")
+    record_run(paths, RunReport(
+        "r-failed", datetime.now(UTC).isoformat(timespec="seconds"), outcome="gate_failed",
+        ingested=[{"source_id": "rki_inzidenz", "status": "failed", "error": "boom", "rows": {}}],
+        gate_failures=["fct_indicator_value: expect_column_values_to_be_between (value) – 3 rows"],
+    ))
     state = json.loads((paths.state / "rki_inzidenz.json").read_text())
     (paths.state / "rki_inzidenz.json").write_text(json.dumps({**state, "last_error": "HTTP 503"}))
     quarantine = data_dir / "quarantine" / "pegelonline" / "measurements"

@@ -7,8 +7,6 @@ because the run history is being extended (gate results, changes) while the dash
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +16,7 @@ import duckdb
 from croniter import croniter
 
 from regiohub import settings
+from regiohub.runs import recent_runs
 
 _ALIASES = {
     "@hourly": "0 * * * *",
@@ -94,27 +93,8 @@ def freshness(data: settings.Paths, schedules: dict[str, str], now: datetime | N
 
 
 def runs(data: settings.Paths, limit: int = 20) -> list[dict[str, Any]]:
-    """The last runs, newest first: from the run history database if present, else ``runs/runs.jsonl``."""
-    history = data.runs / "history.sqlite3"
-    if history.exists():
-        try:
-            with closing(sqlite3.connect(f"file:{history}?mode=ro", uri=True, timeout=5)) as con:
-                rows = con.execute("SELECT detail FROM runs ORDER BY started_at DESC LIMIT ?", [limit]).fetchall()
-            return [json.loads(r[0]) for r in rows]
-        except (sqlite3.Error, ValueError):
-            pass
-    path = data.runs / "runs.jsonl"
-    if not path.exists():
-        return []
-    out = []
-    for line in reversed(path.read_text(encoding="utf-8").splitlines()):
-        try:
-            out.append(json.loads(line))
-        except ValueError:
-            continue
-        if len(out) >= limit:
-            break
-    return out
+    """The last runs, newest first, from the run history."""
+    return recent_runs(data, limit)
 
 
 def last_published_run(data: settings.Paths) -> dict[str, Any] | None:

@@ -2,7 +2,7 @@
 
 Thin wrappers over :mod:`regiohub.transform`, :mod:`regiohub.audit` and :mod:`regiohub.publish` that add
 what an Airflow run needs: the build lock, a :class:`~regiohub.errors.GateError` for a rejected candidate,
-and a run record in ``runs/runs.jsonl`` (what ``regiohub status`` lists). The library is imported inside
+and a run record in the run history (what ``regiohub status`` lists). The library is imported inside
 the functions so that parsing the DAG file stays fast.
 """
 
@@ -49,7 +49,7 @@ def publish(candidate: Path, run_id: str, data: settings.Paths | None = None) ->
 
 
 def record(run_id: str, started_at: datetime | None, outcome: str, **details: Any) -> None:
-    """Append this Airflow run to ``runs/runs.jsonl`` next to the CLI's runs."""
+    """Record this Airflow run in the run history next to the CLI's runs."""
     from regiohub.pipeline import RunReport, record_run
 
     started = started_at.isoformat(timespec="seconds") if started_at else ""
