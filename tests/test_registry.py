@@ -5,6 +5,7 @@ import pytest
 import yaml
 
 from regiohub import settings
+from regiohub.connectors import check_registry
 from regiohub.registry import RegistryError, load_registry
 
 GEO_PARTNER_ARS = {  # reference/geo/README.md, "Partner units of the Regio.hub cooperation"
@@ -49,7 +50,7 @@ def _write(tmp_path: Path, mutate) -> Path:
 )
 def test_invalid_registry_is_rejected_with_a_message_naming_the_entry(tmp_path, mutate, message):
     with pytest.raises(RegistryError) as err:
-        load_registry(_write(tmp_path, mutate))
+        check_registry(load_registry(_write(tmp_path, mutate)))
     assert message in str(err.value)
     assert "\n" not in str(err.value)
 

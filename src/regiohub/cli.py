@@ -139,17 +139,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from regiohub.connectors import check_registry
     from regiohub.registry import load_registry
 
     if args.action == "check":
         from regiohub.sources_check import check_sources
 
-        return check_sources(load_registry())
+        return check_sources(check_registry(load_registry()))
 
-    registry = load_registry()
+    registry = check_registry(load_registry())
     for s in registry.sources:
-        sample = " (Beispieldaten)" if s.sample_data else ""
-        print(f"{s.id:<26} {s.domain:<11} {s.schedule:<14} {s.publisher}{sample}")
+        print(f"{s.id:<26} {s.domain:<11} {s.schedule:<14} {s.publisher}")
     print(f"{len(registry.partners)} partners: {', '.join(p.name for p in registry.partners)}")
     return 0
 

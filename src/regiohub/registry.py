@@ -59,9 +59,6 @@ class Source(_Strict):
     licence: str
     licence_url: str
     attribution: str
-    sample_data: bool = Field(
-        default=False, description="true while the shipped payloads hold plausible, not real, values"
-    )
     credentials_env: str | None = Field(
         default=None, description="name of an environment variable holding credentials (never the value)"
     )
@@ -86,13 +83,6 @@ class Registry(_Strict):
                 if item.id in seen:
                     raise ValueError(f"duplicate {kind} id {item.id!r}")
                 seen.add(item.id)
-        from regiohub.connectors import CONNECTORS
-
-        for s in self.sources:
-            if s.connector not in CONNECTORS:
-                raise ValueError(
-                    f"source {s.id}: unknown connector {s.connector!r} (known: {', '.join(sorted(CONNECTORS))})"
-                )
         return self
 
     @cached_property

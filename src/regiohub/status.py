@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from regiohub import settings
-from regiohub.ingest import read_state
 from regiohub.pipeline import recent_runs
 from regiohub.publish import published_snapshot
 from regiohub.registry import load_registry
+from regiohub.state import read_state_or_empty as read_state
 
 
 def _age(iso: str | None) -> str:

@@ -20,8 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from regiohub import settings
 from regiohub.errors import PipelineError
-from regiohub.ingest import read_state
+from regiohub.provenance import is_sample, source_loads
 from regiohub.registry import Registry, load_registry
+from regiohub.state import read_state_or_empty
 
 log = logging.getLogger(__name__)
 
@@ -71,20 +72,24 @@ def target_rows(targets: list[Target], registry: Registry) -> list[dict]:
 
 
 def export_registry(registry: Registry, data: settings.Paths) -> Path:
-    """Write partners, sources (with their last load) and agreed targets as JSON for dbt to read."""
+    """Write partners, sources (last load, sample or not by provenance), used loads and targets as JSON for dbt."""
     target = data.build / "registry"
     target.mkdir(parents=True, exist_ok=True)
     partners = [p.model_dump() for p in registry.partners]
-    sources = []
+    sources, loads = [], []
     for s in registry.sources:
-        state = read_state(data, s.id)
+        state = read_state_or_empty(data, s.id)
+        used = source_loads(data, s)
+        loads += used
         sources.append(
             {
                 **s.model_dump(exclude={"params", "credentials_env"}),
+                "is_sample": is_sample(used),
                 "last_load_id": state.get("last_load_id"),
                 "last_loaded_at": state.get("last_loaded_at"),
             }
         )
+    (target / "loads.json").write_text(json.dumps(loads, ensure_ascii=False, indent=1))
     (target / "partners.json").write_text(json.dumps(partners, ensure_ascii=False, indent=1))
     (target / "sources.json").write_text(json.dumps(sources, ensure_ascii=False, indent=1))
     targets = target_rows(load_targets(), registry)

@@ -153,7 +153,6 @@ def test_a_dataset_is_added_by_registry_entry_alone(data_dir, tmp_path, monkeypa
     licence: dl-de/by-2-0
     licence_url: https://www.govdata.de/dl-de/by-2-0
     attribution: "Landeshauptstadt Potsdam, dl-de/by-2-0"
-    sample_data: true
 """, encoding="utf-8")
     registry = load_registry(registry_file)
     with offline() as server:

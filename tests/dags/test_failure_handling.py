@@ -14,11 +14,11 @@ import pytest
 from regiohub import settings
 from regiohub.errors import SourceError
 from regiohub.events import inbox
-from regiohub.ingest import write_state
 from regiohub.orchestration.freshness import new_alerts, overdue_sources
 from regiohub.orchestration.ingest_dag import build_ingest_dag
 from regiohub.registry import load_registry
 from regiohub.replay import offline
+from regiohub.state import write_state
 
 REGISTRY = load_registry()
 

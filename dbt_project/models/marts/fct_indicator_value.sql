@@ -14,6 +14,10 @@ sources as (
     select * from {{ ref('stg_registry__sources') }}
 ),
 
+real_loads as (
+    select list(load_id) as load_ids from {{ ref('stg_registry__loads') }} where not is_sample
+),
+
 final as (
     select
         indicator_values.region_ars,
@@ -24,7 +28,13 @@ final as (
         indicator_values.value,
         catalogue.unit,
         catalogue.source_id,
-        sources.is_sample,
+        -- sample data unless every load the value comes from is a publisher's or operator's file
+        case
+            when len(coalesce(indicator_values.source_load_ids, [])) = 0 then sources.is_sample
+            else coalesce(
+                not list_has_all(real_loads.load_ids, indicator_values.source_load_ids), true
+            )
+        end as is_sample,
         indicator_values.numerator,
         indicator_values.denominator,
         indicator_values.quality_flag,
@@ -33,6 +43,7 @@ final as (
     from indicator_values
     inner join catalogue using (indicator_id)
     inner join sources using (source_id)
+    cross join real_loads
 )
 
 select * from final

@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 
 from regiohub import settings
-from regiohub.ingest import read_state
 from regiohub.registry import Registry
+from regiohub.state import read_state_or_empty as read_state
 
 PREFIX = "raw__"  # suite / frame names: raw__<source>__<entity>
 PRESETS = {"@hourly": 1, "@daily": 24, "@weekly": 24 * 7, "@monthly": 24 * 31, "@yearly": 24 * 366}

@@ -44,7 +44,7 @@ class Overdue:
 
 def overdue_sources(registry: Registry, data: settings.Paths, now: datetime | None = None) -> list[Overdue]:
     """Sources whose last successful poll is older than their allowed age (or that never succeeded)."""
-    from regiohub.ingest import read_state
+    from regiohub.state import read_state_or_empty as read_state
 
     now = now or datetime.now(UTC)
     overdue = []

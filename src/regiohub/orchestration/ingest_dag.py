@@ -60,8 +60,6 @@ def ingest_doc(source: Source) -> str:
     }
     table = "\n".join(f"| {key} | {_escape_cell(value)} |" for key, value in rows.items())
     doc = f"### Ingest: {source.name}\n\n{source.description}\n\n| | |\n|---|---|\n{table}"
-    if source.sample_data:
-        doc += "\n\n**Beispieldaten:** the shipped payloads hold plausible, not real, values."
     return doc
 
 
@@ -73,7 +71,7 @@ def build_ingest_dag(source: Source) -> DAG:
     """Create the ingest DAG of ``source`` (dag_id ``ingest_<source_id>``)."""
     source_id = source.id
     asset = raw_asset(source_id)
-    tags = ["regiohub", "ingest", source.domain] + (["beispieldaten"] if source.sample_data else [])
+    tags = ["regiohub", "ingest", source.domain]
 
     @dag(
         dag_id=ingest_dag_id(source_id),

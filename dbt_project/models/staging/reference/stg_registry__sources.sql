@@ -13,7 +13,7 @@ renamed as (
         licence,
         licence_url,
         attribution,
-        sample_data as is_sample,
+        is_sample,
         last_load_id,
         try_cast(last_loaded_at as timestamptz) as last_loaded_at,
     from source
