@@ -30,7 +30,15 @@ from regiohub.connectors.base import Connector, FetchContext
 from regiohub.errors import SourceError
 from regiohub.raw_writer import max_merge, parse_and_write
 from regiohub.registry import Registry, Source, load_registry
-from regiohub.state import CorruptStateError, Origin, read_state, record_load, resync_from_raw, write_state
+from regiohub.state import (
+    CorruptStateError,
+    Origin,
+    all_loads,
+    read_state,
+    record_load,
+    resync_from_raw,
+    write_state,
+)
 
 __all__ = ["IngestResult", "ingest_source", "new_load_id", "read_state", "write_state"]
 
@@ -136,6 +144,12 @@ def _load(
         _unchanged(result, landing_dir, "payload identical to the last load")
         if validators:
             write_state(data, source.id, {"validators": validators})
+        return
+    earlier = _earlier_load_with(data, source.id, result.payload_sha256)
+    if earlier:
+        _unchanged(result, landing_dir, (
+            f"payload already loaded on {earlier['fetched_at']} (load {earlier['load_id']}); "
+            "nothing written, so an older file never replaces newer data"))
         return
     fetched_at = datetime.now(UTC)
     written = parse_and_write(connector, source, landing_dir, hashes, result.load_id, fetched_at, data)
@@ -245,6 +259,14 @@ def _safe_url(exc: requests.RequestException) -> str:
     """The URL without query string (which could carry tokens)."""
     url = exc.response.url if exc.response is not None else ""
     return url.split("?", 1)[0]
+
+
+def _earlier_load_with(data: settings.Paths, source_id: str, payload_sha256: str) -> dict | None:
+    """The earlier load of exactly this payload whose raw rows still exist, if any."""
+    for load_id, entry in all_loads(data, source_id).items():
+        if entry.get("payload_sha256") == payload_sha256 and any((data.raw / source_id).glob(f"*/{load_id}.parquet")):
+            return entry
+    return None
 
 
 def _raw_exists(data: settings.Paths, source_id: str, state: dict) -> bool:

@@ -77,7 +77,9 @@ def hash_files(landing_dir: Path) -> dict[Path, str]:
 
 
 def combined_hash(hashes: dict[Path, str], base: Path) -> str:
-    """One hash for a whole payload: file names (relative) and their hashes."""
+    """One hash for a whole payload: a single file's own hash (whatever its name), else names and hashes."""
+    if len(hashes) == 1:
+        return next(iter(hashes.values()))
     h = hashlib.sha256()
     for p, digest in sorted(hashes.items()):
         h.update(f"{p.relative_to(base)}\0{digest}\n".encode())
