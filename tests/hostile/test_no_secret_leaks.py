@@ -16,6 +16,8 @@ import socket
 import pytest
 
 from regiohub import settings
+from regiohub.errors import SourceError
+from regiohub.events import inbox
 from regiohub.http import OFFLINE_ENV
 from regiohub.orchestration import notify
 from regiohub.pipeline import run
@@ -137,6 +139,14 @@ def test_no_secret_anywhere_after_everything_failed(everything_fails, serve, mon
         with pytest.raises(Exception) as err:  # noqa: PT011 (connection or authentication error)
             sensor_stream.load(sensor_stream.client(url), data)
         logging.getLogger("regiohub.test").error("sensor load failed: %s", err.value)
+
+    # 4. an inbox drop that cannot be read: an empty file and a broken one
+    folder = inbox.inbox_dir("rki_inzidenz", data)
+    folder.mkdir(parents=True)
+    (folder / "leer.csv").write_bytes(b"")
+    (folder / "kaputt.csv").write_text("Meldedatum;Landkreis\nzwei;x\n")
+    with pytest.raises(SourceError, match="inbox file"):
+        inbox.ingest_drop("rki_inzidenz", "claim-1", data=data)
 
     out = capsys.readouterr()
     texts = [out.out, out.err, caplog.text, *(r.getMessage() for r in caplog.records), *(str(r.args) for r in
