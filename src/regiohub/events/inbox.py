@@ -154,16 +154,25 @@ class DropResult:
         return f"{len(self.rejected)} inbox file(s) refused ({where}): {files}"
 
 
+def printable(name: str) -> str:
+    """A file name as one line of text: control characters and undecodable bytes escaped."""
+    if name.isprintable():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace").encode(
+        "unicode_escape").decode("ascii")
+
+
 def _reject(folder: Path, result: DropResult, path: Path, why: str) -> None:
     """Move the entry (never reading it) to ``.rejected/<claim_id>/`` and record why."""
     target = _own_dir(folder, REJECTED, result.source_id) / result.claim_id
     target.mkdir(parents=True, exist_ok=True)
     if path.parent != target:
         os.rename(path, target / path.name)
-    result.rejected[path.name] = " ".join(why.split())
+    name = printable(path.name)
+    result.rejected[name] = " ".join(why.split())
     reasons = target.with_name(f"{result.claim_id}.json")
     reasons.write_text(json.dumps(result.rejected, indent=1, ensure_ascii=False), encoding="utf-8")
-    log.error("%s: inbox file %s refused: %s", result.source_id, path.name, result.rejected[path.name])
+    log.error("%s: inbox file %s refused: %s", result.source_id, name, result.rejected[name])
 
 
 def ingest_drop(
@@ -199,13 +208,13 @@ def ingest_drop(
     for name in files or [None]:
         claimed += claim(source_id, claim_id, data, only=name)
     for path in sorted(set(claimed)):
-        log.info("%s: ingesting inbox file %s", source_id, path.name)
+        log.info("%s: ingesting inbox file %s", source_id, printable(path.name))
         try:
             loaded = ingest(source_id, from_path=path)
         except SourceError as exc:
             _reject(folder, result, path, exc.problem)
             continue
-        result.loads.append({"file": path.name, "load_id": loaded.load_id, "status": loaded.status,
+        result.loads.append({"file": printable(path.name), "load_id": loaded.load_id, "status": loaded.status,
                              "rows": loaded.rows})
     release([p for p in claimed if p.exists()])
     if result.rejected and not result.loads:

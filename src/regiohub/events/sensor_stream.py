@@ -132,9 +132,12 @@ def check(values: dict[str, str] | None, now: datetime | None = None) -> str | N
         return f"missing {', '.join(missing)}"
     try:
         stamp = datetime.fromisoformat(values["timestamp"])
+    except ValueError:
+        return f"unreadable timestamp {_quote(values['timestamp'])} (ISO 8601 with UTC offset expected)"
+    try:
         value = float(values["value"])
-    except ValueError as exc:
-        return " ".join(str(exc).split())[:200]
+    except ValueError:
+        return f"unreadable value {_quote(values['value'])} (a number in cm expected)"
     if stamp.tzinfo is None:
         return "timestamp without UTC offset"
     if stamp > (now or datetime.now(UTC)) + FUTURE_TOLERANCE:
@@ -142,6 +145,12 @@ def check(values: dict[str, str] | None, now: datetime | None = None) -> str | N
     if not math.isfinite(value):
         return "value is not a number"
     return None
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    """A value from outside, quoted for a one-line message: escaped, and cut after ``limit`` characters."""
+    shown = repr(text[:limit])
+    return shown + (f" (+{len(text) - limit} characters)" if len(text) > limit else "")
 
 
 def _readable(values: dict[bytes, bytes]) -> dict[str, str]:
