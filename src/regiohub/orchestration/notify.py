@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from typing import Any
 
 log = logging.getLogger("regiohub.notify")
-SECRET_NAMES = re.compile(r"TOKEN|PASSWORD|SECRET|WEBHOOK_URL|FERNET|_KEY$")
+SECRET_NAMES = re.compile(r"TOKEN|PASSWORD|SECRET|WEBHOOK_URL|FERNET|_KEY$|REDIS_URL|SQL_ALCHEMY_CONN|^AIRFLOW_CONN_")
 MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
 
 
