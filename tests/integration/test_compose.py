@@ -2,7 +2,9 @@
 
 There is no Docker engine here; the compose file is validated against the Compose specification's
 JSON schema (``tests/fixtures/compose-spec.json``, from the compose-spec project as shipped in the
-``docker-compose`` 1.29.2 wheel, Apache-2.0) and checked against what the code expects.
+``docker-compose`` 1.29.2 wheel, Apache-2.0) and checked against what the code expects — and against
+what a public deployment must not have: default secrets, the development auth manager, published
+database or Redis ports, web ports on all interfaces.
 """
 
 from __future__ import annotations
@@ -20,11 +22,16 @@ from regiohub.orchestration.assets import REDIS_CONN_ID
 from regiohub.orchestration.local import AirflowStack
 
 ROOT = settings.REPO_ROOT
+TEXT = (ROOT / "docker-compose.yml").read_text()
 SCHEMA = Path(__file__).parents[1] / "fixtures" / "compose-spec.json"
-COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+COMPOSE = yaml.safe_load(TEXT)
 SERVICES = COMPOSE["services"]
 AIRFLOW = ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")
 DATA_DIR = "/data"
+FAB = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
+REQUIRED = {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_SECRET_KEY", "AIRFLOW_JWT_SECRET",
+            "REGIOHUB_AIRFLOW_PASSWORD"}
+SECRET = re.compile(r"PASSWORD|SECRET|TOKEN|FERNET|WEBHOOK_URL|_KEY$")
 
 
 def _env(service: str) -> dict[str, str]:
@@ -56,18 +63,19 @@ def test_the_schema_check_can_fail() -> None:
 def test_services_health_checks_and_restart_policies() -> None:
     assert set(SERVICES) == {"postgres", "redis", "airflow-init", *AIRFLOW, "dashboard"}
     for name, service in SERVICES.items():
-        if name == "airflow-init":  # one-shot: migrate and create the password
+        if name == "airflow-init":  # one-shot: migrate and create the admin user
             assert service["restart"] == "no" and "healthcheck" not in service
             continue
         assert service["restart"] == "unless-stopped", name
-        assert service["healthcheck"]["test"][0] == "CMD", name
+        assert service["healthcheck"]["test"][0] == ("CMD-SHELL" if name == "redis" else "CMD"), name
     for name in AIRFLOW:
         depends = SERVICES[name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
         assert depends["airflow-init"]["condition"] == "service_completed_successfully"
-    assert SERVICES["airflow-init"]["command"][:3] == ["regiohub", "airflow", "init"]
-    assert "--appendonly" in SERVICES["redis"]["command"]  # the sensor stream survives a Redis restart
+    init = SERVICES["airflow-init"]["command"]
+    assert init[:2] == ["bash", "-c"] and init[2].startswith("airflow db migrate && airflow users create --role Admin")
+    assert "--appendonly yes" in SERVICES["redis"]["command"][-1]  # the sensor stream survives a Redis restart
 
 
 def test_airflow_runs_locally_executed_on_postgres_with_the_projects_settings() -> None:
@@ -79,12 +87,13 @@ def test_airflow_runs_locally_executed_on_postgres_with_the_projects_settings() 
         assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].endswith("@postgres:5432/airflow")
         assert env["AIRFLOW__CORE__DAGS_FOLDER"] == "/app/dags"
         assert env["REGIOHUB_DATA_DIR"] == DATA_DIR
-        assert env[f"AIRFLOW_CONN_{REDIS_CONN_ID.upper()}"] == "redis://redis:6379/0"
-        assert env["REGIOHUB_REDIS_URL"] == "redis://redis:6379/0"
+        password = "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}"
+        assert env[f"AIRFLOW_CONN_{REDIS_CONN_ID.upper()}"] == f"redis://:{password}@redis:6379/0"
+        assert env["REGIOHUB_REDIS_URL"] == "redis://redis:6379/0" and env["REGIOHUB_REDIS_PASSWORD"] == password
+        assert env["AIRFLOW__CORE__AUTH_MANAGER"] == FAB
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
         # the same Airflow settings as `regiohub airflow` uses locally
-        for key in ("AIRFLOW__CORE__PARALLELISM", "AIRFLOW__CORE__AUTH_MANAGER", "AIRFLOW__CORE__LOAD_EXAMPLES",
-                    "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE",
+        for key in ("AIRFLOW__CORE__PARALLELISM", "AIRFLOW__CORE__LOAD_EXAMPLES",
                     "AIRFLOW__API__WORKERS", "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES"):
             assert env[key] == local[key], key
         assert _mounts(name) == {DATA_DIR: "regiohub-data", "/opt/airflow": "airflow-home"}
@@ -94,9 +103,9 @@ def test_ports_and_the_dashboard() -> None:
     from regiohub.cli import _parser
 
     serve_port = _parser().parse_args(["serve"]).port
-    assert SERVICES["airflow-apiserver"]["ports"] == ["${AIRFLOW_PORT:-8080}:8080"]
+    assert SERVICES["airflow-apiserver"]["ports"] == ["127.0.0.1:${AIRFLOW_PORT:-8080}:8080"]
     assert SERVICES["airflow-apiserver"]["command"] == ["airflow", "api-server", "--port", "8080"]
-    assert SERVICES["dashboard"]["ports"] == [f"${{DASHBOARD_PORT:-{serve_port}}}:{serve_port}"]
+    assert SERVICES["dashboard"]["ports"] == [f"127.0.0.1:${{DASHBOARD_PORT:-{serve_port}}}:{serve_port}"]
     assert SERVICES["dashboard"]["command"] == ["regiohub", "serve", "--port", str(serve_port)]
     assert _env("dashboard")["REGIOHUB_DATA_DIR"] == DATA_DIR
     assert _mounts("dashboard") == {DATA_DIR: "regiohub-data:ro"}  # readers only
@@ -105,17 +114,66 @@ def test_ports_and_the_dashboard() -> None:
 
 
 def test_no_secrets_in_the_repository() -> None:
-    text = (ROOT / "docker-compose.yml").read_text()
-    required = set(re.findall(r"\$\{(\w+):\?", text))
-    assert required == {"POSTGRES_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_SECRET_KEY", "AIRFLOW_JWT_SECRET"}
+    required = set(re.findall(r"\$\{(\w+):\?", TEXT))
+    assert required == REQUIRED
     example = dict(
         line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
         if line and not line.startswith("#")
     )
-    assert set(re.findall(r"\$\{(\w+)", text)) <= set(example)  # every variable is documented
-    for key in (*required, "REGIOHUB_AIRFLOW_PASSWORD", "REGIOHUB_SMTP_PASSWORD"):
+    assert set(re.findall(r"\$\{(\w+)", TEXT)) <= set(example)  # every variable is documented
+    for key in {k for k in example if SECRET.search(k)}:
         assert example[key] == "", f"{key} must be empty in .env.example"
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_no_secret_has_a_default() -> None:
+    """A secret is required (``${VAR:?…}``) or optional without any default (``${VAR}``), never ``${VAR:-x}``."""
+    variables = re.findall(r"\$\{(\w+)([^}]*)\}", TEXT)
+    secrets = [(name, rest) for name, rest in variables if SECRET.search(name)]
+    assert {name for name, _ in secrets} >= REQUIRED | {"REGIOHUB_SMTP_PASSWORD", "REGIOHUB_NOTIFY_WEBHOOK_URL"}
+    for name, rest in secrets:
+        assert rest == "" or rest.startswith(":?"), f"{name} has a default: ${{{name}{rest}}}"
+    for service in SERVICES.values():  # nor a literal secret anywhere in an environment
+        for key, value in (service.get("environment") or {}).items():
+            if SECRET.search(key):
+                assert "${" in str(value), f"{key} is set literally"
+
+
+def test_no_development_auth_manager() -> None:
+    assert "SimpleAuthManager" not in TEXT and "SIMPLE_AUTH_MANAGER" not in TEXT
+    assert {_env(name)["AIRFLOW__CORE__AUTH_MANAGER"] for name in ("airflow-init", *AIRFLOW)} == {FAB}
+
+
+def test_the_fab_auth_manager_and_its_user_command_exist_as_configured() -> None:
+    """The class named in compose is installed (from uv.lock) and its CLI takes the flags airflow-init uses."""
+    import importlib
+
+    from airflow.api_fastapi.auth.managers.base_auth_manager import BaseAuthManager
+
+    module, _, name = FAB.rpartition(".")
+    manager = getattr(importlib.import_module(module), name)
+    assert issubclass(manager, BaseAuthManager)
+    [users] = [group for group in manager.get_cli_commands() if group.name == "users"]
+    [create] = [command for command in users.subcommands if command.name == "create"]
+    flags = {flag for arg in create.args for flag in arg.flags}
+    used = set(re.findall(r"(--\w+)", SERVICES["airflow-init"]["command"][2].split("airflow users create", 1)[1]))
+    assert used and used <= flags
+
+
+def test_databases_are_not_published_and_web_ports_are_local() -> None:
+    for name in ("postgres", "redis"):
+        assert "ports" not in SERVICES[name] and "expose" not in SERVICES[name], name
+    for name, service in SERVICES.items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on all interfaces"
+        assert service.get("network_mode") != "host", name
+
+
+def test_redis_requires_its_password() -> None:
+    redis = SERVICES["redis"]
+    assert '--requirepass "$$REDISCLI_AUTH"' in redis["command"][-1]
+    assert redis["environment"]["REDISCLI_AUTH"] == "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}"
+    assert "grep -q PONG" in redis["healthcheck"]["test"][1]  # NOAUTH would otherwise pass as healthy
 
 
 def test_dockerfile_installs_from_the_lock_file() -> None:

@@ -35,22 +35,14 @@ def requested_files(events: list[Any]) -> list[str] | None:
 
 
 def ingest_inbox_files(source_id: str, claim_id: str, files: list[str] | None) -> dict[str, Any]:
-    """Claim and ingest the ready files of ``inbox/<source_id>/``; returns the loads for XCom."""
-    from regiohub.events.inbox import claim, release
+    """Claim and ingest the ready files of ``inbox/<source_id>/``, each on its own; returns the loads for XCom."""
+    from regiohub.events.inbox import ingest_drop
     from regiohub.orchestration.ingest_dag import ingest_locked
 
-    claimed = []
-    for name in files or [None]:
-        claimed += claim(source_id, claim_id, only=name)
-    if not claimed:
+    result = ingest_drop(source_id, claim_id, files, ingest=ingest_locked)
+    if not result.loads and not result.rejected:
         log.info("%s: inbox has no ready files (claimed by an earlier run)", source_id)
-    loads = []
-    for path in sorted(set(claimed)):
-        log.info("%s: ingesting inbox file %s", source_id, path.name)
-        result = ingest_locked(source_id, from_path=path)
-        loads.append({"file": path.name, "load_id": result.load_id, "status": result.status, "rows": result.rows})
-    release(claimed)
-    return {"loads": loads, "load_ids": [x["load_id"] for x in loads if x["status"] == "loaded"]}
+    return {"loads": result.loads, "load_ids": result.load_ids, "rejected": result.rejected}
 
 
 def build_inbox_dag(source: Source) -> DAG:

@@ -6,18 +6,23 @@
                                needs a login (from the environment or a secret store, never the repository)
 ``REGIOHUB_NOTIFY_WEBHOOK_URL`` receives ``{"text": …, "subject": …, "details": {…}}`` (Slack/Teams/Mattermost style)
 
-A failing channel is logged and does not hide the others or the original failure.
+A failing channel is logged and does not hide the others or the original failure. Secrets stay out of
+every message: a failing webhook is reported without its URL (the URL is the secret), and the values of
+secret environment variables (tokens, passwords, the webhook URL) are masked in what is sent and logged.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import smtplib
 from email.message import EmailMessage
 from typing import Any
 
 log = logging.getLogger("regiohub.notify")
+SECRET_NAMES = re.compile(r"TOKEN|PASSWORD|SECRET|WEBHOOK_URL|FERNET|_KEY$|REDIS_URL|SQL_ALCHEMY_CONN|^AIRFLOW_CONN_")
+MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
 
 
 def channels() -> list[str]:
@@ -27,15 +32,38 @@ def channels() -> list[str]:
 def notify(subject: str, body: str, details: dict[str, Any] | None = None) -> list[str]:
     """Send the notification on every configured channel; return the channels that succeeded."""
     sent = []
+    subject, body = redact(subject), redact(body)
+    details = {k: redact(v) if isinstance(v, str) else v for k, v in (details or {}).items()}
     for channel in channels():
         try:
-            {"log": _log, "email": _email, "webhook": _webhook}[channel](subject, body, details or {})
+            {"log": _log, "email": _email, "webhook": _webhook}[channel](subject, body, details)
             sent.append(channel)
         except KeyError:
             log.error("unknown notification channel %r in REGIOHUB_NOTIFY", channel)
         except Exception as exc:  # a broken channel must not mask the failure being reported
-            log.error("notification via %s failed: %s: %s", channel, type(exc).__name__, exc)
+            log.error("notification via %s failed: %s", channel, describe(exc))
     return sent
+
+
+def redact(text: str) -> str:
+    """``text`` with the value of every secret environment variable replaced by ``***``."""
+    for name, value in os.environ.items():
+        if value and len(value) >= MIN_SECRET_LENGTH and SECRET_NAMES.search(name) and value in text:
+            text = text.replace(value, "***")
+    return text
+
+
+def describe(exc: Exception) -> str:
+    """A channel's failure in one line without URLs (a webhook URL is a secret) or credentials."""
+    import requests
+
+    from regiohub.http import reason
+
+    if isinstance(exc, requests.HTTPError):
+        return f"HTTP {exc.response.status_code if exc.response is not None else '?'}"
+    if isinstance(exc, requests.RequestException):
+        return reason(exc)
+    return redact(f"{type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
 def _log(subject: str, body: str, details: dict[str, Any]) -> None:
