@@ -232,33 +232,9 @@ def _fetch(
     )
     try:
         connector.fetch(ctx)
-    except requests.HTTPError as exc:
-        status = exc.response.status_code if exc.response is not None else "?"
-        raise SourceError(source.id, f"publisher answered HTTP {status} for {_safe_url(exc)}") from None
-    except http.IncompleteDownload as exc:
-        raise SourceError(source.id, f"download of {_safe_url(exc)} incomplete: {exc} (payload kept)") from None
-    except requests.Timeout:
-        raise SourceError(source.id, f"download timed out (read timeout {http.timeout()[1]:g} s)") from None
-    except requests.RequestException as exc:
-        raise SourceError(source.id, f"download failed: {_describe_request_error(exc)}") from None
+    except requests.RequestException as exc:  # one line, no query string, no credentials
+        raise SourceError(source.id, http.describe_error(exc)) from None
     return ctx
-
-
-def _describe_request_error(exc: requests.RequestException) -> str:
-    """The error class and its innermost reason, without URLs' query strings or headers."""
-    reason = exc.args[0] if exc.args else None
-    inner = getattr(reason, "reason", None)
-    if inner is not None:
-        if "timed out" in str(inner).lower() or "timeout" in type(inner).__name__.lower():
-            return f"{type(exc).__name__}: timed out after retries (read timeout {http.timeout()[1]:g} s)"
-        return f"{type(exc).__name__}: {type(inner).__name__}"
-    return type(exc).__name__
-
-
-def _safe_url(exc: requests.RequestException) -> str:
-    """The URL without query string (which could carry tokens)."""
-    url = exc.response.url if exc.response is not None else ""
-    return url.split("?", 1)[0]
 
 
 def _earlier_load_with(data: settings.Paths, source_id: str, payload_sha256: str) -> dict | None:
