@@ -55,6 +55,7 @@ class RegionalstatistikConnector(Connector):
                 conditional=False,
                 headers=credentials(ctx.source),
                 data={"name": table, "area": "all", "compress": "false", "format": "ffcsv", "language": "de",
+                  "quality": "on",
                       **years},
             )
 

@@ -46,6 +46,7 @@ class ZensusFfcsvConnector(Connector):
             conditional=False,
             headers=credentials(ctx.source),
             data={"name": table, "area": "all", "compress": "false", "format": "ffcsv", "language": "de",
+                  "quality": "on",
                   "regionalvariable": params.get("regionalvariable", REGION_VARIABLE),
                   "regionalkey": params.get("regionalkey", "12*")},
         )

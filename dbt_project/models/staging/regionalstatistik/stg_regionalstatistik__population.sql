@@ -1,4 +1,5 @@
--- Population per Gemeinde and 31 December; the newest load's value per year.
+-- Population on 31 December per Brandenburg region key as published (Gemeinde AGS from table
+-- 12411-01-01-5, Kreis and Land keys from 12411-01-01-4), total over sex; newest load wins.
 with
 
 source as (
@@ -9,6 +10,7 @@ latest as (
     select * from source
     where value_variable_code = 'BEVSTD'
         and variable_2_attribute_code is null
+        and region_code like '12%'
     qualify row_number() over (
         partition by region_code, reference_date order by _load_id desc
     ) = 1
