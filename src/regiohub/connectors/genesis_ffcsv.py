@@ -60,13 +60,15 @@ KNOWN_EXTRA = {  # columns of the layout that are read but not kept
 FLAT_VALUE = re.compile(r"([A-Za-z0-9_-]+?)__(.*)__(.*)")
 
 # date: ISO or German; number: German decimal comma (then "." groups thousands) or a plain decimal point
-DATE = "coalesce(try_strptime({c}, '%Y-%m-%d'), try_strptime({c}, '%d.%m.%Y'))::date"
+DATE = ("(case when regexp_full_match({c}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_strptime({c}, '%Y-%m-%d') "
+        "when regexp_full_match({c}, '\\d{{2}}\\.\\d{{2}}\\.\\d{{4}}') then try_strptime({c}, '%d.%m.%Y') end)::date")
 NUMBER = ("try_cast(case when contains({c}, ',') then replace(replace({c}, '.', ''), ',', '.') else {c} end "
           "as double)")
 
 # checks shared by the connectors reading this layout (first match names the reason)
 CHECKS = (
     ("unreadable date", "reference_date is null"),
+    ("date beyond the source's horizon", "reference_date < date '1950-01-01' or reference_date > current_date"),
     ("value withheld by the publisher (quality flag . x or /)", f"value_text in ({', '.join(WITHHELD)})"),
     ("unreadable number (not a finite number)", "value is null"),
     ("value out of range", "value < 0"),
