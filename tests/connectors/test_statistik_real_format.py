@@ -27,7 +27,7 @@ from regiohub.cli import main
 from regiohub.errors import SourceError
 from regiohub.ingest import ingest_source
 from regiohub.registry import load_registry
-from regiohub.replay import offline
+from regiohub.replay import Fault, offline
 from regiohub.transform import export_registry, run_dbt
 
 REGIO = "regionalstatistik_bevoelkerung"
@@ -189,3 +189,14 @@ def test_zip_member_names_are_never_paths(data_dir, tmp_path):
         zf.writestr("../../outside.csv", kreis_table())
     ingest_source(REGIO, from_path=path, data=settings.paths(data_dir))
     assert not (tmp_path / "outside.csv").exists() and not (data_dir / "outside.csv").exists()
+
+
+def test_a_table_too_large_for_one_request_is_explained(data_dir):
+    """GENESIS answers an oversized request with status 98 (pystatis' "Jobs" notebook), shaped like the
+    status answers the services send ({"Code": 15, "Content": "Sie sind nicht berechtigt …", "Type": "ERROR"});
+    the content text here is ours."""
+    status = '{"Code": 98, "Content": "Die Tabelle ist zu gross fuer einen direkten Abruf.", "Type": "ERROR"}'
+    with offline() as server:
+        server.inject("www.regionalstatistik.de/genesisws/rest/2020/data/tablefile", Fault(body=status.encode()))
+        with pytest.raises(SourceError, match="GENESIS status 98 .* too large for one request: split it"):
+            ingest_source(REGIO, data=settings.paths(data_dir))

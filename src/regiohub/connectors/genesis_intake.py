@@ -9,6 +9,7 @@ publisher builds it (``11111-0001_de_flat.csv``), names a foreign table in the m
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -56,11 +57,33 @@ def csv_payloads(landing_dir: Path, source: Source, workdir: Path, ignore: tuple
             for member, extracted in sorted(members.items()):
                 found.append(Payload(as_utf8(extracted, source, workdir), path, f"{shown} ({member})"))
         else:
+            _reject_status_message(path, source, shown)
             reject_error_page(path, source, "CSV")
             found.append(Payload(as_utf8(path, source, workdir), path, shown))
     if not found:
         raise SourceError(source.id, "the payload holds no CSV or ZIP file")
     return found
+
+
+STATUS_HINTS = {
+    98: "the table is too large for one request: split it (startyear/endyear, regionalkey) or use a job",
+    15: "no valid credentials in the request headers (token in username, empty password)",
+}
+
+
+def _reject_status_message(path: Path, source: Source, shown: str) -> None:
+    """GENESIS answers problems as a small JSON status (``{"Code": 98, "Content": …}``): say what it means."""
+    with open(path, "rb") as fh:
+        head = fh.read(64 * 1024)
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return
+    try:
+        status = json.loads(head.decode("utf-8-sig"))
+        code, content = int(status["Code"]), str(status.get("Content", ""))
+    except (ValueError, KeyError, TypeError):
+        return  # not a status message: the generic check names it
+    hint = STATUS_HINTS.get(code, "the publisher's status message instead of data")
+    raise SourceError(source.id, f"{shown}: GENESIS status {code} ({_clip(content, 120)}): {hint}")
 
 
 def check_table(
