@@ -91,7 +91,7 @@ def layout_of(header: list[str], source: Source, shown: str) -> str:
     layout = "ffcsv" if "statistics_code" in header else "flat" if "Statistik_Code" in header else "ffcsv"
     missing = [c for c in REQUIRED[layout] if c not in header]
     if missing:
-        found = "; ".join(_short(h) for h in header[:6])
+        found = "; ".join(clip(h) for h in header[:6])
         raise SourceError(source.id, f"unknown column layout in {shown}: missing {', '.join(missing)} "
                                      f"(found {found}…)")
     return layout
@@ -130,7 +130,7 @@ def read_values(
     except duckdb.Error as exc:
         error = duckdb_error(source, Path(shown), exc)
         raise SourceError(source.id, error.problem.replace(str(path), shown)) from None
-    return rel, [_short(h) for h in header if h not in set(known)]
+    return rel, [clip(h) for h in header if h not in set(known)]
 
 
 def _select(pick: dict[str, str], reader: str, raw: str, code: str, label: str, unit: str = "") -> str:
@@ -166,7 +166,7 @@ def _select(pick: dict[str, str], reader: str, raw: str, code: str, label: str, 
     """
 
 
-def _short(text: str, limit: int = 40) -> str:
-    """A header name fit for a one-line message: printable, cut to ``limit`` characters."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
+def clip(text: object, limit: int = 40) -> str:
+    """Publisher text fit for a one-line message: printable, cut to ``limit`` characters."""
+    clean = "".join(ch if ch.isprintable() else "?" for ch in str(text))
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"

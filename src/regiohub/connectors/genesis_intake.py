@@ -20,6 +20,7 @@ import duckdb
 from regiohub.connectors.archives import is_zip, unpack
 from regiohub.connectors.base import reject_error_page
 from regiohub.connectors.csv_payloads import as_utf8
+from regiohub.connectors.genesis_ffcsv import clip, read_values
 from regiohub.errors import SourceError
 from regiohub.http import is_offline
 from regiohub.registry import Source
@@ -83,7 +84,7 @@ def _reject_status_message(path: Path, source: Source, shown: str) -> None:
     except (ValueError, KeyError, TypeError):
         return  # not a status message: the generic check names it
     hint = STATUS_HINTS.get(code, "the publisher's status message instead of data")
-    raise SourceError(source.id, f"{shown}: GENESIS status {code} ({_clip(content, 120)}): {hint}")
+    raise SourceError(source.id, f"{shown}: GENESIS status {code} ({clip(content, 120)}): {hint}")
 
 
 def check_table(
@@ -102,7 +103,7 @@ def check_table(
         if not match:
             named = TABLE_CODE.match(Path(payload.shown.split(" (")[-1].rstrip(")")).name)
             what = (f"table {named[0]}" if named and named[0] not in [t.code for t in accepted]
-                    else f"a table of statistic {_clip(statistic)} ({_clip(label)}) by {_clip(region_variable)}")
+                    else f"a table of statistic {clip(statistic)} ({clip(label)}) by {clip(region_variable)}")
             raise SourceError(source.id, f"{what} is not one of {codes} (file {payload.shown})")
         variables = {r[0] for r in con.execute(f'select distinct value_variable_code from "{table}"').fetchall()}
         if match[0].value_variable not in variables:
@@ -111,6 +112,24 @@ def check_table(
     in_region = con.execute(f"select count(*) from \"{table}\" where region_code like '12%'").fetchall()[0][0]
     if not in_region:
         raise SourceError(source.id, f"{payload.shown} has no rows for Brandenburg (region keys 12…)")
+
+
+def read_tables(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path, accepted: list[Table],
+    notes: list[str],
+) -> duckdb.DuckDBPyRelation:
+    """All CSVs of the payload as one relation of values, each checked to be one of the ``accepted`` tables."""
+    rels = []
+    for i, payload in enumerate(csv_payloads(landing_dir, source, workdir)):
+        rel, ignored = read_values(con, f"values_{i}", payload.csv, payload.origin, source, payload.shown)
+        check_table(con, f"values_{i}", payload, source, accepted)
+        if ignored:
+            notes.append(f"{payload.shown}: new column(s) ignored: {', '.join(ignored[:8])}")
+        rels.append(rel)
+    rel = rels[0]
+    for more in rels[1:]:
+        rel = rel.union(more)
+    return rel
 
 
 def credentials(source: Source) -> dict[str, str]:
@@ -123,6 +142,3 @@ def credentials(source: Source) -> dict[str, str]:
     raise SourceError(source.id, f"set the environment variable {source.credentials_env} to the account token")
 
 
-def _clip(text: object, limit: int = 40) -> str:
-    clean = "".join(ch if ch.isprintable() else "?" for ch in str(text))
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 
 from regiohub.connectors.base import Connector, FetchContext
-from regiohub.connectors.genesis_ffcsv import CHECKS, read_values
-from regiohub.connectors.genesis_intake import Table, check_table, credentials, csv_payloads
+from regiohub.connectors.genesis_ffcsv import CHECKS
+from regiohub.connectors.genesis_intake import Table, credentials, read_tables
 from regiohub.registry import Source
 
 TABLES = {
@@ -55,22 +55,12 @@ class RegionalstatistikConnector(Connector):
                 conditional=False,
                 headers=credentials(ctx.source),
                 data={"name": table, "area": "all", "compress": "false", "format": "ffcsv", "language": "de",
-                  "quality": "on",
-                      **years},
+                      "quality": "on", **years},
             )
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         accepted = [TABLES[t] for t in _tables(source, "tables") if t in TABLES]
-        rels = []
-        for i, payload in enumerate(csv_payloads(landing_dir, source, workdir)):
-            rel, ignored = read_values(con, f"values_{i}", payload.csv, payload.origin, source, payload.shown)
-            check_table(con, f"values_{i}", payload, source, accepted)
-            if ignored:
-                self.notes.append(f"{payload.shown}: new column(s) ignored: {', '.join(ignored[:8])}")
-            rels.append(rel)
-        rel = rels[0]
-        for more in rels[1:]:
-            rel = rel.union(more)
+        rel = read_tables(con, landing_dir, source, workdir, accepted, self.notes)
         return {"values": rel}
 
 

@@ -11,6 +11,7 @@ latest as (
     where value_variable_code = 'BEVSTD'
         and variable_2_attribute_code is null
         and region_code like '12%'
+        and (value is not null or quality_flag = '-')
     qualify row_number() over (
         partition by region_code, reference_date order by _load_id desc
     ) = 1
@@ -22,7 +23,10 @@ renamed as (
         region_label as region_name,
         reference_date,
         year(reference_date) as year,
-        cast(value as bigint) as population,
+        -- loads from before flags were quarantined may hold "-" as NULL: it means 0
+        cast(
+            coalesce(value, case when quality_flag = '-' then 0 end) as bigint
+        ) as population,
         quality_flag,
         _load_id as load_id,
     from latest
