@@ -72,14 +72,11 @@ def zensus(pop: dict[str, int]) -> None:
             f"1000A;Bevölkerung kompakt (Gebietsstand 15.05.2022);STAG;Stichtag;2022-05-15;GEOGM4;"
             f"Gemeinden (Gebietsstand 15.05.2022);{p['ARS']};{p['GEN']};{pop[p['ARS']]};Anzahl;PRS018;Personen;e"
         )
+    # the documented webservice's answer to POST …/api/rest/2020/data/tablefile: a ZIP, CSV with BOM
     table = "1000A-0000"
-    base = HTTP / "ergebnisse.zensus2022.de" / "proxy" / "api" / "rest" / "tables" / table
+    base = HTTP / "ergebnisse.zensus2022.de" / "api" / "rest" / "2020" / "data"
     base.mkdir(parents=True, exist_ok=True)
-    (base / "structure").write_text(
-        json.dumps({"code": table, "initialState": {"table": table, "variables": ["GEOGM4"], "time": "STAG"}}, indent=1)
-    )
-    (base / "download" / "ffcsv").mkdir(parents=True, exist_ok=True)
-    (base / "download" / "ffcsv" / "de").write_bytes(zip_bytes({f"{table}_de_flat.csv": "\n".join(lines) + "\n"}))
+    (base / "tablefile").write_bytes(zip_bytes({f"{table}_de_flat.csv": "\ufeff" + "\n".join(lines) + "\n"}))
 
 
 def zip_bytes(files: dict[str, str | bytes]) -> bytes:
@@ -317,7 +314,9 @@ def regionalstatistik(pop: dict[str, int]) -> None:
             flat.append((year, ags, p["GEN"], text))
     path = HTTP / "www.regionalstatistik.de/genesisws/rest/2020/data"
     path.mkdir(parents=True, exist_ok=True)
-    (path / "tablefile").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    # the live answer is a ZIP (also with compress=false) of one UTF-8 CSV with BOM, LF line ends
+    member = "12411-01-01-5_1763625600000_de_flat.csv"
+    (path / "tablefile").write_bytes(zip_bytes({member: "\ufeff" + "\n".join(rows) + "\n"}))
     old = ["Statistik_Code;Statistik_Label;Zeit_Code;Zeit_Label;Zeit;1_Merkmal_Code;1_Merkmal_Label;"
            "1_Auspraegung_Code;1_Auspraegung_Label;BEVSTD__Bevoelkerungsstand__Anzahl"]
     for year, ags, name, text in flat:

@@ -16,7 +16,7 @@ from regiohub.replay import RECORDINGS_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
-ZENSUS_ZIP = RECORDINGS_DIR / "ergebnisse.zensus2022.de/proxy/api/rest/tables/1000A-0000/download/ffcsv/de"
+ZENSUS_ZIP = RECORDINGS_DIR / "ergebnisse.zensus2022.de/api/rest/2020/data/tablefile"
 LADESAEULEN = next(RECORDINGS_DIR.glob("data.bundesnetzagentur.de/**/Ladesaeulenregister_BNetzA_*.csv"))
 RKI = next(RECORDINGS_DIR.glob("raw.githubusercontent.com/**/COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv"))
 

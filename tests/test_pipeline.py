@@ -77,7 +77,7 @@ def test_inherited_values_say_where_they_were_measured(demo_data_dir):
 
 
 def test_regional_population_is_the_sum_of_the_five_non_overlapping_units(demo_data_dir):
-    zensus = RECORDINGS_DIR / "ergebnisse.zensus2022.de/proxy/api/rest/tables/1000A-0000/download/ffcsv/de"
+    zensus = RECORDINGS_DIR / "ergebnisse.zensus2022.de/api/rest/2020/data/tablefile"
     with published(demo_data_dir) as con:
         total = con.execute(
             "select sum(value) from fct_indicator_value where indicator_id = 'bevoelkerung' and region_ars in "

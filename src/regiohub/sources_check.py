@@ -19,7 +19,7 @@ from regiohub.connectors import connector_for
 from regiohub.errors import RegiohubError
 from regiohub.registry import Registry, Source
 
-CREDENTIAL_CONNECTORS = {"regionalstatistik_ffcsv"}  # connectors whose live endpoint needs an account
+CREDENTIAL_CONNECTORS = {"regionalstatistik_ffcsv", "zensus_ffcsv"}  # connectors whose live endpoint needs an account
 
 
 @dataclass

@@ -77,8 +77,9 @@ def test_regionalstatistik_is_posted_with_the_token_from_the_environment(data_di
         assert "secret-token-123" not in path.read_text()
     assert "secret-token-123" not in (data_dir / "runs" / "ingest_log.jsonl").read_text()
     flags = rows(data_dir, "regionalstatistik_bevoelkerung", "values",
-                 "select quality_flag, count(*) from t where value is null group by 1 order by 1")
-    assert flags == [("-", 1), (".", 1)]
+                 "select quality_flag, value, count(*) from t where quality_flag <> 'e' group by all")
+    assert flags == [("-", 0.0, 1)]  # "-" is exactly nothing; "." (secret) is quarantined, never NULL in raw
+    assert result.quarantined == {"values": {"value withheld by the publisher (quality flag . x or /)": 1}}
 
 
 def test_regionalstatistik_needs_credentials_online(monkeypatch):
@@ -96,7 +97,7 @@ def test_regionalstatistik_older_flat_export_with_german_dates(data_dir, capsys)
                "select count(*), min(reference_date)::varchar, max(reference_date)::varchar, "
                "any_value(value_variable_code), any_value(value_unit), count(*) filter (where quality_flag = '-') "
                "from t")[0]
-    assert got == (len(fixture.read_text(encoding="cp1252").splitlines()) - 1, "2019-12-31", "2020-12-31",
+    assert got == (len(fixture.read_text(encoding="cp1252").splitlines()) - 2, "2019-12-31", "2020-12-31",
                    "BEVSTD", "Anzahl", 1)
 
 

@@ -13,7 +13,7 @@ from regiohub.replay import RECORDINGS_DIR
 COOPERATION = "129990000000"
 UNITS = {"120540000000", "120510000000", "120630000000", "120690000000", "120720000000"}
 DOMAINS = {"water", "population", "mobility", "health"}
-ZENSUS = RECORDINGS_DIR / "ergebnisse.zensus2022.de/proxy/api/rest/tables/1000A-0000/download/ffcsv/de"
+ZENSUS = RECORDINGS_DIR / "ergebnisse.zensus2022.de/api/rest/2020/data/tablefile"
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:

@@ -1,6 +1,9 @@
--- Population on 31 December (Regionalstatistik 12411) per region on today's territory: Gemeinde
--- values under old keys count for their successor; a region-year is kept only when every
--- Gemeinde of the region has a value ("-" means nothing, i.e. 0; "." secret makes it incomplete).
+-- Population on 31 December (Regionalstatistik 12411) per region on today's territory: the
+-- official figure of each level. A Kreis and the Land come from the Kreis table (12411-01-01-4)
+-- where it is loaded, never re-summed from Gemeinden; otherwise, and for Gemeinden and Ämter, from
+-- the Gemeinde table (12411-01-01-5): values under old keys count for their successor, and a
+-- region-year is kept only when every Gemeinde has a value ("-" is 0; a withheld value makes it
+-- incomplete). The Kooperationsraum is the sum of its five units, only when all five are known.
 with
 
 population as (
@@ -19,6 +22,10 @@ rollup as (
     select * from {{ ref('int_regions__gemeinde_rollup') }}
 ),
 
+units as (
+    select * from {{ ref('int_regions__cooperation_units') }}
+),
+
 per_gemeinde as (
     select
         current_keys.current_ars as gemeinde_ars,
@@ -34,6 +41,7 @@ per_gemeinde as (
     from population
     inner join ags_keys on ags_keys.ags = population.ags
     inner join current_keys on current_keys.ars = ags_keys.ars
+    where length(population.ags) = 8
     group by all
 ),
 
@@ -50,14 +58,58 @@ summed as (
         max(per_gemeinde.load_id) as load_id,
     from per_gemeinde
     inner join rollup on rollup.gemeinde_ars = per_gemeinde.gemeinde_ars
+    where rollup.region_level <> 'kooperationsraum'
     group by all
 ),
 
-final as (
+from_gemeinden as (
     select summed.region_ars, summed.reference_date, summed.population, summed.load_id,
     from summed
     inner join region_sizes using (region_ars)
     where summed.n_complete = region_sizes.n_gemeinden
+),
+
+-- Kreis and Land as published (5- and 2-digit keys), for today's Kreise and the Land only
+official as (
+    select
+        rpad(population.ags, 12, '0') as region_ars,
+        population.reference_date,
+        population.population,
+        population.load_id,
+    from population
+    where length(population.ags) in (2, 5)
+        and rpad(population.ags, 12, '0') in (
+            select region_ars from rollup where region_level in ('kreis', 'land')
+        )
+),
+
+by_level as (
+    select * from official
+    union all
+    select * from from_gemeinden
+    where not exists (
+        select 1 from official
+        where official.region_ars = from_gemeinden.region_ars
+            and official.reference_date = from_gemeinden.reference_date
+    )
+),
+
+cooperation as (
+    select
+        units.cooperation_ars as region_ars,
+        by_level.reference_date,
+        sum(by_level.population) as population,
+        max(by_level.load_id) as load_id,
+    from by_level
+    inner join units on units.unit_ars = by_level.region_ars
+    group by all
+    having count(*) = (select count(*) from units)
+),
+
+final as (
+    select * from by_level
+    union all
+    select * from cooperation
 )
 
 select * from final

@@ -1,0 +1,202 @@
+"""Regionalstatistik and Zensus 2022 payloads in their real formats (see ``genesis_payloads`` for the documents).
+
+Intake by content (ZIP or CSV, any name), the identity of a payload (another table is rejected),
+values and flags, and the official figures of the Kreis table reaching the mart.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from genesis_payloads import (
+    COOPERATION_2023,
+    KREISE_2023,
+    LAND_2023,
+    UNITS_ARS,
+    area_table,
+    kreis_table,
+    tablefile_zip,
+    zensus_table,
+)
+
+from regiohub import settings
+from regiohub.cli import main
+from regiohub.errors import SourceError
+from regiohub.ingest import ingest_source
+from regiohub.registry import load_registry
+from regiohub.replay import Fault, offline
+from regiohub.transform import export_registry, run_dbt
+
+REGIO = "regionalstatistik_bevoelkerung"
+ZENSUS = "zensus2022_bevoelkerung"
+
+
+def raw(data: Path, source: str, sql: str) -> list[tuple]:
+    with duckdb.connect() as con:
+        con.execute(f"create view t as select * from read_parquet('{data}/raw/{source}/values/*.parquet')")
+        return con.execute(sql).fetchall()
+
+
+def test_the_live_tablefile_answer_is_a_zip_and_loads(data_dir):
+    with offline():
+        result = ingest_source(REGIO, data=settings.paths(data_dir))
+    landed = next((data_dir / "landing" / REGIO).rglob("*_tablefile"))
+    assert landed.read_bytes()[:4] == b"PK\x03\x04"  # saved as it came, recognised by content
+    assert result.status == "loaded" and result.rows == {"values": 2495}
+
+
+def test_zensus_is_fetched_through_the_documented_webservice(data_dir, monkeypatch):
+    monkeypatch.setenv("REGIOHUB_ZENSUS_TOKEN", "zensus-token-42")
+    with offline() as server:
+        result = ingest_source(ZENSUS, data=settings.paths(data_dir))
+    (request,) = server.requests_for("ergebnisse.zensus2022.de/api/rest/2020/data/tablefile")
+    assert request.method == "POST" and request.headers["username"] == "zensus-token-42"
+    assert not server.requests_for("ergebnisse.zensus2022.de/proxy/*")
+    assert result.rows == {"values": 416}
+    assert "zensus-token-42" not in (data_dir / "runs" / "ingest_log.jsonl").read_text()
+
+
+def _as_zip(tmp: Path) -> Path:
+    path = tmp / "12411-01-01-4 (1).zip"  # as a browser saves a second download
+    path.write_bytes(tablefile_zip(kreis_table(), "12411-01-01-4_1732800000000_de_flat.csv"))
+    return path
+
+
+def _as_csv_of_any_name(tmp: Path) -> Path:
+    path = tmp / "Tabelle Bevölkerung.txt"
+    path.write_bytes(kreis_table())
+    return path
+
+
+def _as_folder(tmp: Path) -> Path:
+    folder = tmp / "download"
+    folder.mkdir()
+    _as_zip(folder)
+    return folder
+
+
+@pytest.mark.parametrize("make", [_as_zip, _as_csv_of_any_name, _as_folder])
+def test_the_kreis_table_loads_as_zip_csv_or_folder(data_dir, tmp_path, capsys, make):
+    assert main(["ingest", REGIO, "--from", str(make(tmp_path))]) == 0, capsys.readouterr().err
+    totals = dict(raw(data_dir, REGIO, "select region_code, value from t where variable_2_attribute_code is null"))
+    assert {k: totals[k] for k in KREISE_2023} == {k: v[1] for k, v in KREISE_2023.items()}
+    assert totals["12"] == LAND_2023 and totals["DG"] == 84_669_326  # the empty "Insgesamt" code is Germany
+    by_sex = raw(data_dir, REGIO, "select sum(value) from t where region_code = '12069' "
+                                  "and variable_2_attribute_code in ('GESM', 'GESW')")
+    assert by_sex == [(223_531,)]
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "body", "message"),
+    [
+        (REGIO, "11111-0001_de_flat.csv", area_table(),
+         "table 11111-0001 is not one of 12411-01-01-4, 12411-01-01-5 (file 11111-0001_de_flat.csv)"),
+        (REGIO, "download.csv", area_table(),
+         "a table of statistic 11111 (Feststellung des Gebietsstands) by DINSG is not one of 12411-01-01-4, "
+         "12411-01-01-5 (file download.csv)"),
+        (ZENSUS, "1000A-1018_de_flat.csv", zensus_table("1000A", "GEOBL1", "12", "Brandenburg"),
+         "table 1000A-1018 is not one of 1000A-0000 (file 1000A-1018_de_flat.csv)"),
+        (ZENSUS, "Zensus.csv", zensus_table("4000W", "GEOGM4", "120540000000", "Potsdam"),
+         "a table of statistic 4000W (Bevölkerung kompakt (Gebietsstand 15.05…) by GEOGM4 is not one of 1000A-0000"),
+        (REGIO, "12411-01-01-4.zip", None, "12411-01-01-4.zip holds no CSV file"),
+        (REGIO, "Kreise.csv", kreis_table().replace(b";12;Brandenburg;", b";13;Mecklenburg-Vorpommern;")
+         .replace(b";120", b";130"), "Kreise.csv has no rows for Brandenburg"),
+    ],
+)
+def test_a_payload_of_another_table_is_rejected_naming_the_operators_file(
+    data_dir, tmp_path, source, name, body, message
+):
+    path = tmp_path / name
+    path.write_bytes(body if body is not None else tablefile_zip(b"%PDF-1.7", "Erlaeuterungen.pdf"))
+    with pytest.raises(SourceError) as err:
+        ingest_source(source, from_path=path, data=settings.paths(data_dir))
+    assert str(err.value).startswith(f"{source}: ") and message in str(err.value), str(err.value)
+    assert "landing" not in str(err.value) and "/" not in str(err.value).split(" (file ")[0].split(": ", 1)[1]
+    assert not list((data_dir / "raw").rglob("*.parquet"))
+    kept = next((data_dir / "landing" / source).iterdir())
+    assert (kept / name).read_bytes() == path.read_bytes()  # the payload is kept
+
+
+def test_dates_flags_and_unreadable_numbers(data_dir, tmp_path):
+    head, first, *good = kreis_table().decode("utf-8-sig").splitlines()
+    rows = [head, first, *good]
+    dates = {"01051": "31.12.2015", "01052": "2015-12-31", "01053": "31.12.15", "01054": "2015-12-31"}
+    for key, day in dates.items():
+        rows.append(first.replace(";2023-12-31;", f";{day};").replace(";;Insgesamt;GES;", f";{key};Ort;GES;"))
+    values = {"01060": "-", "01061": ".", "01062": "x", "01063": "/", "01064": "NaN", "01065": "inf",
+              "01066": "-inf", "01067": "zwei", "01068": "", "01069": "1e400", "01070": "-5", "01071": "1234,0"}
+    for key, value in values.items():
+        rows.append(first.replace(";;Insgesamt;GES;", f";{key};Ort;GES;").replace(";84669326;", f";{value};"))
+    path = tmp_path / "12411-01-01-4.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    result = ingest_source(REGIO, from_path=path, data=settings.paths(data_dir))
+    assert result.quarantined["values"] == {
+        "unreadable number (not a finite number)": 6,  # NaN, inf, -inf, zwei, empty, 1e400
+        "value withheld by the publisher (quality flag . x or /)": 3,
+        "unreadable date": 1,  # 31.12.15: not a style GENESIS writes
+        "value out of range": 1,
+    }
+    got = dict(raw(data_dir, REGIO, "select region_code, reference_date::varchar || ' ' || value from t "
+                                    "where region_code between '01050' and '01099'"))
+    assert got == {"01051": "2015-12-31 84669326.0", "01052": "2015-12-31 84669326.0",
+                   "01054": "2015-12-31 84669326.0", "01060": "2023-12-31 0.0", "01071": "2023-12-31 1234.0"}
+    assert raw(data_dir, REGIO, "select count(*) from t where value is null or reference_date is null") == [(0,)]
+
+
+def test_the_mart_publishes_the_official_kreis_figures(published_copy, tmp_path, capsys):
+    """Kreis table 31.12.2023 via ``ingest --from`` next to the shipped Gemeinde table, then a real dbt build."""
+    data = settings.paths(published_copy)
+    path = tmp_path / "12411-01-01-4_de_flat.zip"
+    path.write_bytes(tablefile_zip(kreis_table(), "12411-01-01-4_1732800000000_de_flat.csv"))
+    assert main(["ingest", REGIO, "--from", str(path)]) == 0, capsys.readouterr().err
+    export_registry(load_registry(), data)
+    candidate = data.build / "candidate-stat-test.duckdb"
+    run_dbt(["build", "--select", "+fct_indicator_value", "--indirect-selection", "cautious"], data, candidate)
+    with duckdb.connect(str(candidate), read_only=True) as con:
+        year_end = dict(con.execute(
+            "select region_ars, value from fct_indicator_value "
+            "where indicator_id = 'bevoelkerung_jahresende' and period = '2023-12-31'"
+        ).fetchall())
+        change = con.execute(
+            "select region_ars, period, numerator from fct_indicator_value "
+            "where indicator_id = 'bevoelkerung_veraenderung' and region_ars = ? and period like '202_-12-31' "
+            "order by period", ["129990000000"]
+        ).fetchall()
+    assert {ars: year_end[ars] for ars in UNITS_ARS} == UNITS_ARS
+    assert year_end["129990000000"] == COOPERATION_2023 == sum(UNITS_ARS.values())
+    assert year_end["120000000000"] == LAND_2023
+    # both population-change series go on: 2023 against 2022 and 2024 against 2023, on the official 2023 figure
+    periods = {p: n for _, p, n in change}
+    assert {"2023-12-31", "2024-12-31"} <= set(periods)
+    previous = year_end_of(candidate, "2022-12-31")
+    assert periods["2023-12-31"] == COOPERATION_2023 - previous
+
+
+def year_end_of(candidate: Path, period: str) -> float:
+    with duckdb.connect(str(candidate), read_only=True) as con:
+        return con.execute(
+            "select value from fct_indicator_value where indicator_id = 'bevoelkerung_jahresende' "
+            "and region_ars = '129990000000' and period = ?", [period]
+        ).fetchall()[0][0]
+
+
+def test_zip_member_names_are_never_paths(data_dir, tmp_path):
+    path = tmp_path / "tablefile.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("../../outside.csv", kreis_table())
+    ingest_source(REGIO, from_path=path, data=settings.paths(data_dir))
+    assert not (tmp_path / "outside.csv").exists() and not (data_dir / "outside.csv").exists()
+
+
+def test_a_table_too_large_for_one_request_is_explained(data_dir):
+    """GENESIS answers an oversized request with status 98 (pystatis' "Jobs" notebook), shaped like the
+    status answers the services send ({"Code": 15, "Content": "Sie sind nicht berechtigt …", "Type": "ERROR"});
+    the content text here is ours."""
+    status = '{"Code": 98, "Content": "Die Tabelle ist zu gross fuer einen direkten Abruf.", "Type": "ERROR"}'
+    with offline() as server:
+        server.inject("www.regionalstatistik.de/genesisws/rest/2020/data/tablefile", Fault(body=status.encode()))
+        with pytest.raises(SourceError, match="GENESIS status 98 .* too large for one request: split it"):
+            ingest_source(REGIO, data=settings.paths(data_dir))
