@@ -78,10 +78,10 @@ class PublisherCsv:
         return None
 
     def shown_header(self, limit: int = 6) -> str:
-        return "; ".join(shown(h) for h in self.header[:limit]) + ("…" if len(self.header) > limit else "")
+        return "; ".join(shown(h, 40) for h in self.header[:limit]) + ("…" if len(self.header) > limit else "")
 
 
-def shown(text: str, limit: int = 40) -> str:
+def shown(text: str, limit: int = 120) -> str:
     """Publisher text fit for a one-line message: control characters replaced, length capped."""
     clean = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"

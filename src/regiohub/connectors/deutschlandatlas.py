@@ -54,7 +54,8 @@ class DeutschlandatlasConnector(Connector):
         if not year.isdigit():
             raise SourceError(source.id, "params.reference_year must be a year such as 2022")
         raw = f"nullif(trim(c{key}), '')"
-        kreis = f"case when length({raw}) >= 7 then left(lpad({raw}, 8, '0'), 5) else lpad({raw}, 5, '0') end"
+        kreis = (f"case when regexp_full_match({raw}, '[0-9]{{7,8}}') then left(lpad({raw}, 8, '0'), 5) "
+                 f"when regexp_full_match({raw}, '[0-9]{{4,5}}') then lpad({raw}, 5, '0') else {raw} end")
         cells = ", ".join(f"c{i}" for i in positions.values())
         missing = ", ".join(literal(m) for m in MISSING)
         select = f"""
