@@ -30,8 +30,9 @@ from regiohub.connectors.csv_payloads import (
     Column,
     PublisherCsv,
     load,
+    no_region_rows,
     open_csv,
-    require_region_rows,
+    region_kreise,
     select_columns,
     shown,
 )
@@ -115,6 +116,5 @@ def _require_region(con: duckdb.DuckDBPyConnection, name: str, source: Source, t
         "and latitude between 51.3 and 53.6 and longitude between 11.2 and 14.8"
     ).fetchall()
     kreise = {ars[:5] for ars in gemeinde_ars([p[0] for p in points], [p[1] for p in points]) if ars}
-    con.execute("create or replace temp table _charging_kreise (kreis varchar)").fetchall()
-    con.executemany("insert into _charging_kreise values (?)", [[k] for k in sorted(kreise)])
-    require_region_rows(con, "_charging_kreise", "list_contains($kreise, kreis)", source, table)
+    if not kreise & set(region_kreise()):
+        raise no_region_rows(source, table)

@@ -253,10 +253,14 @@ def require_region_rows(
     con: duckdb.DuckDBPyConnection, name: str, condition: str, source: Source, table: PublisherCsv
 ) -> None:
     """Reject a release without a single row for the region (``condition`` uses ``$kreise``)."""
-    kreise = region_kreise()
-    n = con.execute(f'select count(*) from "{name}" where {condition}', {"kreise": kreise}).fetchall()[0][0]
+    n = con.execute(f'select count(*) from "{name}" where {condition}', {"kreise": region_kreise()}).fetchall()[0][0]
     if not n:
-        raise SourceError(
-            source.id,
-            f"{shown(table.original.name)} has no rows for the region (Kreise {', '.join(kreise)}): release rejected",
-        )
+        raise no_region_rows(source, table)
+
+
+def no_region_rows(source: Source, table: PublisherCsv) -> SourceError:
+    return SourceError(
+        source.id,
+        f"{shown(table.original.name)} has no rows for the region (Kreise {', '.join(region_kreise())}): "
+        "release rejected",
+    )
