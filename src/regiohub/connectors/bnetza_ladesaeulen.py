@@ -30,13 +30,12 @@ from regiohub.connectors.csv_payloads import (
     Column,
     PublisherCsv,
     load,
-    no_region_rows,
     open_csv,
-    region_kreise,
     select_columns,
     shown,
 )
 from regiohub.connectors.csv_values import Horizon
+from regiohub.connectors.region import no_region_rows, region_kreise
 from regiohub.geo import gemeinde_ars
 from regiohub.registry import Source
 

@@ -136,11 +136,6 @@ def as_utf8(path: Path, source: Source, workdir: Path) -> Path:
     return target
 
 
-def header_line_index(path: Path, prefixes: tuple[str, ...], source: Source, max_lines: int = 50) -> int:
-    """0-based index of the first line that starts with one of ``prefixes`` (the header row)."""
-    return _find_header(path, prefixes, source, max_lines)[0]
-
-
 def _find_header(
     path: Path, prefixes: tuple[str, ...] | None, source: Source, max_lines: int
 ) -> tuple[int, str, list[str]]:
@@ -240,27 +235,3 @@ def load(
         first = next((ln for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
         raise SourceError(source.id, f"cannot read {shown(table.original.name)}: {shown(first, 200)}") from None
     return con.table(name)
-
-
-def region_kreise() -> list[str]:
-    """The 5-digit keys of the Kreise the partners lie in (from the registry)."""
-    from regiohub.registry import load_registry
-
-    return sorted({p.ars[:5] for p in load_registry().partners})
-
-
-def require_region_rows(
-    con: duckdb.DuckDBPyConnection, name: str, condition: str, source: Source, table: PublisherCsv
-) -> None:
-    """Reject a release without a single row for the region (``condition`` uses ``$kreise``)."""
-    n = con.execute(f'select count(*) from "{name}" where {condition}', {"kreise": region_kreise()}).fetchall()[0][0]
-    if not n:
-        raise no_region_rows(source, table)
-
-
-def no_region_rows(source: Source, table: PublisherCsv) -> SourceError:
-    return SourceError(
-        source.id,
-        f"{shown(table.original.name)} has no rows for the region (Kreise {', '.join(region_kreise())}): "
-        "release rejected",
-    )

@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 
 from regiohub.connectors.base import Connector, find_payloads
-from regiohub.connectors.csv_payloads import load, open_csv, require_region_rows, shown
+from regiohub.connectors.csv_payloads import load, open_csv, shown
 from regiohub.connectors.csv_values import literal, number
+from regiohub.connectors.region import require_region_rows
 from regiohub.errors import SourceError
 from regiohub.registry import Source
 

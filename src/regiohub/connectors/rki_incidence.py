@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 
 from regiohub.connectors.base import Connector, find_payloads
-from regiohub.connectors.csv_payloads import Column, load, open_csv, require_region_rows, select_columns, shown
+from regiohub.connectors.csv_payloads import Column, load, open_csv, select_columns, shown
 from regiohub.connectors.csv_values import Horizon
+from regiohub.connectors.region import require_region_rows
 from regiohub.registry import Source
 
 COLUMNS = (
