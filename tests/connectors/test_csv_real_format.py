@@ -29,9 +29,13 @@ from csvkit import (
 )
 
 from regiohub import settings
+from regiohub.connectors.base import Connector, find_payloads
+from regiohub.connectors.csv_payloads import Column, load, open_csv, select_columns
 from regiohub.connectors.csv_values import Horizon, date_value, number, problem
 from regiohub.errors import SourceError
 from regiohub.ingest import ingest_source
+from regiohub.quarantine import classify
+from regiohub.registry import load_registry
 from regiohub.replay import Fault, offline
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
@@ -230,3 +234,33 @@ def test_rki_hospitalisation_series_is_refused_as_out_of_scope(tmp_path, data_di
         "(Bundesland_Id, Altersgruppe), not the 7-day incidence per Landkreis: out of scope for this source")
     kept = next((data_dir / "landing" / "rki_inzidenz").iterdir()) / HOSPITALISATION.name
     assert kept.read_bytes() == HOSPITALISATION.read_bytes()
+
+
+# --- the shared reader ----------------------------------------------------------------------------
+
+class _Levels(Connector):
+    """A whole connector on the shared reader: a cp1252 file with a preamble, dates and decimal commas."""
+
+    entities = ("values",)
+    columns = (Column("day", ("Datum",), "date", required=True), Column("value", ("Wert [cm]",), "number"))
+
+    def parse(self, con, landing_dir, source, workdir):
+        path = find_payloads(landing_dir, ["*.csv"], source, "CSV file")[0]
+        table = open_csv(path, source, workdir, delimiter=";", header_starts=("Datum;",))
+        exprs, problem = select_columns(table, self.columns, source)
+        select = f"select {', '.join(exprs)}, {problem} as _problem, $payload as _payload from {{reader}}"
+        return {"values": load(con, "values", table, select, source)}
+
+
+def test_a_new_csv_connector_is_a_few_lines(tmp_path):
+    (tmp_path / "in").mkdir()
+    text = "Pegel Potsdam;\r\nStand: 01.10.2026;\r\nDatum;Wert [cm];Bemerkung\r\n01.09.26;296,5;\r\n02.09.26;zwei;\r\n"
+    (tmp_path / "in" / "pegel.csv").write_bytes(text.encode("cp1252"))
+    source = load_registry().source("rki_inzidenz")
+    with duckdb.connect() as con:
+        rel = _Levels().parse(con, tmp_path / "in", source, tmp_path)["values"]
+        rel.create_view("_v")
+        total, reasons = classify(con, "_v", "_checked", (), None)
+        rows = con.execute("select day, value, _reason from _checked order by day").fetchall()
+    assert total == 2 and reasons == {"unreadable number in 'Wert [cm]'": 1}
+    assert rows == [(date(2026, 9, 1), 296.5, None), (date(2026, 9, 2), None, "unreadable number in 'Wert [cm]'")]

@@ -9,7 +9,17 @@ position, so no header text, value or file name ever becomes part of a SQL state
 
 :func:`select_columns` maps :class:`Column` specs (raw name, accepted header names, kind) onto
 typed SQL expressions plus one ``_problem`` expression naming the first unreadable value of a row
-(see :mod:`regiohub.connectors.csv_values`); :func:`load` materialises the relation.
+(see :mod:`regiohub.connectors.csv_values`); :func:`load` materialises the relation. A new CSV
+connector is then little more than its columns::
+
+    COLUMNS = (Column("day", ("Datum",), "date", required=True), Column("value", ("Wert",), "number"))
+
+    def parse(self, con, landing_dir, source, workdir):
+        path = find_payloads(landing_dir, ["*.csv"], source, "CSV file")[0]
+        table = open_csv(path, source, workdir, delimiter=";", header_starts=("Datum;",))
+        exprs, problem = select_columns(table, COLUMNS, source)
+        select = f"select {', '.join(exprs)}, {problem} as _problem, $payload as _payload from {{reader}}"
+        return {"values": load(con, "values", table, select, source)}
 """
 
 from __future__ import annotations
