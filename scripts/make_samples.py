@@ -137,27 +137,36 @@ def dec(x: float) -> str:
     return f"{x}".replace(".", ",")
 
 
+LADE_GENERAL = (
+    "Ladeeinrichtungs-ID;Betreiber;Anzeigename (Karte);Status;Art der Ladeeinrichtung;Anzahl Ladepunkte;"
+    "Nennleistung Ladeeinrichtung [kW];Inbetriebnahmedatum;Straße;Hausnummer;Adresszusatz;Postleitzahl;Ort;"
+    "Kreis/kreisfreie Stadt;Bundesland;Breitengrad;Längengrad;Standortbezeichnung;Informationen zum Parkraum;"
+    "Bezahlsysteme;Öffnungszeiten;Öffnungszeiten: Wochentage;Öffnungszeiten: Tageszeiten"
+)
+E_MOBILITAET = "Bundesnetzagentur/DE/Fachthemen/ElektrizitaetundGas/E-Mobilitaet"
+
+
 def ladesaeulen(rows: list[dict]) -> None:
+    """The register in its current layout (as published since 2023), the download page, the older layout.
+
+    Layout as in the publisher's file (UTF-8 with BOM, CRLF, ten preamble lines, the banner line,
+    47 columns), following public captures of ``Ladesaeulenregister_BNetzA_2026-09-01.csv``.
+    """
     groups = ";".join(f"Steckertypen{i};Nennleistung Stecker{i};EVSE-ID{i};Public Key{i}" for i in range(1, 7))
-    header = (
-        "Ladeeinrichtungs-ID;Betreiber;Anzeigename (Karte);Status;Art der Ladeeinrichtung;Anzahl Ladepunkte;"
-        "Nennleistung Ladeeinrichtung [kW];Inbetriebnahmedatum;Straße;Hausnummer;Adresszusatz;Postleitzahl;Ort;"
-        "Kreis/kreisfreie Stadt;Bundesland;Breitengrad;Längengrad;" + groups
-    )
+    header = LADE_GENERAL + ";" + groups
     width = header.count(";")
+    banner = ["Allgemeine Informationen"] + [""] * width
+    for i in range(6):
+        banner[23 + 4 * i] = f"{i + 1}. Ladepunkt"
     preamble = [
-        "Liste der Ladeeinrichtungen (Ladesäulenregister)",
-        "Bundesnetzagentur für Elektrizität, Gas, Telekommunikation, Post und Eisenbahnen",
-        "Stand: 29.10.2026",
-        "",
-        "Die Bundesnetzagentur veröffentlicht die Daten der Ladeeinrichtungen, deren Betreiber der Veröffentlichung",
-        "zugestimmt haben. Angaben ohne Gewähr.",
-        "Lizenz: Creative Commons Namensnennung 4.0 International (CC BY 4.0)",
-        "",
-        "Hinweis: Dezimaltrennzeichen ist das Komma.",
-        "",
+        "Ladesäulenregister Bundesnetzagentur", "", "Hinweis: ",
+        "Die Liste beinhaltet die Ladeeinrichtungen aller Betreiberinnen und Betreiber, die das Anzeigeverfahren "
+        "der Bundesnetzagentur",
+        "zum Zeitpunkt der Aktualisierung vollständig abgeschlossen haben. ",
+        "Die Zahl der öffentlich zugänglichen Ladeeinrichtungen in Deutschland ist daher größer als hier dargestellt. ",
+        "", "Letzte Aktualisierung vom: 29.10.2026", "",
     ]
-    out = [line + ";" * width for line in preamble] + [header]
+    out = [line + ";" * width for line in preamble] + [";".join(banner), header]
     for r in rows:
         plugs = []
         for i in range(1, 7):
@@ -168,23 +177,45 @@ def ladesaeulen(rows: list[dict]) -> None:
         out.append(";".join([
             r["id"], r["operator"], r["operator"].split(" ")[0], r["status"], r["type"], str(r["points"]),
             dec(float(r["power"])), r["date"].strftime("%d.%m.%Y"), r["street"], r["nr"], "", r["plz"], r["ort"],
-            r["kreis"], r["land"], dec(r["lat"]), dec(r["lon"]), *plugs,
+            r["kreis"], r["land"], dec(r["lat"]), dec(r["lon"]), "", "Keine Beschränkung",
+            '"RFID-Karte;Onlinezahlungsverfahren"', "247", "", "", *plugs,
         ]))
-    path = HTTP / "data.bundesnetzagentur.de/Bundesnetzagentur/DE/Fachthemen/ElektrizitaetundGas/E-Mobilitaet"
+    path = HTTP / "data.bundesnetzagentur.de" / E_MOBILITAET
     path.mkdir(parents=True, exist_ok=True)
-    (path / "Ladesaeulenregister_BNetzA_2026-10-29.csv").write_bytes(b"\xef\xbb\xbf" + ("\r\n".join(out) + "\r\n").encode())
-    # The older generation: cp1252, a different header, no facility id (a test fixture).
+    name = "Ladesaeulenregister_BNetzA_2026-10-29"
+    (path / f"{name}.csv").write_bytes(b"\xef\xbb\xbf" + ("\r\n".join(out) + "\r\n").encode())
+    # The download page links the current CSV next to the XLSX (and may still link last month's file).
+    page = HTTP / "www.bundesnetzagentur.de" / "DE/Fachthemen/ElektrizitaetundGas/E-Mobilitaet/Ladesaeulenkarte"
+    page.mkdir(parents=True, exist_ok=True)
+    data = f"https://data.bundesnetzagentur.de/{E_MOBILITAET}"
+    (page / "start.html").write_text(
+        "<!DOCTYPE html>\n<html lang=\"de\"><head><title>Ladesäulenkarte</title></head><body>\n"
+        f'<a href="{data}/{name}.xlsx" class="downloadLink">Liste der Ladesäulen (xlsx / 28 MB)</a>\n'
+        f'<a href="{data}/{name}.csv" class="downloadLink">Liste der Ladesäulen (csv / 49 MB)</a>\n'
+        f'<a href="{data}/Ladesaeulenregister_BNetzA_2026-09-01.csv">Vormonat</a>\n</body></html>\n',
+        encoding="utf-8",
+    )
+    # The older layout (releases until about 2022, cp1252): five preamble lines with "Stand:", no facility
+    # id, four charging points, dates dd.mm.yy, as in the public example of the 01.12.2021 release.
     old_header = (
         "Betreiber;Straße;Hausnummer;Adresszusatz;Postleitzahl;Ort;Bundesland;Kreis/kreisfreie Stadt;Breitengrad;"
         "Längengrad;Inbetriebnahmedatum;Anschlussleistung;Art der Ladeeinrichung;Anzahl Ladepunkte;"
-        "Steckertypen1;P1 [kW];Public Key1;Steckertypen2;P2 [kW];Public Key2"
+        + ";".join(f"Steckertypen{i};P{i} [kW];Public Key{i}" for i in range(1, 5))
     )
-    old = [line + ";" * old_header.count(";") for line in preamble[:4]] + [old_header]
+    old_width = old_header.count(";")
+    old_banner = ["Allgemeine Informationen"] + [""] * old_width
+    for i in range(4):
+        old_banner[14 + 3 * i] = f"{i + 1}. Ladepunkt"
+    old = [line + ";" * old_width for line in ("Ladesäulenregister Bundesnetzagentur", "", "Stand: 29.10.2026", "")]
+    old += [";".join(old_banner), old_header]
     for r in rows[:60]:
+        points = min(r["points"], 4)
+        cells = []
+        for i in range(1, 5):
+            cells += [r["plug"], dec(float(r["power"])), ""] if i <= points else ["", "", ""]
         old.append(";".join([
             r["operator"], r["street"], r["nr"], "", r["plz"], r["ort"], r["land"], r["kreis"], dec(r["lat"]),
-            dec(r["lon"]), r["date"].strftime("%d.%m.%Y"), dec(float(r["power"])), r["type"], str(r["points"]),
-            r["plug"], dec(float(r["power"])), "", "", "", "",
+            dec(r["lon"]), r["date"].strftime("%d.%m.%y"), dec(float(r["power"])), r["type"], str(points), *cells,
         ]))
     FIXTURES.mkdir(parents=True, exist_ok=True)
     (FIXTURES / "Ladesaeulenregister_2019_cp1252.csv").write_bytes(("\r\n".join(old) + "\r\n").encode("cp1252"))
@@ -409,18 +440,21 @@ def gtfs() -> None:
 
 
 def deutschlandatlas() -> None:
-    """Deutschlandatlas Kreis table (cp1252, ';', decimal comma); Kennziffer without leading zero."""
+    """Deutschlandatlas Kreis table as published for HA26: ``KRS1222`` = 8-digit Kreis key without its leading
+    zero, ``Kreisname``, one column per indicator (decimal comma, ``-9999`` = no value), UTF-8, CRLF."""
     r = random.Random(1222)
-    lines = ["Kennziffer;Raumeinheit;Aggregat;v_harzt;v_karzt;v_alq"]
+    lines = ["KRS1222;Kreisname;v_harzt;v_karzt;v_alq"]
     kreise = sorted(KREISE.items())
     for ars, props in [*kreise, ("110000000000", {"GEN": "Berlin"}), ("010010000000", {"GEN": "Flensburg"})]:
-        key = str(int(ars[:5]))
+        key = str(int(ars[:5] + "000"))
         values = [r.uniform(48, 78), r.uniform(5, 14), r.uniform(3, 9)]
         cells = [f"{v:.1f}".replace(".", ",") for v in values]
-        lines.append(f"{key};{props['GEN']};KRS;" + ";".join(cells))
+        if props["GEN"] == "Flensburg":
+            cells[2] = "-9999"
+        lines.append(f"{key};{props['GEN']};" + ";".join(cells))
     path = HTTP / "deutschlandatlas.bund.de/fileadmin/Downloaddateien/HA26"
     path.mkdir(parents=True, exist_ok=True)
-    (path / "Deutschlandatlas_KRS1222_HA26.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    (path / "Deutschlandatlas_KRS1222_HA26.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
 
 
 POTSDAM_STADTTEILE = [

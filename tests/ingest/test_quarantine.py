@@ -47,9 +47,10 @@ def test_bad_rows_are_quarantined_with_reasons_and_the_rest_loads(published_copy
     assert reasons == {
         "duplicate row": 1,
         "conflicting rows for key (report_date, district_id)": 2,
-        "unknown district key": 1,
+        "not a Kreis key (a Land total or unknown)": 1,
         "value out of range": 1,
-        "unreadable date or number": 2,
+        "unreadable date in 'Meldedatum'": 1,
+        "unreadable whole number in 'Bevoelkerung'": 1,
     }
     load = sorted((published_copy / "landing" / "rki_inzidenz").iterdir())[-1].name
     raw = duckdb.sql(
@@ -89,7 +90,7 @@ def test_out_of_range_and_unreadable_readings_are_quarantined(data_dir):
     ("body", "problem"),
     [
         ("\n".join([LINES[0], *[",".join(["2026-11-01", "ABCDE", *r.split(",")[2:]]) for r in LINES[1:]]]).encode(),
-         "incidence: 1520 of 1520 rows fail the checks (mostly: unknown district key); payload rejected"),
+         "has no rows for the region (Kreise 12051, 12054, 12063, 12069, 12072): release rejected"),
         ("\n".join(line.rsplit(",", 5)[0] + "," + ",".join(line.rsplit(",", 5)[2:]) for line in LINES).encode(),
          "unknown column layout in COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv: missing Bevoelkerung"),
         (b"\x00\x01\x02PK\x99\x00" * 100, "contains NUL bytes"),

@@ -1,101 +1,119 @@
-"""Bundesnetzagentur Ladesäulenregister: one CSV of all public charging facilities.
+"""Bundesnetzagentur Ladesäulenregister: one CSV of all public charging facilities, a new file each month.
 
-The file has a preamble of about ten lines, ``;`` as delimiter, decimal commas and ``DD.MM.YYYY``
-dates; it was cp1252-encoded for years and is UTF-8 with BOM now. Two header generations are known;
-both are mapped onto one set of raw column names here.
+Two layouts are known, both ``;``-separated with decimal commas:
+
+* current (UTF-8 with BOM): ten preamble lines (line 8 ``Letzte Aktualisierung vom: dd.mm.yyyy``,
+  line 10 a banner ``Allgemeine Informationen;…;1. Ladepunkt;…``), then the header
+  ``Ladeeinrichtungs-ID;Betreiber;Anzeigename (Karte);Status;…`` (47 columns), dates ``dd.mm.yyyy``;
+* older (cp1252): five preamble lines (``Stand: dd.mm.yyyy``), the header
+  ``Betreiber;Straße;Hausnummer;…;Inbetriebnahmedatum;Anschlussleistung;…``, dates ``dd.mm.yy``.
+
+A row's identity is the register's ``Ladeeinrichtungs-ID``; the older layout has none, so there
+each line is one facility (``record_key`` = hash of the whole line plus its occurrence): identical
+facilities side by side are not duplicates. ``release_date`` is the date the publisher states in
+the preamble, so a stale register shows even when the file did not change.
+
+Fetch finds the current file on the publisher's download page (the file name carries the release
+date); ``params.file`` pins one file instead.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
-from regiohub.connectors.base import (
-    Connector,
-    column_names,
-    duckdb_error,
-    find_payloads,
-    materialise,
-    reject_error_page,
-    require_columns,
+from regiohub.connectors import bnetza_discovery
+from regiohub.connectors.base import Connector, FetchContext, find_payloads
+from regiohub.connectors.csv_payloads import (
+    Column,
+    PublisherCsv,
+    load,
+    open_csv,
+    select_columns,
+    shown,
 )
-from regiohub.connectors.csv_payloads import as_utf8, header_line_index
+from regiohub.connectors.csv_values import Horizon
+from regiohub.connectors.region import no_region_rows, region_kreise
+from regiohub.geo import gemeinde_ars
 from regiohub.registry import Source
 
-# raw column -> header names in the current and the older generation of the file
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "facility_id": ("Ladeeinrichtungs-ID",),
-    "operator": ("Betreiber",),
-    "status": ("Status",),
-    "facility_type": ("Art der Ladeeinrichtung", "Art der Ladeeinrichung", "Normalladeeinrichtung"),
-    "charging_points": ("Anzahl Ladepunkte",),
-    "power_kw": ("Nennleistung Ladeeinrichtung [kW]", "Anschlussleistung"),
-    "commissioned_on": ("Inbetriebnahmedatum",),
-    "street": ("Straße",),
-    "house_number": ("Hausnummer",),
-    "postcode": ("Postleitzahl",),
-    "city": ("Ort",),
-    "district": ("Kreis/kreisfreie Stadt",),
-    "state": ("Bundesland",),
-    "latitude": ("Breitengrad",),
-    "longitude": ("Längengrad",),
-}
-REQUIRED = ("operator", "charging_points", "commissioned_on", "postcode", "city", "district", "latitude", "longitude")
-HEADER_PREFIXES = ("Ladeeinrichtungs-ID;", "Betreiber;")
+COLUMNS = (
+    Column("facility_id", ("Ladeeinrichtungs-ID",)),
+    Column("operator", ("Betreiber",), required=True),
+    Column("status", ("Status",)),
+    Column("facility_type", ("Art der Ladeeinrichtung", "Art der Ladeeinrichung", "Normalladeeinrichtung")),
+    Column("charging_points", ("Anzahl Ladepunkte",), "integer", required=True),
+    Column("power_kw", ("Nennleistung Ladeeinrichtung [kW]", "Anschlussleistung"), "number"),
+    Column("commissioned_on", ("Inbetriebnahmedatum",), "date", required=True),
+    Column("street", ("Straße",)),
+    Column("house_number", ("Hausnummer",)),
+    Column("postcode", ("Postleitzahl",), required=True),
+    Column("city", ("Ort",), required=True),
+    Column("district", ("Kreis/kreisfreie Stadt",), required=True),
+    Column("state", ("Bundesland",)),
+    Column("latitude", ("Breitengrad",), "number", required=True),
+    Column("longitude", ("Längengrad",), "number", required=True),
+)
+HEADER_STARTS = ("Ladeeinrichtungs-ID;", "Betreiber;")
+STATED = r"(?:Letzte Aktualisierung vom:|Stand:)"
+FIRST_DAY = date(1990, 1, 1)  # no public charging facility in the register is older
 
 
 class LadesaeulenConnector(Connector):
     entities = ("charging_facilities",)
+    keys = {"charging_facilities": ("record_key",)}
     checks = {
         "charging_facilities": (
-            ("unreadable coordinates or date", "latitude is null or longitude is null or commissioned_on is null"),
+            ("missing coordinates or date", "latitude is null or longitude is null or commissioned_on is null"),
             ("coordinates outside Germany", "latitude not between 47.2 and 55.1 or longitude not between 5.8 and 15.1"),
             ("value out of range", "charging_points not between 1 and 100 or power_kw < 0 or power_kw > 5000"),
         )
     }
 
+    def fetch(self, ctx: FetchContext) -> None:
+        url = ctx.source.params.get("file") or bnetza_discovery.current_file(ctx)
+        ctx.get(url, ctx.landing_dir / bnetza_discovery.file_name(url, ctx.source))
+
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         rels = []
         for i, original in enumerate(find_payloads(landing_dir, ["*.csv", "**/*.csv"], source, "CSV file")):
-            reject_error_page(original, source, "CSV")
-            utf8 = as_utf8(original, source, workdir)
-            skip = header_line_index(utf8, HEADER_PREFIXES, source)
-            reader = (
-                "read_csv($file, skip = $skip, header = true, delim = ';', all_varchar = true, "
-                "quote = '\"', strict_mode = true)"
-            )
-            params = {"file": str(utf8), "skip": skip}
-            try:
-                header = column_names(con, reader, params)
-                selected = {raw: next((h for h in names if h in header), None) for raw, names in COLUMNS.items()}
-                missing = [COLUMNS[raw][0] for raw in REQUIRED if not selected[raw]]
-                require_columns(header, missing, source, original.name)
-                exprs = ",\n".join(_typed(raw, selected[raw]) for raw in COLUMNS)
-                rels.append(
-                    materialise(
-                        con,
-                        f"charging_{i}",
-                        f"select {exprs}, $payload as _payload from {reader}",
-                        {**params, "payload": str(original)},
-                    )
-                )
-            except duckdb.Error as exc:
-                raise duckdb_error(source, original, exc) from None
+            table = open_csv(original, source, workdir, delimiter=";", header_starts=HEADER_STARTS, max_preamble=30)
+            release = table.stated_date(STATED)
+            horizon = Horizon(FIRST_DAY, (release or date.today()) + timedelta(days=31))
+            exprs, problem = select_columns(table, COLUMNS, source, horizon)
+            all_cells = ", ".join(f"c{j}" for j in range(len(table.header)))
+            id_pos = table.position(("Ladeeinrichtungs-ID",))
+            line = f"md5(to_json([{all_cells}]))"
+            key = (f"nullif(trim(c{id_pos}), '')" if id_pos is not None else
+                   f"{line} || '-' || row_number() over (partition by {line})")
+            select = (f"select {', '.join(exprs)}, {key} as record_key, $release::date as release_date, "
+                      f"{problem} as _problem, $payload as _payload from {{reader}}")
+            name = f"charging_{i}"
+            rels.append(load(con, name, table, select, source, {"release": release}))
+            _require_region(con, name, source, table)
+            self.note_new_columns([shown(h) for h in table.header], _known(table), shown(original.name))
         rel = rels[0]
         for more in rels[1:]:
             rel = rel.union(more)
         return {"charging_facilities": rel}
 
 
-def _typed(raw: str, header: str | None) -> str:
-    if header is None:
-        return f"null::varchar as {raw}"
-    col = '"' + header.replace('"', '""') + '"'
-    if raw in ("latitude", "longitude", "power_kw"):
-        return f"try_cast(replace(trim({col}), ',', '.') as double) as {raw}"
-    if raw == "charging_points":
-        return f"try_cast(trim({col}) as integer) as {raw}"
-    if raw == "commissioned_on":
-        return f"coalesce(try_strptime(trim({col}), '%d.%m.%Y'), try_cast({col} as date))::date as {raw}"
-    return f"nullif(trim({col}), '') as {raw}"
+def _known(table: PublisherCsv) -> set[str]:
+    known = {h for c in COLUMNS for h in c.headers}
+    known |= {"Anzeigename (Karte)", "Adresszusatz", "Standortbezeichnung", "Informationen zum Parkraum",
+              "Bezahlsysteme", "Öffnungszeiten", "Öffnungszeiten: Wochentage", "Öffnungszeiten: Tageszeiten"}
+    prefixes = ("Steckertypen", "Nennleistung Stecker", "EVSE-ID", "Public Key", "P")
+    return known | {h for h in table.header if (h.startswith(prefixes) and h[-1:].isdigit()) or h.endswith("[kW]")}
+
+
+def _require_region(con: duckdb.DuckDBPyConnection, name: str, source: Source, table: PublisherCsv) -> None:
+    """A release without a facility in the partner Kreise is rejected now, not by a failing mart build."""
+    points = con.execute(
+        f'select latitude, longitude from "{name}" where _problem is null '
+        "and latitude between 51.3 and 53.6 and longitude between 11.2 and 14.8"
+    ).fetchall()
+    kreise = {ars[:5] for ars in gemeinde_ars([p[0] for p in points], [p[1] for p in points]) if ars}
+    if not kreise & set(region_kreise()):
+        raise no_region_rows(source, table)

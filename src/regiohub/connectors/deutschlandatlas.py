@@ -1,31 +1,32 @@
-"""Deutschlandatlas (BBSR/BMWSB): indicators per Kreis as one CSV (``Deutschlandatlas_KRS1222_*.csv``).
+"""Deutschlandatlas (BBSR/BMWSB): indicators per Kreis as one CSV (``Deutschlandatlas_KRS1222_HA26.csv``).
 
-``;``-separated, decimal comma; the key columns ``Kennziffer`` (Kreis key, leading zero sometimes
-dropped) and ``Raumeinheit``, then one column per indicator (``v_harzt`` = Hausärzte je 100.000
-Einwohner, ``v_karzt`` = Kinderärzte …). Raw holds one row per Kreis and indicator; the registry's
+``;``-separated, decimal comma. The key column is named after the territorial vintage (``KRS1222``
+= Kreise as of 31.12.2022, ``KRS1224`` …) and holds the 8-digit Kreis key whose leading zero may
+be missing (``1001000`` = Flensburg, ``12054000`` = Potsdam); ``Kreisname`` names the Kreis; then
+one column per indicator (``v_harzt`` = Hausärzte je 100.000 Einwohner, ``v_karzt`` = Kinderärzte
+…); ``-9999``/``-99999`` mark values that do not exist. The older layout (``Kennziffer``, 5-digit,
+and ``Raumeinheit``) is read too. Raw holds one row per Kreis and indicator; the registry's
 ``indicators`` param (comma-separated) limits which, ``reference_year`` says for when.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
 
-from regiohub.connectors.base import (
-    Connector,
-    column_names,
-    duckdb_error,
-    find_payloads,
-    materialise,
-    reject_error_page,
-    require_columns,
-)
-from regiohub.connectors.csv_payloads import as_utf8
+from regiohub.connectors.base import Connector, find_payloads
+from regiohub.connectors.csv_payloads import load, open_csv, shown
+from regiohub.connectors.csv_values import literal, number
+from regiohub.connectors.region import require_region_rows
 from regiohub.errors import SourceError
 from regiohub.registry import Source
 
-KEYS = ("Kennziffer", "Raumeinheit")
+KEY = re.compile(r"KRS[0-9]{4,5}|Kennziffer")
+NAMES = ("Kreisname", "Raumeinheit")
+INDICATOR = re.compile(r"[a-z][a-z0-9_]{0,40}")
+MISSING = ("-9999", "-99999", "-999999")
 
 
 class DeutschlandatlasConnector(Connector):
@@ -34,48 +35,56 @@ class DeutschlandatlasConnector(Connector):
     checks = {
         "values": (
             ("unknown Kreis key", r"not regexp_full_match(kreis_ags, '(0[1-9]|1[0-6])[0-9]{3}')"),
-            ("unreadable value", "value is null and value_text is not null"),
             ("value out of range", "value < 0"),
         )
     }
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         path = find_payloads(landing_dir, ["*.csv", "**/*.csv"], source, "CSV file")[0]
-        reject_error_page(path, source, "CSV")
-        utf8 = as_utf8(path, source, workdir)
-        reader = "read_csv($file, header = true, delim = ';', all_varchar = true, strict_mode = true)"
-        try:
-            header = column_names(con, reader, {"file": str(utf8)})
-            require_columns(header, KEYS, source, path.name)
-            wanted = [i.strip() for i in source.params.get("indicators", "").split(",") if i.strip()]
-            indicators = wanted or [h for h in header if h.startswith("v_")]
-            require_columns(header, indicators, source, path.name)
-            if not indicators:
-                raise SourceError(source.id, f"unknown column layout in {path.name}: no indicator columns (v_…)")
-            on = ", ".join(f'"{c}"' for c in indicators)
-            # UNPIVOT drops NULLs: empty cells become '' and are read as missing values below
-            keep_empty = ", ".join(f"coalesce({_quoted(c)}, '') as {_quoted(c)}" for c in indicators)
-            rel = materialise(
-                con,
-                "values",
-                f"""
-                select
-                    lpad(trim("Kennziffer"), 5, '0') as kreis_ags,
-                    trim("Raumeinheit") as region_name,
-                    indicator,
-                    try_cast(replace(trim(raw_value), ',', '.') as double) as value,
-                    nullif(trim(raw_value), '') as value_text,
-                    $year::integer as reference_year,
-                    $payload as _payload
-                from (unpivot (select "Kennziffer", "Raumeinheit", {keep_empty} from {reader})
-                      on {on} into name indicator value raw_value)
-                """,
-                {"file": str(utf8), "payload": str(path), "year": source.params.get("reference_year")},
+        table = open_csv(path, source, workdir, delimiter=";", max_preamble=1)
+        key = next((i for i, h in enumerate(table.header) if KEY.fullmatch(h)), None)
+        name = table.position(NAMES)
+        if key is None or name is None:
+            raise SourceError(
+                source.id,
+                f"unknown column layout in {shown(path.name)}: missing the key column (KRS1222 or Kennziffer) "
+                f"or Kreisname (found {table.shown_header()})",
             )
-        except duckdb.Error as exc:
-            raise duckdb_error(source, path, exc) from None
+        positions = _indicators(table.header, source, path.name, exclude={key, name})
+        year = source.params.get("reference_year", "")
+        if not year.isdigit():
+            raise SourceError(source.id, "params.reference_year must be a year such as 2022")
+        raw = f"nullif(trim(c{key}), '')"
+        kreis = (f"case when regexp_full_match({raw}, '[0-9]{{7,8}}') then left(lpad({raw}, 8, '0'), 5) "
+                 f"when regexp_full_match({raw}, '[0-9]{{4,5}}') then lpad({raw}, 5, '0') else {raw} end")
+        cells = ", ".join(f"c{i}" for i in positions.values())
+        missing = ", ".join(literal(m) for m in MISSING)
+        select = f"""
+            select kreis_ags, region_name, indicator, {number('raw_value')} as value, reference_year,
+                case when {number('raw_value')} is null
+                     then {literal("unreadable number in an indicator column")} end as _problem, _payload
+            from (select {kreis} as kreis_ags, trim(c{name}) as region_name,
+                         unnest($indicators) as indicator, unnest([{cells}]) as raw_value,
+                         $year::integer as reference_year, $payload as _payload
+                  from {{reader}})
+            where nullif(trim(raw_value), '') is not null and trim(raw_value) not in ({missing})
+        """
+        rel = load(con, "values", table, select, source, {"indicators": list(positions), "year": int(year)})
+        require_region_rows(con, "values", "list_contains($kreise, kreis_ags)", source, table)
         return {"values": rel}
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def _indicators(header: list[str], source: Source, file: str, exclude: set[int]) -> dict[str, int]:
+    """Indicator name -> column position: the requested ones (all ``v_…``-style names if none)."""
+    wanted = [i.strip() for i in source.params.get("indicators", "").split(",") if i.strip()]
+    found = {h: i for i, h in enumerate(header) if i not in exclude and INDICATOR.fullmatch(h)}
+    if wanted:
+        missing = [w for w in wanted if w not in found]
+        if missing:
+            raise SourceError(
+                source.id, f"unknown column layout in {shown(file)}: missing {', '.join(shown(m) for m in missing)}"
+            )
+        return {w: found[w] for w in wanted}
+    if not found:
+        raise SourceError(source.id, f"unknown column layout in {shown(file)}: no indicator columns")
+    return found

@@ -11,11 +11,16 @@ Fetch: ``/records?limit=100&offset=…`` pages (the API caps ``limit`` at 100 an
 ``/exports/json`` (no record limit). Raw: one row per record with its position and the record as
 JSON (``record``): datasets differ in their fields, so the raw shape stays the same for all of them
 and staging picks the fields (``record->>'field'``).
+
+Nothing of the registry entry or the payload becomes SQL: ``where``/``select`` are ODSQL sent to the
+portal as query parameters, the dataset id must be a plain id (it is part of the URL path), and the
+pages are read with DuckDB parameters.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -34,6 +39,7 @@ from regiohub.registry import Source
 PAGE = 100  # records per call (API maximum)
 WINDOW = 10_000  # offset + limit must not exceed this
 QUERY_PARAMS = ("select", "where", "order_by", "refine", "exclude")
+DATASET_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,120}")
 
 
 class OpendatasoftConnector(Connector):
@@ -41,6 +47,9 @@ class OpendatasoftConnector(Connector):
     keys = {"ods_records": ("record_number",)}
 
     def fetch(self, ctx: FetchContext) -> None:
+        dataset = ctx.source.params.get("dataset", "")
+        if not DATASET_ID.fullmatch(dataset):  # it becomes part of the URL path: no "/", "..", "?"
+            raise SourceError(ctx.source.id, "params.dataset must be an Opendatasoft dataset id (letters, digits, - _)")
         base = ctx.source.resolved_url().rstrip("/")
         query = {k: v for k, v in ctx.source.params.items() if k in QUERY_PARAMS}
         if ctx.source.params.get("mode") != "export":

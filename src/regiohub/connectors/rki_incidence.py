@@ -1,26 +1,42 @@
-"""RKI open data: COVID-19 7-day incidence per Landkreis (CSV, ``,``-separated, daily full rebuild)."""
+"""RKI open data: COVID-19 7-day incidence per Landkreis (CSV, ``,``-separated, daily full rebuild).
+
+Layout per the repository's table schema (``Metadaten/schemas/…_Landkreise.md`` of
+``robert-koch-institut/COVID-19_7-Tage-Inzidenz_in_Deutschland``): ``Meldedatum`` (``%Y-%m-%d``),
+``Landkreis_id`` (``^(1[0-6]?|0[0-9]?)[0-9]{3}$``: the leading zero may be missing), integer counts
+and ``Inzidenz_7-Tage`` with a decimal point. An id that is no Kreis key (a Land total such as
+``17000``, ``u`` for unknown) is quarantined with that reason; the RKI's other series (per Land,
+hospitalisation) are refused as out of scope.
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
-from regiohub.connectors.base import (
-    Connector,
-    column_names,
-    duckdb_error,
-    find_payloads,
-    materialise,
-    reject_error_page,
-    require_columns,
-)
-from regiohub.connectors.csv_payloads import as_utf8
+from regiohub.connectors.base import Connector, find_payloads
+from regiohub.connectors.csv_payloads import Column, load, open_csv, select_columns, shown
+from regiohub.connectors.csv_values import Horizon
+from regiohub.connectors.region import require_region_rows
 from regiohub.registry import Source
 
-REQUIRED = (
-    "Meldedatum", "Landkreis_id", "Bevoelkerung", "Faelle_gesamt", "Faelle_neu", "Faelle_7-Tage", "Inzidenz_7-Tage",
+COLUMNS = (
+    Column("report_date", ("Meldedatum",), "date", required=True),
+    Column("district_id", ("Landkreis_id",), required=True),
+    Column("population", ("Bevoelkerung",), "integer", required=True),
+    Column("cases_total", ("Faelle_gesamt",), "integer", required=True),
+    Column("cases_new", ("Faelle_neu",), "integer", required=True),
+    Column("cases_7_days", ("Faelle_7-Tage",), "integer", required=True),
+    Column("incidence_7_days", ("Inzidenz_7-Tage",), "number", required=True),
 )
+FOREIGN = {
+    "the RKI COVID-19 hospitalisation series per Land (Bundesland_Id, Altersgruppe), not the 7-day incidence "
+    "per Landkreis": ("Bundesland_Id", "Altersgruppe"),
+    "the RKI 7-day incidence per Land (Bundesland_id), not per Landkreis": ("Bundesland_id",),
+    "an RKI wastewater (AMELAG) series, not the 7-day incidence per Landkreis": ("standort", "viruslast"),
+}
+FIRST_DAY = date(2020, 1, 1)  # the series starts with the first reports in 2020
 
 
 class RkiIncidenceConnector(Connector):
@@ -28,9 +44,11 @@ class RkiIncidenceConnector(Connector):
     keys = {"incidence": ("report_date", "district_id")}
     checks = {
         "incidence": (
-            ("unreadable date or number", "report_date is null or population is null or cases_7_days is null "
+            ("missing date or number", "report_date is null or population is null or cases_7_days is null "
              "or incidence_7_days is null"),
-            ("unknown district key", r"not regexp_full_match(district_id, '(0[1-9]|1[0-6])[0-9]{3}')"),
+            ("not a Kreis key (a Land total or unknown)",
+             r"not regexp_full_match(district_id, '(0[1-9]|1[0-6])[0-9]{3}') "
+             "or district_id like '__000' and district_id not in ('02000', '11000')"),
             ("value out of range", "population <= 0 or cases_7_days < 0 or incidence_7_days < 0 "
              "or incidence_7_days > 100000"),
         )
@@ -38,31 +56,12 @@ class RkiIncidenceConnector(Connector):
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         path = find_payloads(landing_dir, ["*.csv", "**/*.csv"], source, "CSV file")[0]
-        reject_error_page(path, source, "CSV")
-        utf8 = as_utf8(path, source, workdir)
-        reader = "read_csv($file, header = true, delim = ',', all_varchar = true, strict_mode = true)"
-        params = {"file": str(utf8)}
-        try:
-            header = column_names(con, reader, params)
-            require_columns(header, REQUIRED, source, path.name)
-            self.note_new_columns(header, REQUIRED, path.name)
-            rel = materialise(
-                con,
-                "incidence",
-                f"""
-                select
-                    try_strptime("Meldedatum", '%Y-%m-%d')::date as report_date,
-                    lpad(trim("Landkreis_id"), 5, '0') as district_id,
-                    try_cast("Bevoelkerung" as bigint) as population,
-                    try_cast("Faelle_gesamt" as bigint) as cases_total,
-                    try_cast("Faelle_neu" as bigint) as cases_new,
-                    try_cast("Faelle_7-Tage" as bigint) as cases_7_days,
-                    try_cast("Inzidenz_7-Tage" as double) as incidence_7_days,
-                    $payload as _payload
-                from {reader}
-                """,
-                {**params, "payload": str(path)},
-            )
-        except duckdb.Error as exc:
-            raise duckdb_error(source, path, exc) from None
+        table = open_csv(path, source, workdir, delimiter=",", foreign=FOREIGN, max_preamble=1)
+        horizon = Horizon(FIRST_DAY, date.today() + timedelta(days=1))
+        exprs, problem = select_columns(table, COLUMNS, source, horizon)
+        exprs[1] = f"lpad(trim(c{table.position(('Landkreis_id',))}), 5, '0') as district_id"
+        rel = load(con, "incidence", table,
+                   f"select {', '.join(exprs)}, {problem} as _problem, $payload as _payload from {{reader}}", source)
+        require_region_rows(con, "incidence", "list_contains($kreise, district_id)", source, table)
+        self.note_new_columns([shown(h) for h in table.header], [c.headers[0] for c in COLUMNS], shown(path.name))
         return {"incidence": rel}

@@ -11,8 +11,11 @@ latest as (
 
 renamed as (
     select
-        coalesce(facility_id, md5(concat_ws('|', operator, street, house_number, postcode, commissioned_on)))
-            as facility_id,
+        -- the register's own id; the older layout has none: one facility per line (record_key)
+        coalesce(
+            facility_id, record_key,
+            md5(concat_ws('|', operator, street, house_number, postcode, commissioned_on))
+        ) as facility_id,
         operator,
         status,
         facility_type,
@@ -28,6 +31,7 @@ renamed as (
         state,
         latitude,
         longitude,
+        release_date,
         _load_id as load_id,
     from latest
 )

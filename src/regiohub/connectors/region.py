@@ -1,0 +1,31 @@
+"""The partner region at ingest: a release without a single row for it is rejected, not loaded."""
+
+from __future__ import annotations
+
+import duckdb
+
+from regiohub.connectors.csv_payloads import PublisherCsv, shown
+from regiohub.errors import SourceError
+from regiohub.registry import Source, load_registry
+
+
+def region_kreise() -> list[str]:
+    """The 5-digit keys of the Kreise the partners lie in (from the registry file)."""
+    return sorted({p.ars[:5] for p in load_registry().partners})
+
+
+def require_region_rows(
+    con: duckdb.DuckDBPyConnection, name: str, condition: str, source: Source, table: PublisherCsv
+) -> None:
+    """Reject a release without a single row for the region (``condition`` uses ``$kreise``)."""
+    n = con.execute(f'select count(*) from "{name}" where {condition}', {"kreise": region_kreise()}).fetchall()[0][0]
+    if not n:
+        raise no_region_rows(source, table)
+
+
+def no_region_rows(source: Source, table: PublisherCsv) -> SourceError:
+    return SourceError(
+        source.id,
+        f"{shown(table.original.name)} has no rows for the region (Kreise {', '.join(region_kreise())}): "
+        "release rejected",
+    )
