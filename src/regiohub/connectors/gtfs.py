@@ -29,7 +29,7 @@ FILES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "trips": ("trips.txt", ("route_id", "service_id", "trip_id"), ("trip_headsign", "direction_id")),
     "stop_times": ("stop_times.txt", ("trip_id", "stop_id", "stop_sequence", "departure_time"),
                    ("arrival_time", "start_pickup_dropoff_window", "end_pickup_dropoff_window",
-                    "pickup_type", "drop_off_type")),
+                    "pickup_type", "drop_off_type", "pickup_booking_rule_id", "drop_off_booking_rule_id")),
     "calendar": ("calendar.txt", ("service_id", "start_date", "end_date"),
                  ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")),
 }

@@ -92,6 +92,8 @@ def classify(landing_dir: Path, source: Source) -> Payloads:
             doc = json.loads(path.read_bytes().decode("utf-8-sig"))
         except ValueError as exc:
             raise SourceError(source.id, f"{name} is not valid JSON ({str(exc)[:80]})") from None
+        except RecursionError:
+            raise SourceError(source.id, f"{name} is nested too deeply to be a PEGELONLINE document") from None
         _sort(out, path, name, doc, source)
     if not out.stations and not out.measurements:
         why = "; ".join(out.skipped) or "the payload is empty"
