@@ -1,8 +1,7 @@
 """Hostile input for PEGELONLINE and DWD: crafted ids, headers and values never become paths, SQL or marks.
 
 Payloads are the shipped recordings in the publishers' formats (PEGELONLINE REST API v2 JSON, DWD
-``produkt_klima_tag`` as described in the CDC's ``DESCRIPTION_obsgermany_climate_daily_kl_*``), changed
-in one place each.
+``produkt_klima_tag`` laid out like the real files in ../shared/data/real/dwd/), changed in one place each.
 """
 
 from __future__ import annotations
