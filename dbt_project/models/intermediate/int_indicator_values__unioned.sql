@@ -30,6 +30,10 @@ physicians as (
     select * from {{ ref('int_indicators__physicians') }}
 ),
 
+wastewater as (
+    select * from {{ ref('int_indicators__wastewater') }}
+),
+
 final as (
     select * from population
     union all by name select * from mobility
@@ -38,6 +42,7 @@ final as (
     union all by name select * from transit
     union all by name select * from climate
     union all by name select * from physicians
+    union all by name select * from wastewater
 )
 
 select * from final

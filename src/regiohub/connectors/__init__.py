@@ -25,6 +25,7 @@ CONNECTORS: dict[str, str] = {
     "gtfs": "regiohub.connectors.gtfs:GtfsConnector",
     "deutschlandatlas": "regiohub.connectors.deutschlandatlas:DeutschlandatlasConnector",
     "opendatasoft": "regiohub.connectors.opendatasoft:OpendatasoftConnector",
+    "rki_wastewater": "regiohub.connectors.rki_wastewater:RkiWastewaterConnector",
 }
 
 

@@ -1,9 +1,15 @@
-"""DWD Climate Data Center: daily climate observations of one station (``tageswerte_KL_<id>_akt.zip``).
+"""DWD Climate Data Center: daily climate observations (KL) of one registered station.
 
-The ZIP holds ``produkt_klima_tag_<from>_<to>_<id>.txt`` (plus metadata files): ``;``-separated with
-space padding, ``MESS_DATUM`` as ``YYYYMMDD``, ``-999`` for missing values, each row ending in ``eor``.
-The "recent" file covers about 550 days and is replaced daily: loads accumulate, so a day once
-loaded stays in raw after it has left the file; re-runs add nothing.
+The publisher ships ``tageswerte_KL_<id>_akt.zip`` (recent, ~550 days, replaced daily) and
+``tageswerte_KL_<id>_<from>_<to>_hist.zip`` (historical); each holds
+``produkt_klima_tag_<from>_<to>_<id>.txt`` plus metadata files. An operator may deliver the ZIP or
+the extracted product file under any name: product files are recognised by their header
+(``STATIONS_ID;MESS_DATUM;…``), not by name. The format: ``;``-separated with space padding,
+``MESS_DATUM`` as ``YYYYMMDD``, ``-999`` for missing values, each row ending in ``eor``, CRLF.
+
+A product of another station is rejected (it must not load as the registered station). Loads
+accumulate, so a day once loaded stays in raw after it has left the recent file; re-runs add nothing.
+Column names come from the allow-list below: the file's header only decides positions.
 """
 
 from __future__ import annotations
@@ -12,15 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub.connectors.archives import unpack
-from regiohub.connectors.base import (
-    Connector,
-    column_names,
-    duckdb_error,
-    find_payloads,
-    materialise,
-    require_columns,
-)
+from regiohub.connectors.archives import is_zip, unpack
+from regiohub.connectors.base import Connector, duckdb_error, materialise, reject_error_page, require_columns
 from regiohub.errors import SourceError
 from regiohub.registry import Source
 
@@ -46,6 +45,7 @@ COLUMNS = {
 }
 INTEGER = {"station_id", "quality_wind", "quality", "precipitation_form"}
 REQUIRED = ("STATIONS_ID", "MESS_DATUM", "RSK", "TMK", "eor")
+STATION_LIST_HEADER = "Stations_id von_datum bis_datum"
 
 
 class DwdClimateConnector(Connector):
@@ -55,6 +55,7 @@ class DwdClimateConnector(Connector):
     checks = {
         "daily": (
             ("unreadable date or station", "day is null or station_id is null"),
+            ("day in the future", "day > current_date"),
             ("temperature out of range", "temp_mean_c not between -45 and 45 or temp_max_c not between -45 and 50 "
              "or temp_min_c not between -50 and 45"),
             ("precipitation out of range", "precipitation_mm not between 0 and 400"),
@@ -62,51 +63,115 @@ class DwdClimateConnector(Connector):
     }
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
-        archives = find_payloads(landing_dir, ["*.zip", "**/*.zip"], source, "ZIP archive")
+        products = _products(landing_dir, source, workdir, self.notes)
         rels = []
-        for i, archive in enumerate(archives):
-            products = unpack(archive, workdir, source, ("produkt_klima_tag_*.txt",))
-            if not products:
-                raise SourceError(source.id, f"{archive.name} holds no produkt_klima_tag_*.txt (layout changed?)")
-            for j, product in enumerate(products.values()):
-                reader = (
-                    "read_csv($file, header = true, delim = ';', all_varchar = true, strict_mode = true, "
-                    "encoding = 'latin-1')"
+        for i, (name, product, payload) in enumerate(products):
+            header = _header(product)
+            require_columns(header, REQUIRED, source, name)
+            self.note_new_columns(header, [*COLUMNS.values(), "MESS_DATUM", "eor"], name)
+            names = [_canonical(h, i) for i, h in enumerate(header)]
+            exprs = ",\n".join(_typed(raw, raw in names) for raw in COLUMNS)
+            try:
+                rel = materialise(
+                    con,
+                    f"daily_{i}",
+                    f"""
+                    select
+                        {exprs},
+                        try_strptime(trim(mess_datum), '%Y%m%d')::date as day,
+                        $payload as _payload
+                    from read_csv($file, header = false, skip = 1, names = $names, delim = ';',
+                                  all_varchar = true, strict_mode = true, encoding = 'latin-1')
+                    """,
+                    {"file": str(product), "names": names, "payload": str(payload)},
                 )
-                params = {"file": str(product)}
-                try:
-                    header = column_names(con, reader, params)
-                    by_name = {h.strip(): h for h in header}
-                    require_columns(list(by_name), REQUIRED, source, product.name)
-                    self.note_new_columns(list(by_name), [*COLUMNS.values(), "MESS_DATUM", "eor"], product.name)
-                    exprs = ",\n".join(_typed(raw, by_name.get(dwd)) for raw, dwd in COLUMNS.items())
-                    rels.append(materialise(
-                        con,
-                        f"daily_{i}_{j}",
-                        f"""
-                        select
-                            {exprs},
-                            try_strptime(trim({_q(by_name['MESS_DATUM'])}), '%Y%m%d')::date as day,
-                            $payload as _payload
-                        from {reader}
-                        """,
-                        {**params, "payload": str(archive)},
-                    ))
-                except duckdb.Error as exc:
-                    raise duckdb_error(source, product, exc) from None
+            except duckdb.Error as exc:
+                raise duckdb_error(source, Path(name), exc) from None
+            _check_station(con, f"daily_{i}", name, source)
+            rels.append(rel)
         rel = rels[0]
         for more in rels[1:]:
             rel = rel.union(more)
         return {"daily": rel}
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def _products(landing_dir: Path, source: Source, workdir: Path, notes: list[str]) -> list[tuple[str, Path, Path]]:
+    """(operator's name, product file, payload file) for every daily KL product in the load."""
+    found: list[tuple[str, Path, Path]] = []
+    skipped: list[str] = []
+    for path in sorted(landing_dir.rglob("*")):
+        if path.is_symlink():
+            raise SourceError(source.id, f"{path.relative_to(landing_dir)} is a symbolic link: refused")
+        if not path.is_file():
+            continue
+        name = str(path.relative_to(landing_dir))
+        if is_zip(path):
+            members = unpack(path, workdir / f"zip{len(found)}_{len(skipped)}", source, ("*.txt",))
+            inside = [(f"{name}:{m}", p, path) for m, p in sorted(members.items()) if _kind(p) == "product"]
+            if not inside:
+                raise SourceError(source.id, f"{name} holds no produkt_klima_tag file (layout changed?)")
+            found += inside
+            continue
+        reject_error_page(path, source, "a DWD daily climate file")
+        kind = _kind(path)
+        if kind == "product":
+            found.append((name, path, path))
+        elif kind == "station_list":
+            skipped.append(f"{name} is the DWD station list ({STATION_LIST_HEADER} …), not daily values")
+        else:
+            skipped.append(f"{name} is not a DWD daily climate product (no header STATIONS_ID;MESS_DATUM)")
+    if not found:
+        why = "; ".join(skipped) or "the payload is empty"
+        raise SourceError(source.id, f"no daily climate product to load: {why}")
+    notes += [f"{why}: ignored" for why in skipped]
+    return found
 
 
-def _typed(raw: str, column: str | None) -> str:
-    if column is None:
-        return f"null as {raw}"
-    value = f"nullif(trim({_q(column)}), '-999')"
+def _first_line(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return fh.readline(4096).decode("latin-1").lstrip("\ufeff\xef\xbb\xbf").strip()
+
+
+def _kind(path: Path) -> str:
+    line = _first_line(path)
+    if line.replace(" ", "").upper().startswith("STATIONS_ID;MESS_DATUM"):
+        return "product"
+    if " ".join(line.split()).startswith(STATION_LIST_HEADER):
+        return "station_list"
+    return "other"
+
+
+def _header(path: Path) -> list[str]:
+    return [h.strip() for h in _first_line(path).split(";")]
+
+
+def _canonical(column: str, position: int) -> str:
+    """Our name for a column of the file: from the allow-list, or a positional placeholder."""
+    for raw, dwd in COLUMNS.items():
+        if column == dwd:
+            return raw
+    return {"MESS_DATUM": "mess_datum", "eor": "eor"}.get(column, f"column_{position}")
+
+
+def _typed(raw: str, present: bool) -> str:
     kind = "integer" if raw in INTEGER else "double"
-    return f"try_cast({value} as {kind}) as {raw}"
+    if not present:
+        return f"null::{kind} as {raw}"
+    return f"try_cast(nullif(trim({raw}), '-999') as {kind}) as {raw}"
+
+
+def _check_station(con: duckdb.DuckDBPyConnection, table: str, name: str, source: Source) -> None:
+    """Reject a product of another station: it must never load as the registered one."""
+    expected = source.params.get("station", "").strip()
+    if not expected:
+        return
+    found = [r[0] for r in con.execute(
+        f'select distinct station_id from "{table}" where station_id is not null order by 1'
+    ).fetchall()]
+    others = [f"{s:05d}" for s in found if s != int(expected)]
+    if others:
+        label = source.params.get("station_name") or source.name.rsplit("Station ", 1)[-1]
+        raise SourceError(
+            source.id,
+            f"{name}: station {', '.join(others)} is not the registered station {expected} ({label})",
+        )
