@@ -1,7 +1,7 @@
 """Regenerate the shipped sample payloads (``samples/http/…``) in the publishers' exact formats.
 
-The values are plausible, not real (loads of these recordings are marked as sample data by their provenance): population
-is spread over the Gemeinden around approximate Kreis totals, charging facilities are placed at random
+The values are plausible, not real (loads of these recordings count as sample data by their
+provenance): population is spread over the Gemeinden around approximate Kreis totals, charging facilities are placed at random
 points inside the Gemeinden, incidences and water levels follow smooth random series. Deterministic.
 
     uv run python scripts/make_samples.py
