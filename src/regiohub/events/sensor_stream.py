@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from regiohub import settings
+from regiohub.state import record_load
 
 log = logging.getLogger(__name__)
 
@@ -224,4 +225,8 @@ def _write_raw(entries: list[tuple[str, dict[str, str]]], load_id: str, payload:
             {"source_id": RAW_SOURCE_ID, "load_id": load_id, "fetched_at": datetime.now(UTC), "sha": sha},
         ).fetchall()
     os.replace(tmp, target)
+    record_load(data, RAW_SOURCE_ID, load_id, {
+        "origin": "publisher", "payload_sha256": sha, "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": {f"{LANDING_NAME}/{load_id}/{payload.name}": sha}, "operator_file": None, "urls": [],
+    })
     return target
