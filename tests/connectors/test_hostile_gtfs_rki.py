@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile import CANARY, assert_no_leak, loaded, rejected
+from hostile_connector_kit import CANARY, assert_no_leak, loaded, rejected
 from real_payloads import raw
 
 from regiohub.replay import RECORDINGS_DIR

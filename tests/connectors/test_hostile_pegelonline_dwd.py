@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hostile import CANARY, assert_no_leak, loaded, rejected
+from hostile_connector_kit import CANARY, assert_no_leak, loaded, rejected
 from real_payloads import raw
 
 from regiohub import settings
