@@ -120,16 +120,9 @@ def session(total_retries: int | None = None, backoff_factor: float | None = Non
     total = int(_env_float("REGIOHUB_HTTP_RETRIES", 5)) if total_retries is None else total_retries
     backoff = _env_float("REGIOHUB_HTTP_BACKOFF", 1.0) if backoff_factor is None else backoff_factor
     retry = _CappedRetry(
-        total=total,
-        connect=total,
-        read=total,
-        status=total,
-        backoff_factor=backoff,
-        backoff_max=60,
-        status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=frozenset({"GET", "HEAD", "POST"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
+        total=total, connect=total, read=total, status=total, backoff_factor=backoff, backoff_max=60,
+        status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"GET", "HEAD", "POST"}),
+        respect_retry_after_header=True, raise_on_status=False,
     )
     s = SafeSession()
     s.max_redirects = MAX_REDIRECTS
