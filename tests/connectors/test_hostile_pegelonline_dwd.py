@@ -227,7 +227,7 @@ def test_dwd_zip_member_names_cannot_escape(data_dir, tmp_path, capsys):
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as zf:
         zf.writestr(f"../../../{name}", "\r\n".join(lines) + "\r\n")
-    loaded(capsys, "dwd_klima_potsdam", evil)
+    rejected(capsys, data_dir, "dwd_klima_potsdam", evil, "is a path outside the archive folder; archive refused")
     assert not list(tmp_path.parent.glob(name)) and not list(data_dir.parent.glob(name))
 
 

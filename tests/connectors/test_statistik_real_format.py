@@ -187,7 +187,8 @@ def test_zip_member_names_are_never_paths(data_dir, tmp_path):
     path = tmp_path / "tablefile.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("../../outside.csv", kreis_table())
-    ingest_source(REGIO, from_path=path, data=settings.paths(data_dir))
+    with pytest.raises(SourceError, match="'../../outside.csv' is a path outside the archive folder; archive refused"):
+        ingest_source(REGIO, from_path=path, data=settings.paths(data_dir))
     assert not (tmp_path / "outside.csv").exists() and not (data_dir / "outside.csv").exists()
 
 
