@@ -264,3 +264,40 @@ def test_a_new_csv_connector_is_a_few_lines(tmp_path):
         rows = con.execute("select day, value, _reason from _checked order by day").fetchall()
     assert total == 2 and reasons == {"unreadable number in 'Wert [cm]'": 1}
     assert rows == [(date(2026, 9, 1), 296.5, None), (date(2026, 9, 2), None, "unreadable number in 'Wert [cm]'")]
+
+
+def test_an_older_release_keeps_typed_columns_through_the_located_model():
+    """Issue 10: the older-layout load "then broke the whole dbt build" (its empty Status became an
+    untyped NULL column that fct_charging_facility's enforced contract refused)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "dbt_project/models/intermediate/int_charging_facilities__located.py"
+    spec = importlib.util.spec_from_file_location("located", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    staged = duckdb.sql(
+        "select '1' as facility_id, 'Stadtwerke' as operator, null::varchar as status, null::varchar as facility_type, "
+        "2 as charging_points, 22.0 as power_kw, DATE '2019-03-15' as commissioned_on, 'Markt' as street, "
+        "'1' as house_number, '14776' as postcode, 'Brandenburg an der Havel' as city, 'Kreisfreie Stadt' as district, "
+        "null::varchar as state, 52.408889 as latitude, 12.560833 as longitude, 'L1' as load_id"
+    )
+
+    class Config:
+        def __call__(self, **kwargs):
+            pass
+
+        def get(self, key):
+            return str(settings.GEO_DIR)
+
+    class FakeDbt:  # what a dbt Python model uses here: config() and ref()
+        config = Config()
+
+        def ref(self, name):
+            return staged
+
+    located = module.model(FakeDbt(), None)
+    con = duckdb.connect()
+    con.register("located", located)
+    types = {name: kind for name, kind, *_ in con.execute("describe select * from located").fetchall()}
+    assert types["status"] == "VARCHAR" and types["facility_type"] == "VARCHAR" and types["state"] == "VARCHAR"
+    assert located["gemeinde_ars"].tolist() == ["120510000000"]

@@ -13,8 +13,9 @@ rollup as (
 ),
 
 years as (
+    -- up to the year of the release the publisher states (a January release counts that year too)
     select unnest(generate_series(
-        2015, (select max(year(commissioned_on)) from facilities)
+        2015, (select greatest(max(year(commissioned_on)), coalesce(max(year(release_date)), 0)) from facilities)
     )) as year
 ),
 
