@@ -17,8 +17,10 @@ Layout and packaging follow:
 Population on 31.12.2023: Potsdam-Mittelmark (223,531) and the Land Brandenburg (2,581,667) are the
 official figures published by the Amt für Statistik Berlin-Brandenburg (Statistischer Bericht
 "Bevölkerungsstand in den Gemeinden Brandenburgs 31.12.2023", statistik-berlin-brandenburg.de/a-i-4-a-v-2-j).
-The official figures of the other four units were not available here: their values below are
-ILLUSTRATIVE, clearly not the publisher's, and the tests only assert that they arrive unchanged.
+Germany (84,669,326) is the figure of table 12411-01-01-4 for 31.12.2023 as quoted in a public
+planning document. The official figures of the other four units were not available here: their
+values below are ILLUSTRATIVE, clearly not the publisher's, and the tests only assert that they
+arrive unchanged and add up.
 """
 
 from __future__ import annotations
