@@ -160,6 +160,10 @@ def test_the_mart_publishes_the_official_kreis_figures(published_copy, tmp_path,
             "select region_ars, value from fct_indicator_value "
             "where indicator_id = 'bevoelkerung_jahresende' and period = '2023-12-31'"
         ).fetchall())
+        sample = dict(con.execute(
+            "select region_ars, is_sample from fct_indicator_value "
+            "where indicator_id = 'bevoelkerung_jahresende' and period = '2023-12-31'"
+        ).fetchall())
         change = con.execute(
             "select region_ars, period, numerator from fct_indicator_value "
             "where indicator_id = 'bevoelkerung_veraenderung' and region_ars = ? and period like '202_-12-31' "
@@ -168,6 +172,8 @@ def test_the_mart_publishes_the_official_kreis_figures(published_copy, tmp_path,
     assert {ars: year_end[ars] for ars in UNITS_ARS} == UNITS_ARS
     assert year_end["129990000000"] == COOPERATION_2023 == sum(UNITS_ARS.values())
     assert year_end["120000000000"] == LAND_2023
+    # provenance decides the label: the operator's official table is not sample data
+    assert not any(sample[ars] for ars in [*UNITS_ARS, "129990000000", "120000000000"])
     # both population-change series go on: 2023 against 2022 and 2024 against 2023, on the official 2023 figure
     periods = {p: n for _, p, n in change}
     assert {"2023-12-31", "2024-12-31"} <= set(periods)
