@@ -62,8 +62,9 @@ def test_wastewater_values_in_the_mart_equal_the_rki_file(real_mart):
     assert {d: mart.get(d) for d in published} == {d: float(v) for d, v in published.items()}
     assert mart["2022-03-14"] == 12152935872000.0  # the first Potsdam row of the file, as printed there
     # provenance decides the label: the real file's days are not sample data, the recording's days are
-    sample = dict(real_mart.execute("select period, is_sample from fct_indicator_value "
-                                    "where indicator_id = 'abwasser_viruslast' and region_ars = ?", [POTSDAM]).fetchall())
+    sample = dict(real_mart.execute(
+        "select period, is_sample from fct_indicator_value where indicator_id = 'abwasser_viruslast' "
+        "and region_ars = ?", [POTSDAM]).fetchall())
     assert not any(sample[d] for d in published)
     assert all(flag for d, flag in sample.items() if d not in published)
     name, unit = real_mart.execute(
