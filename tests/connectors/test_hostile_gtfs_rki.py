@@ -135,11 +135,12 @@ def test_amelag_layout_lands_as_documented(data_dir, capsys):
 
 
 def test_bad_wastewater_rows_are_quarantined_with_their_reason(data_dir, tmp_path, capsys):
+    no_type = row("2026-11-12").replace("SARS-CoV-2", "NA")
     path = amelag(tmp_path, row(viruslast="zwei"), row("2026-11-17", "1e400"), row("2026-11-18", "-5"),
-                  row("2098-01-05"), row("05.01.2026"))
+                  row("2098-01-05"), row("05.01.2026"), no_type)
     out = loaded(capsys, "rki_abwasser", path)
     for reason in ("1 unreadable number", "1 number not finite", "1 virus load out of range",
-                   "1 sample date in the future", "1 unreadable date"):
+                   "1 sample date in the future", "1 unreadable date", "1 missing virus type"):
         assert reason in out, out
     assert raw(data_dir, "rki_abwasser", "samples", "select max(sample_date)::varchar from t")[0][0] < "2098"
 

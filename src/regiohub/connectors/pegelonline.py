@@ -78,7 +78,7 @@ class PegelonlineConnector(Connector):
     accumulate = ("stations", "measurements")
     keys = {"stations": ("uuid",), "measurements": ("station_uuid", "measured_at")}
     checks = {
-        "stations": (("invalid station uuid", f"not regexp_full_match(uuid, '{UUID_PATTERN}')"),),
+        "stations": (("invalid station uuid", f"uuid is null or not regexp_full_match(uuid, '{UUID_PATTERN}')"),),
         "measurements": (
             ("unreadable timestamp or value",
              "value_cm is null or measured_at is null or try_cast(measured_at as timestamptz) is null"),
