@@ -161,9 +161,11 @@ class PegelonlineConnector(Connector):
         try:
             stations = self._stations(con, payloads, gauges, source)
             known_stations(con, landing_dir, source)
-            con.execute(
-                "create or replace temp table _known_stations as "
+            con.execute(  # only stations that will be loaded (a crafted uuid is quarantined)
+                "create or replace temp table _known_stations as select * from ("
                 "select uuid, number, shortname from stations union select * from known"
+                ") where regexp_full_match(uuid, $pattern)",
+                {"pattern": UUID_PATTERN},
             ).fetchall()
             measurements = self._measurements(con, payloads, landing_dir, source)
         except duckdb.Error as exc:
