@@ -117,12 +117,30 @@ def row(datum: str = "2026-11-16", viruslast: str = "1000", standort: str = "Pot
                       "SARS-CoV-2", "nein"])
 
 
+def test_amelag_layout_lands_as_documented(data_dir, capsys):
+    """All twelve documented columns, NA as missing, every virus kept in raw; only the Potsdam site (BB)."""
+    out = loaded(capsys, "rki_abwasser", AMELAG_TSV)
+    lines = [x.split("\t") for x in AMELAG_TSV.read_text(encoding="utf-8").splitlines()[1:]]
+    potsdam = [x for x in lines if x[0] == "Potsdam" and x[1] == "BB"]
+    assert f"rki_abwasser: loaded samples={len(potsdam)}" in out
+    got = raw(data_dir, "rki_abwasser", "samples",
+              "select pathogen, count(*), count(viral_load), "
+              "count(*) filter (where below_quantification_limit = 'ja'), "
+              "min(population_connected), any_value(layout) from t group by 1 order by 1")
+    expected = [
+        (typ, len(rows), sum(r[3] != "NA" for r in rows), sum(r[11] == "ja" for r in rows), 186000.0, "amelag")
+        for typ in ("Influenza A", "SARS-CoV-2") for rows in [[r for r in potsdam if r[10] == typ]]
+    ]
+    assert got == expected
+
+
 def test_bad_wastewater_rows_are_quarantined_with_their_reason(data_dir, tmp_path, capsys):
+    no_type = row("2026-11-12").replace("SARS-CoV-2", "NA")
     path = amelag(tmp_path, row(viruslast="zwei"), row("2026-11-17", "1e400"), row("2026-11-18", "-5"),
-                  row("2098-01-05"), row("05.01.2026"))
+                  row("2098-01-05"), row("05.01.2026"), no_type)
     out = loaded(capsys, "rki_abwasser", path)
     for reason in ("1 unreadable number", "1 number not finite", "1 virus load out of range",
-                   "1 sample date in the future", "1 unreadable date"):
+                   "1 sample date in the future", "1 unreadable date", "1 missing virus type"):
         assert reason in out, out
     assert raw(data_dir, "rki_abwasser", "samples", "select max(sample_date)::varchar from t")[0][0] < "2098"
 

@@ -74,12 +74,12 @@ def test_confined_refuses_paths_leaving_their_folder(tmp_path, part):
     assert confined(tmp_path, source, "stations", POTSDAM_UUID, "W", "measurements.json").is_relative_to(tmp_path)
 
 
-def test_station_with_a_crafted_uuid_is_quarantined_and_the_others_load(data_dir, tmp_path, capsys):
+def test_stations_with_crafted_or_missing_uuids_are_quarantined_and_the_others_load(data_dir, tmp_path, capsys):
     doc = stations()
-    doc[0]["uuid"] = "../../evil"
+    doc[0]["uuid"], doc[1]["uuid"] = "../../evil", None
     out = loaded(capsys, "pegelonline", write_json(tmp_path / "liste.json", doc))
-    assert "quarantined stations: 1 invalid station uuid" in out
-    assert raw(data_dir, "pegelonline", "stations")[0][0] == len(doc) - 1
+    assert "quarantined stations: 2 invalid station uuid" in out
+    assert raw(data_dir, "pegelonline", "stations")[0][0] == len(doc) - 2
 
 
 def test_sql_in_a_station_name_is_stored_as_text(data_dir, tmp_path, capsys):

@@ -49,14 +49,18 @@ class GtfsConnector(Connector):
             "stop_times": ("trip_id", "stop_sequence"), "calendar": ("service_id",)}
     checks = {
         "stops": (
+            ("missing stop_id", "stop_id is null"),
             ("unreadable coordinates", "stop_lat is null or stop_lon is null"),
             ("coordinates outside Germany", "stop_lat not between 47.2 and 55.1 or stop_lon not between 5.8 and 15.1"),
             ("unknown regional key in DHID",
              r"stop_id like 'de:%' and not regexp_full_match(split_part(stop_id, ':', 2), '(0[1-9]|1[0-6])[0-9]{3}')"),
         ),
-        "routes": (("unreadable route type", "route_type is null"),),
-        "stop_times": (("unreadable stop sequence", "stop_sequence is null"),),
-        "calendar": (("unreadable date", "start_date is null or end_date is null"),),
+        "routes": (("missing route_id", "route_id is null"), ("unreadable route type", "route_type is null")),
+        "trips": (("missing trip_id", "trip_id is null or route_id is null or service_id is null"),),
+        "stop_times": (("missing trip_id or stop_id", "trip_id is null or stop_id is null"),
+                       ("unreadable stop sequence", "stop_sequence is null")),
+        "calendar": (("missing service_id", "service_id is null"),
+                     ("unreadable date", "start_date is null or end_date is null")),
     }
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):

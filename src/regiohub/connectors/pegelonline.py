@@ -78,7 +78,7 @@ class PegelonlineConnector(Connector):
     accumulate = ("stations", "measurements")
     keys = {"stations": ("uuid",), "measurements": ("station_uuid", "measured_at")}
     checks = {
-        "stations": (("invalid station uuid", f"not regexp_full_match(uuid, '{UUID_PATTERN}')"),),
+        "stations": (("invalid station uuid", f"uuid is null or not regexp_full_match(uuid, '{UUID_PATTERN}')"),),
         "measurements": (
             ("unreadable timestamp or value",
              "value_cm is null or measured_at is null or try_cast(measured_at as timestamptz) is null"),
@@ -161,9 +161,11 @@ class PegelonlineConnector(Connector):
         try:
             stations = self._stations(con, payloads, gauges, source)
             known_stations(con, landing_dir, source)
-            con.execute(
-                "create or replace temp table _known_stations as "
+            con.execute(  # only stations that will be loaded (a crafted uuid is quarantined)
+                "create or replace temp table _known_stations as select * from ("
                 "select uuid, number, shortname from stations union select * from known"
+                ") where regexp_full_match(uuid, $pattern)",
+                {"pattern": UUID_PATTERN},
             ).fetchall()
             measurements = self._measurements(con, payloads, landing_dir, source)
         except duckdb.Error as exc:

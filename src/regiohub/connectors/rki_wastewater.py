@@ -52,6 +52,7 @@ class RkiWastewaterConnector(Connector):
     checks = {
         "samples": (
             ("unreadable date", "sample_date is null"),
+            ("missing virus type", "pathogen is null"),
             ("unreadable number", "unreadable is not null"),
             ("number not finite",
              "not isfinite(coalesce(viral_load, 0)) or not isfinite(coalesce(viral_load_normalised, 0))"),
@@ -132,7 +133,7 @@ def _query(names: list[str], layout: str) -> str:
     land = "trim(land)"
     if layout == "esi_cora":  # full names of the Länder -> the codes AMELAG uses
         land = "coalesce($land_codes[list_position($land_names, trim(land))], trim(land))"
-    pathogen = "trim(pathogen)" if layout == "amelag" else "'SARS-CoV-2'"
+    pathogen = "nullif(trim(pathogen), 'NA')" if layout == "amelag" else "'SARS-CoV-2'"
     return f"""
         select * exclude (_unreadable), nullif(trim(_unreadable), '') as unreadable
         from (
