@@ -9,38 +9,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import httpx
 import pytest
+from api_helpers import PARTNER_ORIGIN
 
 from regiohub import settings
-from regiohub.publish import publish_candidate
-
-PARTNER_ORIGIN = "https://www.potsdam.de"
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def publish_changed(data_dir: Path, sql: str = "", params: list | None = None) -> str:
-    """Publish a new snapshot through the real publisher: the published tables, optionally changed by ``sql``."""
-    data = settings.paths(data_dir)
-    candidate = data.build / f"candidate-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.duckdb"
-    with duckdb.connect(str(candidate)) as con:
-        con.execute("ATTACH ? AS pub (READ_ONLY)", [str(data.published)])
-        for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'pub'").fetchall():
-            if name != "meta_snapshot":
-                con.execute(f'CREATE TABLE main."{name}" AS FROM pub.main."{name}"')
-        con.execute("DETACH pub")
-        if sql:
-            con.execute(sql, params or [])
-    return publish_candidate(candidate, data).snapshot_id
 
 
 @pytest.fixture(scope="session")
