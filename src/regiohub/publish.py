@@ -18,7 +18,6 @@ Next to it:
 from __future__ import annotations
 
 import fcntl
-import logging
 import os
 import shutil
 import uuid
@@ -89,12 +88,9 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
             os.link(data.published, snapshots / f"{snapshot_id}.duckdb")  # kept for rollback, no copy
             _point_parquet_at(data, snapshot_id)
             _prune(data)
-            try:  # the DCAT-AP.de catalogue of the new snapshot (the API also serves it live)
-                from regiohub.catalog.build import write_catalog
+            from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
 
-                write_catalog(data.published)
-            except Exception as exc:  # noqa: BLE001 - published already; a stale catalogue is no reason to fail
-                logging.getLogger(__name__).warning("catalog.ttl not written: %s", exc)
+            after_publish(data, snapshot_id, candidate)
         finally:
             incoming.unlink(missing_ok=True)
             Path(f"{incoming}.wal").unlink(missing_ok=True)

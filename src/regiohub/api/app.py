@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from regiohub.api import data_routes, embed_routes, open_routes, problems
+from regiohub.api import data_routes, embed_routes, lineage_routes, open_routes, problems
 from regiohub.api.config import ApiSettings
 from regiohub.api.deps import ResponseCache
 from regiohub.api.mart import PublishedMart
@@ -36,6 +36,7 @@ def create_app(published: Path | None = None, config: ApiSettings | None = None)
     app.include_router(data_routes.router)
     app.include_router(open_routes.router)
     app.include_router(embed_routes.router)
+    app.include_router(lineage_routes.router)
     app.add_middleware(RateLimit, rate=config.rate, burst=config.burst)
     app.add_middleware(
         CORSMiddleware, allow_origins=list(config.origins), allow_methods=["GET", "HEAD"],
