@@ -66,6 +66,7 @@ class PublishedMart:
         self.path = path or settings.paths().published
         self._lock = threading.Lock()
         self._base: duckdb.DuckDBPyConnection | None = None
+        self._retired: list[duckdb.DuckDBPyConnection] = []  # kept open for requests still reading them
         self._snapshot: Snapshot | None = None
 
     def identity(self) -> tuple[int, int, int]:
@@ -93,15 +94,17 @@ class PublishedMart:
         base.execute("USE mart")
         row = base.execute("SELECT snapshot_id, published_at FROM meta_snapshot ORDER BY published_at DESC LIMIT 1")
         snapshot_id, published_at = row.fetchone()
-        # the file may have been swapped between stat and attach: take the identity of what is attached
+        # a file swapped between stat and attach is noticed by the next request (its identity differs again)
+        if self._base is not None:
+            self._retired = [*self._retired, self._base][-2:]  # requests take milliseconds; two generations suffice
         self._base, self._snapshot = base, Snapshot(snapshot_id, published_at, identity)
 
     def session(self) -> Session:
         """A new read-only connection on the current snapshot (close it after the request)."""
-        snap = self.current()
-        with self._lock:
+        self.current()
+        with self._lock:  # a DuckDB connection is not thread-safe, not even for creating cursors
             base, snap = self._base, self._snapshot
-        assert base is not None and snap is not None
-        con = base.cursor()
+            assert base is not None and snap is not None
+            con = base.cursor()
         con.execute("USE mart")
         return Session(con, snap)
