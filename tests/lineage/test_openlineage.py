@@ -79,3 +79,38 @@ def test_every_load_of_the_snapshot_reaches_the_published_mart(events, demo_data
         assert any(ns == PUBLISHED_NS for ns, _ in downstream), source_id
     assert (PUBLISHED_NS, "main.fct_indicator_value") in _reachable(
         edges, ("file://regiohub", "raw/rki_inzidenz/incidence"))
+
+
+def test_http_transport_posts_the_same_events(demo_data_dir, monkeypatch):
+    """``REGIOHUB_OPENLINEAGE_URL``: the events go to an HTTP endpoint (as Marquez receives them)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from regiohub.lineage.events import emit_snapshot_lineage
+
+    received: list[tuple[str, dict]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's hook name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, json.loads(body)))
+            self.send_response(201)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("REGIOHUB_OPENLINEAGE_URL", f"http://127.0.0.1:{server.server_port}")
+        data = settings.paths(demo_data_dir)
+        with duckdb.connect(str(data.published), read_only=True) as con:
+            snapshot_id, candidate = con.execute("SELECT snapshot_id, candidate FROM meta_snapshot").fetchone()
+        n = emit_snapshot_lineage(data, snapshot_id, data.build / candidate)
+    finally:
+        server.shutdown()
+    assert n == len(received) > 0 and {path for path, _ in received} == {"/api/v1/lineage"}
+    file_events = [json.loads(line) for line in (demo_data_dir / "runs" / "openlineage.jsonl").read_text().splitlines()]
+    assert {(e["job"]["name"], e["run"]["runId"], e["eventType"]) for _, e in received} == {
+        (e["job"]["name"], e["run"]["runId"], e["eventType"]) for e in file_events}
