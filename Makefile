@@ -7,7 +7,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: demo test install lint benchmark benchmark-dashboards e2e clean airflow
+.PHONY: demo test install lint benchmark benchmark-dashboards benchmark-api e2e clean airflow
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -28,6 +28,9 @@ benchmark: install
 
 benchmark-dashboards: install
 	$(UV) run python benchmarks/dashboard_pages.py
+
+benchmark-api: install
+	$(UV) run python benchmarks/api_latency.py
 
 e2e: install
 	$(UV) run pytest tests/e2e

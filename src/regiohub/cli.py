@@ -10,6 +10,7 @@
     regiohub sources [check]                list the registry; check: validate it and probe each source offline
     regiohub serve [--port 8501]            dashboards
     regiohub demo                           `run --offline`, then `serve`
+    regiohub api [--host H] [--port 8000]   read API over the published mart (OpenAPI at /docs)
     regiohub airflow [init] [--port 8080]   Airflow for this project (AIRFLOW_HOME under the data dir)
 """
 
@@ -162,6 +163,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env, cwd=settings.REPO_ROOT)
 
 
+def cmd_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("regiohub.api.app:app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from regiohub.replay import offline
 
@@ -217,6 +225,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="validate the registry and probe every source offline against the shipped samples")
     sp = add("serve", cmd_serve, "serve the dashboards")
     sp.add_argument("--port", type=int, default=8501)
+    sp = add("api", cmd_api, "serve the read API over the published mart")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--workers", type=int, default=1)
     sp = add("demo", cmd_demo, "run offline on the shipped samples, then serve the dashboards")
     sp.add_argument("--port", type=int, default=8501)
     sp = add("airflow", cmd_airflow, "start Airflow locally (api-server, scheduler, dag-processor, triggerer)")

@@ -88,6 +88,9 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
             os.link(data.published, snapshots / f"{snapshot_id}.duckdb")  # kept for rollback, no copy
             _point_parquet_at(data, snapshot_id)
             _prune(data)
+            from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
+
+            after_publish(data, snapshot_id, candidate)
         finally:
             incoming.unlink(missing_ok=True)
             Path(f"{incoming}.wal").unlink(missing_ok=True)

@@ -33,7 +33,7 @@ def test_dag_files_import_without_errors(dagbag) -> None:
     assert set(dagbag.dag_ids) == (
         {f"ingest_{s.id}" for s in SOURCES}
         | {f"inbox_{s.id}" for s in SOURCES}
-        | {"build_mart", "ingest_water_level_sensors", "source_freshness"}
+        | {"build_mart", "ingest_water_level_sensors", "source_freshness", "report_delivery"}
     )
 
 

@@ -61,7 +61,7 @@ def test_the_schema_check_can_fail() -> None:
 
 
 def test_services_health_checks_and_restart_policies() -> None:
-    assert set(SERVICES) == {"postgres", "redis", "airflow-init", *AIRFLOW, "dashboard"}
+    assert set(SERVICES) == {"postgres", "redis", "airflow-init", *AIRFLOW, "dashboard", "api"}
     for name, service in SERVICES.items():
         if name == "airflow-init":  # one-shot: migrate and create the admin user
             assert service["restart"] == "no" and "healthcheck" not in service

@@ -1,0 +1,1 @@
+"""Read-only HTTP API over the published mart (FastAPI): ``regiohub api`` serves :func:`app.create_app`."""

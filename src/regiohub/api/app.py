@@ -1,0 +1,51 @@
+"""The FastAPI application: routers, problem+json errors, CORS for partner sites, rate limiting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from regiohub.api import data_routes, embed_routes, lineage_routes, open_routes, problems
+from regiohub.api.config import ApiSettings
+from regiohub.api.deps import ResponseCache
+from regiohub.api.mart import PublishedMart
+from regiohub.api.ratelimit import RateLimit
+
+DESCRIPTION = """Lesender Zugriff auf den veröffentlichten Datenbestand von Regio.hub (Kooperationsraum Potsdam).
+
+* Jede Antwort trägt `ETag` und `Last-Modified` des Datenstands; mit `If-None-Match` gibt es `304`.
+* `format=json` (Standard), `format=csv` (Komma, Dezimalpunkt) oder `format=csv-de` (Semikolon, Dezimalkomma,
+  gesperrte Werte als `.`).
+* Gesperrte Werte (Geheimhaltung) bleiben gesperrt: `value` ist leer, `is_suppressed` wahr.
+* Fehler als `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(published: Path | None = None, config: ApiSettings | None = None) -> FastAPI:
+    """The API over ``published`` (default: the published mart of ``REGIOHUB_DATA_DIR``)."""
+    config = config or ApiSettings()
+    app = FastAPI(title="Regio.hub API", version="1", description=DESCRIPTION,
+                  license_info={"name": "Datenlizenz Deutschland – Namensnennung – 2.0",
+                                "url": "https://www.govdata.de/dl-de/by-2-0"})
+    app.state.mart = PublishedMart(published)
+    app.state.config = config
+    app.state.responses = ResponseCache()
+    problems.install(app)
+    app.include_router(data_routes.router)
+    app.include_router(open_routes.router)
+    app.include_router(embed_routes.router)
+    app.include_router(lineage_routes.router)
+    app.add_middleware(RateLimit, rate=config.rate, burst=config.burst)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=list(config.origins), allow_methods=["GET", "HEAD"],
+        allow_headers=["If-None-Match", "If-Modified-Since"],
+        expose_headers=["ETag", "Last-Modified", "X-Total-Count", "Content-Disposition"], max_age=600,
+    )
+    return app
+
+
+def app() -> FastAPI:
+    """Factory for ``uvicorn --factory regiohub.api.app:app``."""
+    return create_app()

@@ -1,0 +1,50 @@
+"""``/v1/values/{region}/{indicator}/{period}/lineage``: where a published value came from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse
+
+from regiohub import settings
+from regiohub.api import formats
+from regiohub.api.deps import mart_session
+from regiohub.api.mart import Session
+from regiohub.api.problems import ProblemError
+from regiohub.lineage.loads import ingest_log, public, publisher_urls
+
+router = APIRouter(prefix="/v1", tags=["Herkunft"])
+Db = Annotated[Session, Depends(mart_session)]
+
+VALUE = """
+SELECT v.region_ars, r.name AS region_name, v.indicator_id, v.period, v.value, v.unit, v.is_suppressed,
+       v.quality_flag, v.source_id, v.source_load_ids
+FROM fct_indicator_value v JOIN dim_region r ON r.ars = v.region_ars
+WHERE v.region_ars = ? AND v.indicator_id = ? AND v.period = ?"""
+SOURCES = """
+SELECT source_id, name, publisher, licence, licence_url, attribution, is_sample FROM dim_source
+WHERE source_id = ? OR list_contains(?, source_id)
+   OR list_contains((SELECT source_ids FROM dim_indicator WHERE indicator_id = ?), source_id)
+ORDER BY source_id"""
+
+
+@router.get("/values/{region}/{indicator}/{period}/lineage", summary="Herkunft eines Werts")
+def value_lineage(request: Request, db: Db, region: Annotated[str, Path(pattern=r"^\d{12}$")], indicator: str,
+                  period: str) -> JSONResponse:
+    """Ladungen (Zeitpunkt, Zeilen, SHA-256 der Rohdaten), Herausgeber-URL, Lizenz und Namensnennung."""
+    headers = formats.validators(request, db.snapshot, "lineage")
+    rows = db.records(VALUE, [region, indicator, period])
+    if not rows:
+        raise ProblemError(404, f"Kein Wert für {indicator!r}, Region {region}, Zeitraum {period!r}.")
+    value = rows[0]
+    data = settings.paths(request.app.state.mart.path.parent.parent)
+    log, urls = ingest_log(data), publisher_urls()
+    loads = []
+    for load_id in value.pop("source_load_ids") or []:
+        entry = log.get(load_id, {"load_id": load_id})
+        loads.append({**public(entry), "load_id": load_id, "publisher_url": urls.get(entry.get("source_id", ""))})
+    sources = [{**s, "publisher_url": urls.get(s["source_id"])}
+               for s in db.records(SOURCES, [value["source_id"], [x["source_id"] for x in loads], indicator])]
+    body = {"snapshot_id": db.snapshot.snapshot_id, "value": value, "loads": loads, "sources": sources}
+    return JSONResponse(body, headers=headers)

@@ -1,0 +1,1 @@
+"""Lineage: where each published value came from (loads, payload hashes, publishers) and OpenLineage events."""
