@@ -4,11 +4,10 @@ quarantined rows per source and the Great Expectations Data Docs (operational de
 import streamlit as st
 
 from regiohub import settings
-from regiohub.dashboard import components as ui
-from regiohub.dashboard import quality
+from regiohub.dashboard import access, quality
 
 st.title("Datenqualität")
-ui.require_login()
+access.require_login()
 paths = settings.paths()
 
 st.subheader("Aktualität je Quelle")

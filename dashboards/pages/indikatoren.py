@@ -4,10 +4,10 @@ ranked, on the map and as a table, with its definition, sources and licence, and
 import streamlit as st
 
 from regiohub.dashboard import components as ui
-from regiohub.dashboard import data, mapview, tables
-from regiohub.dashboard.fmt import fmt_period
+from regiohub.dashboard import data, mapview, tables, values
 from regiohub.dashboard.indicator_view import indicator_view
-from regiohub.dashboard.labels import domain_label
+from regiohub.presentation.fmt import fmt_period
+from regiohub.presentation.labels import domain_label
 
 st.title("Indikatoren")
 mart = ui.require_mart()
@@ -31,7 +31,7 @@ chosen = pick_partners.multiselect(
     "Partner", list(partner_names), default=list(partner_names), format_func=partner_names.get, key="partners",
     bind="query-params",
 )
-periods = data.periods(mart, indicator_id)
+periods = values.periods(mart, indicator_id)
 period = pick_period.selectbox(
     "Zeitraum", periods, format_func=lambda p: fmt_period(p, period_type), key="zeitraum", bind="query-params"
 )

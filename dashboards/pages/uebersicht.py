@@ -4,8 +4,8 @@ the partners side by side, data freshness and what changed with the last publish
 import streamlit as st
 
 from regiohub.dashboard import components as ui
-from regiohub.dashboard import data, overview
-from regiohub.dashboard.labels import domain_label
+from regiohub.dashboard import data, overview, values
+from regiohub.presentation.labels import domain_label
 
 st.title("Übersicht")
 mart = ui.require_mart()
@@ -16,7 +16,7 @@ names = {data.REGION: "Kooperationsregion (gesamt)", **dict(zip(partners["partne
 subject = st.selectbox("Ansicht", list(names), format_func=names.get, key="partner", bind="query-params")
 
 st.subheader(f"Auf einen Blick: {names[subject]}")
-headline = data.headline_indicators(mart)
+headline = values.headline_indicators(mart)
 cards = [overview.key_figure(mart, subject, indicator_id) for indicator_id in headline.values()]
 for column, domain, card in zip(st.columns(max(len(cards), 1)), headline, cards, strict=False):
     with column:

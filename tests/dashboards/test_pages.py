@@ -25,8 +25,8 @@ from dash_helpers import (
 )
 
 from regiohub import settings
-from regiohub.dashboard.fmt import SUPPRESSED_NOTE, TZ, fmt_date, fmt_number, fmt_period
-from regiohub.dashboard.labels import HEADLINE_CANDIDATES
+from regiohub.presentation.fmt import SUPPRESSED_NOTE, TZ, fmt_date, fmt_number, fmt_period
+from regiohub.presentation.labels import HEADLINE_CANDIDATES
 from regiohub.registry import load_registry
 
 
@@ -258,7 +258,7 @@ def test_mart_suppressed_cell_is_a_dot_on_the_indicator_page(mart_data_dir, monk
     if not hits:
         pytest.skip("the published mart has no suppressed cell")
     partner, indicator_id, period, domain, name = hits[0]
-    from regiohub.dashboard.labels import domain_label
+    from regiohub.presentation.labels import domain_label
 
     at = open_app(mart_data_dir, monkeypatch, "pages/indikatoren.py",
                   {"indikator": f"{domain_label(domain)} · {name}", "partners": [partner]})

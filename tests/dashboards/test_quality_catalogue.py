@@ -82,21 +82,58 @@ def test_freshness_is_judged_against_the_schedule(tmp_path):
     assert ops.schedule_interval("not a schedule") is None
 
 
-def test_login_is_asked_for_only_when_configured(mart_data_dir, monkeypatch):
-    at = open_app(mart_data_dir, monkeypatch, "pages/datenqualitaet.py")
-    assert not any(b.label == "Anmelden" for b in at.button)  # public by default
-
-    monkeypatch.setenv("REGIOHUB_DASHBOARD_LOGIN", "1")
-    monkeypatch.setenv("REGIOHUB_DATA_DIR", str(mart_data_dir))
+def _quality_page(data_dir, monkeypatch, env: dict[str, str], auth: bool = False):
     from streamlit.testing.v1 import AppTest
 
+    for name in ("REGIOHUB_DASHBOARD_LOGIN", "REGIOHUB_DASHBOARD_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("REGIOHUB_DATA_DIR", str(data_dir))
     at = AppTest.from_file(settings.DASHBOARD_APP, default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
-                          "client_id": "regiohub", "client_secret": "test-only",
-                          "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
+    if auth:
+        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
+                              "client_id": "regiohub", "client_secret": "test-only",
+                              "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
     at.switch_page("pages/datenqualitaet.py").run()
     assert not at.exception
+    return at
+
+
+def test_login_is_asked_for_only_when_configured(mart_data_dir, monkeypatch):
+    at = _quality_page(mart_data_dir, monkeypatch, {})
+    assert not any(b.label == "Anmelden" for b in at.button) and at.dataframe  # public without the variable
+
+    at = _quality_page(mart_data_dir, monkeypatch, {"REGIOHUB_DASHBOARD_LOGIN": "oidc"}, auth=True)
     assert [b.label for b in at.button] == ["Anmelden"] and not at.dataframe
+
+
+def test_misconfigured_login_fails_closed(mart_data_dir, monkeypatch):
+    secret = "richtig-langes-passwort"
+    cases = [
+        {"REGIOHUB_DASHBOARD_LOGIN": "oidc"},  # no [auth] in the secrets
+        {"REGIOHUB_DASHBOARD_LOGIN": "password"},  # no password
+        {"REGIOHUB_DASHBOARD_LOGIN": "password", "REGIOHUB_DASHBOARD_PASSWORD": "   "},  # an empty one
+        {"REGIOHUB_DASHBOARD_LOGIN": "password", "REGIOHUB_DASHBOARD_PASSWORD": "kurz"},  # too short
+        {"REGIOHUB_DASHBOARD_LOGIN": "passwort", "REGIOHUB_DASHBOARD_PASSWORD": secret},  # unknown mode
+    ]
+    for env in cases:
+        at = _quality_page(mart_data_dir, monkeypatch, env)
+        assert not at.dataframe and at.error, env
+        assert "Zugang gesperrt" in at.error[0].value, env
+        assert all(v.strip() not in at.error[0].value for v in env.values() if len(v.strip()) > 4
+                   and v not in ("oidc", "password", "passwort"))
+
+    at = _quality_page(mart_data_dir, monkeypatch,
+                       {"REGIOHUB_DASHBOARD_LOGIN": "password", "REGIOHUB_DASHBOARD_PASSWORD": secret})
+    assert not at.dataframe
+    at.text_input[0].input("falsch-falsch-falsch")
+    at.button[0].click().run()
+    assert not at.dataframe and any("nicht richtig" in e.value for e in at.error)
+    at.text_input[0].input(secret)
+    at.button[0].click().run()
+    assert at.dataframe and not at.error
+    assert secret not in "\n".join(m.value for m in [*at.markdown, *at.caption, *at.info, *at.error])
 
 
 def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkeypatch):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from regiohub.dashboard import data
-from regiohub.dashboard.labels import DIRECTION_LABELS, domain_label
+from regiohub.presentation.labels import DIRECTION_LABELS, domain_label
 
 PERIOD_TYPES = {"day": "Tag", "year": "Jahr", "date": "Stichtag", "month": "Monat"}
 # dim_indicator column → German heading, in display order; missing columns are skipped.

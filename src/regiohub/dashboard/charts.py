@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from regiohub.dashboard import tables
-from regiohub.dashboard.labels import PALETTE
+from regiohub.presentation.labels import PALETTE
 
 GERMAN_LOCALE: dict[str, Any] = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 import duckdb
@@ -10,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from regiohub.dashboard import data, geo
-from regiohub.dashboard.fmt import SUPPRESSED_NOTE, fmt_datetime
-from regiohub.dashboard.labels import DIRECTION_LABELS, STATUS_ICONS, STATUS_LABELS, domain_label
 from regiohub.dashboard.tables import SAMPLE_NOTE
+from regiohub.presentation.export import csv_bytes
+from regiohub.presentation.fmt import SUPPRESSED_NOTE, fmt_datetime
+from regiohub.presentation.labels import DIRECTION_LABELS, STATUS_ICONS, STATUS_LABELS, domain_label
 
-AUTH_ENV = "REGIOHUB_DASHBOARD_LOGIN"
 _STATUS_COLOURS = {"met": "green", "close": "orange", "missed": "red"}
 
 NO_DATA_MESSAGE = "Noch keine Daten veröffentlicht – bitte `regiohub run` ausführen."
@@ -58,15 +57,6 @@ def sample_badge(is_sample: bool) -> None:
             color="orange",
             help="Plausible Beispielwerte, keine amtlichen Daten.",
         )
-
-
-def metric_card(label: str, value: str, caption: str = "", *, is_sample: bool = False, help: str | None = None) -> None:
-    """A bordered key figure with an explanatory caption and, for sample data, the badge."""
-    with st.container(border=True):
-        st.metric(label, value, help=help)
-        if caption:
-            st.caption(caption)
-        sample_badge(is_sample)
 
 
 def chart_with_caption(chart: dict, caption: str, mart: data.Mart, source_ids: Iterable[str]) -> None:
@@ -145,7 +135,7 @@ def indicator_sources(ind: pd.Series) -> list[str]:
 def download_buttons(frame: pd.DataFrame, basename: str, notes: list[str], key: str) -> None:
     """CSV (German: ``;`` and decimal comma, UTF-8 with BOM for Excel) and Excel downloads of ``frame``."""
     left, right = st.columns(2)
-    csv = frame.to_csv(index=False, sep=";", decimal=",", encoding="utf-8").encode("utf-8-sig")
+    csv = csv_bytes(frame)
     left.download_button("CSV herunterladen", csv, f"{basename}.csv", "text/csv", key=f"{key}_csv",
                          icon=":material/download:")
     right.download_button(
@@ -162,22 +152,3 @@ def _excel(frame: pd.DataFrame, notes: list[str]) -> bytes:
     from regiohub.reports.excel import frame_to_excel  # openpyxl is imported only when a download is asked for
 
     return frame_to_excel(frame, notes=notes)
-
-
-def login_configured() -> bool:
-    """OIDC login is used when switched on (``REGIOHUB_DASHBOARD_LOGIN=1``) and ``[auth]`` is in the secrets."""
-    if os.environ.get(AUTH_ENV, "") not in {"1", "true", "yes"}:
-        return False
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:
-        return False
-
-
-def require_login() -> None:
-    """On operational pages: ask for the OIDC login when configured (public otherwise)."""
-    if not login_configured() or st.user.get("is_logged_in", False):
-        return
-    st.info("Diese Seite zeigt Betriebsdetails und ist angemeldeten Nutzerinnen und Nutzern vorbehalten.")
-    st.button("Anmelden", on_click=st.login, icon=":material/login:")
-    st.stop()

@@ -11,7 +11,7 @@ import pandas as pd
 
 from regiohub import settings
 from regiohub.dashboard import charts
-from regiohub.dashboard.fmt import common_decimals, fmt_cell, fmt_period
+from regiohub.presentation.fmt import common_decimals, fmt_cell, fmt_period
 
 GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 GEO_ATTRIBUTION_URL = "http://www.bkg.bund.de"

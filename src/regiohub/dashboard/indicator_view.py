@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from regiohub.dashboard import charts, data, tables
+from regiohub.dashboard import charts, data, tables, values
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class IndicatorView:
 def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, ...], period: str) -> IndicatorView:
     ind = data.indicators(mart).loc[indicator_id]
     name, unit, period_type = ind["name_de"], ind["unit"], ind["period_type"]
-    series = data.partner_series(mart, indicator_id, list(partner_ids))
+    series = values.partner_series(mart, indicator_id, list(partner_ids))
     at_period = series[series["period"] == period]
     ordered = series.sort_values(["period_start", "partner_name"], ascending=[False, True])
     return IndicatorView(

@@ -8,7 +8,7 @@ import streamlit as st
 from regiohub import settings
 from regiohub.dashboard import ops
 from regiohub.dashboard.components import md_escape
-from regiohub.dashboard.fmt import MISSING, fmt_cell, fmt_datetime
+from regiohub.presentation.fmt import MISSING, fmt_cell, fmt_datetime
 from regiohub.registry import load_registry
 
 OUTCOMES = {"published": "veröffentlicht", "unchanged": "unverändert", "gate_failed": "Prüfung nicht bestanden",

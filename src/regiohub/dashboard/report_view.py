@@ -7,9 +7,9 @@ import streamlit as st
 
 from regiohub.dashboard import charts, data
 from regiohub.dashboard import components as ui
-from regiohub.dashboard.fmt import fmt_cell
-from regiohub.dashboard.labels import STATUS_ICONS, STATUS_LABELS
-from regiohub.reports import text
+from regiohub.presentation.fmt import fmt_cell
+from regiohub.presentation.labels import STATUS_ICONS, STATUS_LABELS
+from regiohub.reports import build, text
 from regiohub.reports.model import REGION, CooperationReport, IndicatorLine
 
 
@@ -68,3 +68,18 @@ def excel_bytes(report: CooperationReport) -> bytes:
     from regiohub.reports.excel import render_excel
 
     return render_excel(report)
+
+
+def report(mart: data.Mart, partner_id: str, year: int) -> CooperationReport:
+    """The cooperation report for a partner (or ``region``) and year, cached per snapshot."""
+    return _report(mart, partner_id, year)
+
+
+@data.per_snapshot
+def _report(mart: data.Mart, partner_id: str, year: int) -> CooperationReport:
+    return build.build_report(mart, partner_id, year)
+
+
+def report_years(mart: data.Mart) -> list[int]:
+    """Years offered for a report, newest first."""
+    return build.report_years(mart)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from regiohub.dashboard.fmt import MISSING, SUPPRESSED, common_decimals, fmt_cell, fmt_period, is_missing
+from regiohub.presentation.fmt import MISSING, SUPPRESSED, common_decimals, fmt_cell, fmt_period, is_missing
 
 OWN_VALUE = "eigener Wert"
 INHERITED_VALUE = "übernommener Wert"
@@ -90,13 +90,6 @@ def series_table(series: pd.DataFrame, unit: str, period_type: str) -> pd.DataFr
             "Hinweis": notes,
         }
     )
-
-
-def latest_rows(series: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``series`` at its latest period_start."""
-    if series.empty:
-        return series
-    return series[series["period_start"] == series["period_start"].max()]
 
 
 def _suppressed(frame: pd.DataFrame) -> list[bool]:
