@@ -20,11 +20,11 @@ st.dataframe(catalogue.source_table(mart), hide_index=True)
 
 st.subheader("Für Analystinnen und Analysten")
 st.markdown(catalogue.ANALYST_INTRO)
-st.code(catalogue.duckdb_snippet(mart), language="python")
-st.code(catalogue.cli_snippet(mart), language="bash")
+st.code(catalogue.duckdb_snippet(mart), language="python", wrap_lines=True)
+st.code(catalogue.cli_snippet(mart), language="bash", wrap_lines=True)
 exports = data.parquet_exports()
 if exports:
     st.markdown("**Parquet-Exporte** (eine Datei je Tabelle, z. B. für R, pandas oder Tabellenkalkulation):")
-    st.code(catalogue.parquet_snippet(exports), language="python")
+    st.code(catalogue.parquet_snippet(exports), language="python", wrap_lines=True)
 else:
     st.caption("Parquet-Exporte liegen neben der DuckDB-Datei, sobald der Veröffentlichungsschritt sie schreibt.")

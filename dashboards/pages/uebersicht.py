@@ -4,7 +4,7 @@ the partners side by side, data freshness and what changed with the last publish
 import streamlit as st
 
 from regiohub.dashboard import components as ui
-from regiohub.dashboard import data, overview, values
+from regiohub.dashboard import data, goals, overview, values
 from regiohub.presentation.labels import domain_label
 
 st.title("Übersicht")
@@ -15,7 +15,12 @@ partners = data.partners(mart)
 names = {data.REGION: "Kooperationsregion (gesamt)", **dict(zip(partners["partner_id"], partners["partner_name"]))}
 subject = st.selectbox("Ansicht", list(names), format_func=names.get, key="partner", bind="query-params")
 
-st.subheader(f"Auf einen Blick: {names[subject]}")
+st.subheader(f"Gemeinsame Ziele: {names[subject]}")
+agreed = goals.goals(mart, subject)
+st.caption(goals.summary(agreed) + ". Ziele laut Vereinbarung der Kooperation (Vorschläge des Lenkungskreises).")
+goals.render(agreed)
+
+st.subheader(f"Kennzahlen je Bereich: {names[subject]}")
 headline = values.headline_indicators(mart)
 cards = [overview.key_figure(mart, subject, indicator_id) for indicator_id in headline.values()]
 for column, domain, card in zip(st.columns(max(len(cards), 1)), headline, cards, strict=False):

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 
 from regiohub.dashboard import data
-from regiohub.presentation.labels import DIRECTION_LABELS, domain_label
+from regiohub.presentation.labels import (
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+    LEVEL_LABELS,
+    domain_label,
+    plain_formula,
+)
 
 PERIOD_TYPES = {"day": "Tag", "year": "Jahr", "date": "Stichtag", "month": "Monat"}
 # dim_indicator column → German heading, in display order; missing columns are skipped.
@@ -66,6 +72,13 @@ def indicator_table(mart: data.Mart) -> pd.DataFrame:
     ind["domain"] = ind["domain"].map(domain_label)
     ind["direction"] = ind["direction"].map(lambda d: DIRECTION_LABELS.get(d, d))
     ind["period_type"] = ind["period_type"].map(lambda p: PERIOD_TYPES.get(p, p))
+    if "frequency" in ind:
+        ind["frequency"] = ind["frequency"].map(lambda f: FREQUENCY_LABELS.get(f, f))
+    if "levels" in ind:
+        ind["levels"] = ind["levels"].map(lambda ls: [LEVEL_LABELS.get(str(v), str(v)) for v in ls]
+                                          if ls is not None and not isinstance(ls, str) else ls)
+    if "formula_de" in ind:
+        ind["formula_de"] = ind["formula_de"].map(lambda f: plain_formula(f) if isinstance(f, str) else f)
     present = [c for c in COLUMNS if c in ind]
     out = ind[present].rename(columns=COLUMNS)
     return out.map(_text)

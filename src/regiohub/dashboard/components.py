@@ -12,7 +12,7 @@ from regiohub.dashboard import data, geo
 from regiohub.dashboard.tables import SAMPLE_NOTE
 from regiohub.presentation.export import csv_bytes
 from regiohub.presentation.fmt import SUPPRESSED_NOTE, fmt_datetime
-from regiohub.presentation.labels import DIRECTION_LABELS, STATUS_ICONS, STATUS_LABELS, domain_label
+from regiohub.presentation.labels import DIRECTION_LABELS, STATUS_ICONS, STATUS_LABELS, domain_label, plain_formula
 
 _STATUS_COLOURS = {"met": "green", "close": "orange", "missed": "red"}
 
@@ -119,7 +119,7 @@ def indicator_facts(mart: data.Mart, ind: pd.Series) -> None:
         f" · **Richtung:** {DIRECTION_LABELS.get(ind['direction'], ind['direction'])}",
     ]
     if isinstance(ind.get("formula_de"), str) and ind["formula_de"]:
-        lines.append(f"**Formel:** {md_escape(ind['formula_de'])}")
+        lines.append(f"**Formel:** {md_escape(plain_formula(ind['formula_de']))}")
     st.markdown("  \n".join(lines))
     source_attributions(mart, indicator_sources(ind))
 

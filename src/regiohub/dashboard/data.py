@@ -137,6 +137,12 @@ def source_schedules() -> dict[str, str]:
     return {s.id: s.schedule for s in load_registry().sources}
 
 
+@st.cache_resource(ttl=CACHE_TTL, show_spinner=False)
+def source_names() -> dict[str, str]:
+    """Registry name per source id: pages show names, never ids."""
+    return {s.id: s.name for s in load_registry().sources}
+
+
 def parquet_exports() -> list[Path]:
     """Parquet exports of the current snapshot (``published/parquet/<table>.parquet``), if the publisher writes them."""
     folder = settings.paths().published_dir / "parquet"

@@ -26,7 +26,10 @@ PAGE_SETUP = """
 <style>
   :focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px !important; }
   [data-testid="stSidebarNav"] a:focus-visible { outline: 3px solid #0072B2 !important; }
-  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4a4a !important; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+    color: #4a4a4a !important; opacity: 1 !important;
+  }
+  blockquote, blockquote p, code { color: #2f2d2b !important; opacity: 1 !important; }
   [data-testid="stDataFrame"] { max-width: 100%; }
 </style>
 """

@@ -109,7 +109,6 @@ def render_card(domain: str, card: KeyFigure) -> None:
             card.value,
             card.delta,
             delta_color=_DELTA_COLOURS.get(card.direction, "off"),
-            chart_data=card.trend if len(card.trend) > 1 else None,
             help=f"{card.name} ({card.unit})",
         )
         unit = "" if card.unit in COUNT_UNITS else f" ({ui.md_escape(card.unit)})"
@@ -160,7 +159,9 @@ def render_changes() -> None:
     gate = f"; Prüfungen: {passed} bestanden, {failed} fehlgeschlagen" if passed is not None else ""
     st.caption(f"Letzte Veröffentlichung: {fmt_datetime(pd.Timestamp(run.get('finished_at') or run['started_at']))}"
                f" (Snapshot {ui.md_escape(run.get('snapshot_id') or MISSING)}){gate}.")
-    rows = [{"Quelle": c["source_id"], "Änderung": _INGEST_STATUS.get(c["status"], c["status"]),
+    names = data.source_names()
+    rows = [{"Quelle": names.get(c["source_id"], c["source_id"]),
+             "Änderung": _INGEST_STATUS.get(c["status"], c["status"]),
              "Zeilen geladen": fmt_cell(c["rows"]) if c["status"] == "loaded" else MISSING}
             for c in ops.changes(run)]
     if rows:

@@ -27,3 +27,21 @@ COUNT_UNITS = {"Anzahl", "Personen"}
 def domain_label(domain: str) -> str:
     """German name of a domain."""
     return DOMAIN_LABELS.get(domain, domain)
+FREQUENCY_LABELS = {"once": "einmalig", "yearly": "jährlich", "monthly": "monatlich", "weekly": "wöchentlich",
+                    "daily": "täglich", "hourly": "stündlich"}
+LEVEL_LABELS = {"gemeinde": "Gemeinde", "verwaltungsgemeinschaft": "Amt/Verbandsgemeinde", "kreis": "Kreis",
+                "kooperationsraum": "Kooperationsraum", "land": "Land", "partner": "Partner"}
+SOURCE_LEVEL = {"kreisfreie_stadt": "kreisfreie Stadt", "landkreis": "Landkreis"}
+# Publisher codes in formulas → plain German (the codes stay in the analysts' documentation).
+FORMULA_WORDS = {
+    " (PRS018)": "", " (BEVSTD)": "", "RSK": "Niederschlagshöhe", "TXK": "Tageshöchsttemperatur",
+    "(location_type 1 oder ohne parent_station)": "(Haltestellen, nicht ihre einzelnen Steige)",
+    "stop_times": "Halte",
+}
+
+
+def plain_formula(formula: str) -> str:
+    """A formula without publisher codes, e.g. ``Anzahl Tage mit Tageshöchsttemperatur ≥ 30 °C``."""
+    for code, word in FORMULA_WORDS.items():
+        formula = formula.replace(code, word)
+    return formula
