@@ -2,10 +2,7 @@
 
 import streamlit as st
 
-from regiohub.dashboard import legal
-
 st.set_page_config(page_title="Regio.hub", page_icon=":material/hub:", layout="wide")
-legal.page_setup()
 
 # One flat list (section headers would put non-list elements into the navigation list, WCAG 1.3.1).
 pages = [
@@ -19,6 +16,4 @@ pages = [
     st.Page("pages/impressum.py", title="Impressum", icon=":material/info:"),
     st.Page("pages/datenschutz.py", title="Datenschutz", icon=":material/privacy_tip:"),
 ]
-page = st.navigation(pages)
-page.run()
-legal.footer_links()
+st.navigation(pages).run()

@@ -9,7 +9,7 @@ from regiohub.dashboard.indicator_view import indicator_view
 from regiohub.presentation.fmt import fmt_period
 from regiohub.presentation.labels import domain_label
 
-st.title("Indikatoren")
+ui.page("Indikatoren")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 
@@ -17,7 +17,8 @@ indicators = data.indicators(mart)
 partners = data.partners(mart)
 partner_names = dict(zip(partners["partner_id"], partners["partner_name"], strict=True))
 
-pick_indicator, pick_partners, pick_period = st.columns([2, 3, 1])
+pick_indicator, pick_period = st.columns([3, 1])
+pick_partners = st.container()
 indicator_id = pick_indicator.selectbox(
     "Indikator (nach Bereich)",
     indicators.index.tolist(),
@@ -71,12 +72,12 @@ else:
             sources,
         )
     with tab_rank:
-        st.dataframe(view.ranking, hide_index=True)
+        ui.table(view.ranking)
         st.caption(f"Rangfolge am {shown_period}: {tables.ranking_caption(ind['direction'])}")
     with tab_map:
         mapview.map_section(mart, ind, period)
     with tab_table:
-        st.dataframe(view.table, hide_index=True)
+        ui.table(view.table)
         st.caption(f"Alle Zeiträume der gewählten Partner ({len(view.table)} Werte); die Downloads enthalten diese.")
         ui.download_buttons(
             view.download,

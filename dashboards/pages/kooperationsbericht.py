@@ -8,7 +8,7 @@ from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, report_view
 from regiohub.reports import build, text
 
-st.title("Kooperationsbericht")
+ui.page("Kooperationsbericht")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 

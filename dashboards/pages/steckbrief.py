@@ -7,7 +7,7 @@ from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, steckbrief_view
 from regiohub.reports import text
 
-st.title("Steckbrief")
+ui.page("Steckbrief")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 
@@ -24,7 +24,7 @@ st.caption(
 )
 for domain, lines in report.by_domain().items():
     st.subheader(domain)
-    st.dataframe(steckbrief_view.rows(report, lines), hide_index=True)
+    ui.table(steckbrief_view.rows(report, lines))
 steckbrief_view.group_section(report)
 ui.suppression_note(report.any_suppressed)
 ui.sample_badge(report.is_sample)

@@ -7,7 +7,7 @@ from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, goals, overview, values
 from regiohub.presentation.labels import domain_label
 
-st.title("Übersicht")
+ui.page("Übersicht")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 
@@ -34,7 +34,7 @@ st.caption(
 
 st.subheader("Die Partner der Kooperation")
 table, caption, suppressed, is_sample = overview.partner_table(mart, tuple(headline.values()))
-st.dataframe(table, hide_index=True)
+ui.table(table)
 st.caption(caption)
 ui.suppression_note(suppressed)
 if is_sample:
@@ -44,7 +44,7 @@ if is_sample:
 left, right = st.columns(2)
 with left:
     st.subheader("Aktualität der Daten")
-    st.dataframe(overview.freshness_table(mart), hide_index=True)
+    ui.table(overview.freshness_table(mart))
 with right:
     st.subheader("Was ist neu?")
     overview.render_changes()

@@ -8,17 +8,18 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pandas as pd
-from dash_helpers import last_published_run, mart_rows, open_app, page_text
+from dash_helpers import all_tables, last_published_run, mart_rows, open_app, page_text
 
 from regiohub import settings
 from regiohub.dashboard import ops
+from regiohub.presentation.labels import plain_formula
 from regiohub.registry import load_registry
 from regiohub.runs import RunReport, record_run
 
 
 def test_quality_page_shows_freshness_runs_gate_and_data_docs(mart_data_dir, monkeypatch):
     at = open_app(mart_data_dir, monkeypatch, "pages/datenqualitaet.py")
-    tables = [df.value for df in at.dataframe]
+    tables = [df.value for df in all_tables(at)]
     freshness = next(t for t in tables if "Zeitplan" in t.columns)
     assert set(freshness["Quelle"]) == {s.name for s in load_registry().sources}
     pegel = freshness.set_index("Quelle").loc[next(s.name for s in load_registry().sources if s.id == "pegelonline")]
@@ -54,14 +55,14 @@ def test_quality_page_reports_failed_gate_errors_and_quarantine(mart_data_dir, t
                     " (FORMAT parquet)")
 
     at = open_app(data_dir, monkeypatch, "pages/datenqualitaet.py")
-    runs = next(df.value for df in at.dataframe if "Ergebnis" in df.value.columns)
+    runs = next(df.value for df in all_tables(at) if "Ergebnis" in df.value.columns)
     newest = runs.iloc[0]
     assert newest["Ergebnis"] == "Prüfung nicht bestanden" and newest["Fehlerhafte Quellen"] == "rki_inzidenz"
     assert any("expect_column_values_to_be_between" in e.value.replace("\\", "") for e in at.error)
-    freshness = next(df.value for df in at.dataframe if "Zeitplan" in df.value.columns)
+    freshness = next(df.value for df in all_tables(at) if "Zeitplan" in df.value.columns)
     rki = next(s.name for s in load_registry().sources if s.id == "rki_inzidenz")
     assert freshness.set_index("Quelle").loc[rki, ["Status", "Letzter Fehler"]].tolist() == ["Fehler", "HTTP 503"]
-    held = next(df.value for df in at.dataframe if "Zeilen in Quarantäne" in df.value.columns)
+    held = next(df.value for df in all_tables(at) if "Zeilen in Quarantäne" in df.value.columns)
     assert held.to_dict("records") == [
         {"Quelle": "pegelonline", "Grund": "duplicate row", "Zeilen in Quarantäne": "2"},
         {"Quelle": "pegelonline", "Grund": "water level out of range", "Zeilen in Quarantäne": "5"},
@@ -102,10 +103,10 @@ def _quality_page(data_dir, monkeypatch, env: dict[str, str], auth: bool = False
 
 def test_login_is_asked_for_only_when_configured(mart_data_dir, monkeypatch):
     at = _quality_page(mart_data_dir, monkeypatch, {})
-    assert not any(b.label == "Anmelden" for b in at.button) and at.dataframe  # public without the variable
+    assert not any(b.label == "Anmelden" for b in at.button) and all_tables(at)  # public without the variable
 
     at = _quality_page(mart_data_dir, monkeypatch, {"REGIOHUB_DASHBOARD_LOGIN": "oidc"}, auth=True)
-    assert [b.label for b in at.button] == ["Anmelden"] and not at.dataframe
+    assert [b.label for b in at.button] == ["Anmelden"] and not all_tables(at)
 
 
 def test_misconfigured_login_fails_closed(mart_data_dir, monkeypatch):
@@ -119,26 +120,29 @@ def test_misconfigured_login_fails_closed(mart_data_dir, monkeypatch):
     ]
     for env in cases:
         at = _quality_page(mart_data_dir, monkeypatch, env)
-        assert not at.dataframe and at.error, env
+        assert not all_tables(at) and at.error, env
         assert "Zugang gesperrt" in at.error[0].value, env
         assert all(v.strip() not in at.error[0].value for v in env.values() if len(v.strip()) > 4
                    and v not in ("oidc", "password", "passwort"))
 
     at = _quality_page(mart_data_dir, monkeypatch,
                        {"REGIOHUB_DASHBOARD_LOGIN": "password", "REGIOHUB_DASHBOARD_PASSWORD": secret})
-    assert not at.dataframe
+    assert not all_tables(at)
     at.text_input[0].input("falsch-falsch-falsch")
     at.button[0].click().run()
-    assert not at.dataframe and any("nicht richtig" in e.value for e in at.error)
+    assert not all_tables(at) and any("nicht richtig" in e.value for e in at.error)
     at.text_input[0].input(secret)
     at.button[0].click().run()
-    assert at.dataframe and not at.error
+    assert all_tables(at) and not at.error
     assert secret not in "\n".join(m.value for m in [*at.markdown, *at.caption, *at.info, *at.error])
 
 
 def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkeypatch):
     at = open_app(mart_data_dir, monkeypatch, "pages/datenkatalog.py")
-    catalogue = next(df.value for df in at.dataframe if "Definition" in df.value.columns).set_index("Kennung")
+    names = dict(mart_rows(mart_data_dir, "SELECT name_de, indicator_id FROM dim_indicator"))
+    catalogue = next(df.value for df in all_tables(at) if "Definition" in df.value.columns)
+    assert "Kennung" not in catalogue.columns  # names, not ids, on the page
+    catalogue = catalogue.assign(Kennung=catalogue["Indikator"].map(names)).set_index("Kennung")
     rows = mart_rows(mart_data_dir, "SELECT indicator_id, definition_de, unit FROM dim_indicator")
     assert len(catalogue) == len(rows)
     for indicator_id, definition, unit in rows:
@@ -148,7 +152,8 @@ def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkey
                                        " WHERE table_name = 'dim_indicator'")}
     if "formula_de" in columns:
         formulas = dict(mart_rows(mart_data_dir, "SELECT indicator_id, coalesce(formula_de, '') FROM dim_indicator"))
-        assert catalogue["Formel"].to_dict() == formulas
+        assert catalogue["Formel"].to_dict() == {k: plain_formula(v) for k, v in formulas.items()}
+        assert not any("TXK" in f or "PRS018" in f for f in catalogue["Formel"])
     if "licences" in columns:
         licences = dict(mart_rows(mart_data_dir, "SELECT indicator_id, array_to_string(licences, ', ')"
                                   " FROM dim_indicator"))
@@ -157,7 +162,7 @@ def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkey
                                   " JOIN dim_source s USING (source_id)"))
     assert catalogue["Lizenzen"].to_dict() == licences
 
-    sources = next(df.value for df in at.dataframe if "Namensnennung" in df.value.columns and "Herausgeber"
+    sources = next(df.value for df in all_tables(at) if "Namensnennung" in df.value.columns and "Herausgeber"
                    in df.value.columns)
     assert set(sources["Namensnennung"]) == {r[0] for r in mart_rows(mart_data_dir,
                                                                      "SELECT attribution FROM dim_source")}

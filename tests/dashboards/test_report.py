@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from dash_helpers import approx, de, mart_rows, open_app, page_text, suppress_one_value
+from dash_helpers import all_tables, approx, de, mart_rows, open_app, page_text, suppress_one_value
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -111,7 +111,7 @@ def test_report_page_shows_report_for_linked_partner_and_year(mart_data_dir, mon
                   {"partner": "Luckenwalde", "jahr": str(year)})
     assert at.selectbox(key="partner").value == PARTNER and at.selectbox(key="jahr").value == year
     assert f"Kooperationsbericht {year}: Luckenwalde" in [h.value for h in at.header]
-    rows = {r["Indikator"]: r for df in at.dataframe for r in df.value.to_dict("records")}
+    rows = {r["Indikator"]: r for df in all_tables(at) for r in df.value.to_dict("records")}
     period, value = expected_value(mart_data_dir, PARTNER, "ladepunkte", year)
     name = mart_rows(mart_data_dir, "SELECT name_de FROM dim_indicator WHERE indicator_id = 'ladepunkte'")[0][0]
     assert rows[name]["Zeitraum"] == fmt_period(period, "year") and de(rows[name]["Wert"]) == value
@@ -199,6 +199,6 @@ def test_suppressed_value_is_a_dot_in_page_pdf_and_excel(mart_data_dir, tmp_path
 
     name = mart_rows(data_dir, "SELECT partner_name FROM dim_region WHERE partner_id = ?", [partner_id])[0][0]
     at = open_app(data_dir, monkeypatch, "pages/kooperationsbericht.py", {"partner": name, "jahr": str(year)})
-    rows = {r["Indikator"]: r for df in at.dataframe for r in df.value.to_dict("records")}
+    rows = {r["Indikator"]: r for df in all_tables(at) for r in df.value.to_dict("records")}
     assert rows[line.name]["Wert"] == "."
     assert SUPPRESSED_NOTE in page_text(at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 
-from dash_helpers import approx, de, mart_rows, open_app, page_text
+from dash_helpers import all_tables, approx, de, mart_rows, open_app, page_text
 
 from regiohub.reports.similar import size_class
 
@@ -14,7 +14,7 @@ PARTNER = "Luckenwalde"
 
 def _tables(at) -> dict[str, dict]:
     rows = {}
-    for df in at.dataframe:
+    for df in all_tables(at):
         if "Indikator" in df.value.columns:
             rows.update({r["Indikator"]: r for r in df.value.to_dict("records")})
     return rows
@@ -65,7 +65,7 @@ def test_steckbrief_names_similar_municipalities_and_their_median(mart_data_dir,
                            " LIMIT 1")[0]
     cls = size_class(population[1])
     assert f"Typ: {cls.label}" in page_text(at).replace("**", "")
-    group = next(df.value for df in at.dataframe if "Ort" in df.value.columns)
+    group = next(df.value for df in all_tables(at) if "Ort" in df.value.columns)
     assert len(group) == 8 and PARTNER not in set(group["Ort"])
     members = mart_rows(mart_data_dir, "SELECT r.ars, r.name, f.value FROM fct_indicator_value f JOIN dim_region r"
                         " ON r.ars = f.region_ars WHERE f.indicator_id = 'bevoelkerung_jahresende' AND f.period = ?"

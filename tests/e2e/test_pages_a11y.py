@@ -60,6 +60,12 @@ def check_page(page: Page, path: str, shots: Path, width: int, axe: Path | None)
         width,
     )
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width, (name, wide)
+    scrolling = page.evaluate(  # boxes that scroll sideways inside the page (tables, code)
+        """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e => {
+                 const o = getComputedStyle(e).overflowX;
+                 return (o === 'auto' || o === 'scroll') && e.scrollWidth > e.clientWidth + 2; })
+               .map(e => (e.getAttribute('data-testid') || e.tagName) + ' ' + (e.innerText || '').slice(0, 60))""")
+    assert not scrolling, (name, scrolling[:5])
     if axe is not None:
         page.add_script_tag(path=str(axe))
         result = page.evaluate(

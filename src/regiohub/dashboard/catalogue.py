@@ -21,7 +21,6 @@ PERIOD_TYPES = {"day": "Tag", "year": "Jahr", "date": "Stichtag", "month": "Mona
 COLUMNS = {
     "domain": "Bereich",
     "name_de": "Indikator",
-    "indicator_id": "Kennung",
     "definition_de": "Definition",
     "formula_de": "Formel",
     "unit": "Einheit",
@@ -116,3 +115,9 @@ def parquet_snippet(exports: list[Path]) -> str:
     lines = ["import pandas as pd", ""]
     lines += [f'{p.stem} = pd.read_parquet("{p}")' for p in exports[:12]]
     return "\n".join(lines)
+
+
+def id_snippet(mart: data.Mart) -> str:
+    """Indicator names with the keys to use in queries (for analysts)."""
+    ind = data.indicators(mart)
+    return "\n".join(f"{row.indicator_id}  # {row.name_de}" for row in ind.itertuples())

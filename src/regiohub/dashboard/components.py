@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from html import escape
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from regiohub.dashboard import data, geo
+from regiohub.dashboard import data, geo, legal
 from regiohub.dashboard.tables import SAMPLE_NOTE
 from regiohub.presentation.export import csv_bytes
 from regiohub.presentation.fmt import SUPPRESSED_NOTE, fmt_datetime
@@ -18,6 +20,13 @@ _STATUS_COLOURS = {"met": "green", "close": "orange", "missed": "red"}
 
 NO_DATA_MESSAGE = "Noch keine Daten veröffentlicht – bitte `regiohub run` ausführen."
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>$#|"})
+
+
+def page(title: str) -> None:
+    """Start a page: language, focus and contrast set-up, then its title (run inside the page's script: elements
+    the router draws before a non-default page are not kept)."""
+    legal.page_setup()
+    st.title(title)
 
 
 def md_escape(text: object) -> str:
@@ -57,6 +66,26 @@ def sample_badge(is_sample: bool) -> None:
             color="orange",
             help="Plausible Beispielwerte, keine amtlichen Daten.",
         )
+
+
+_NUMERIC = re.compile(r"^[+\-]?[\d.]+(,\d+)?( %| [^ ]+.*)?$")
+
+
+def table(frame: pd.DataFrame, caption: str = "") -> None:
+    """A readable HTML table: cells wrap at 1400 px, and on a phone every row becomes a card with each value
+    under its column name (no horizontal scrolling). Text is escaped; numbers are right-aligned."""
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            shown = "" if value is None else str(value)
+            cls = ' class="num"' if _NUMERIC.match(shown) else ""
+            cells.append(f'<td data-label="{escape(str(column))}"{cls}>{escape(shown)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    st.html(f'<div class="rh-table"><table>{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def chart_with_caption(chart: dict, caption: str, mart: data.Mart, source_ids: Iterable[str]) -> None:

@@ -31,6 +31,21 @@ PAGE_SETUP = """
   }
   blockquote, blockquote p, code { color: #2f2d2b !important; opacity: 1 !important; }
   [data-testid="stDataFrame"] { max-width: 100%; }
+  [data-testid="stMultiSelectTagsContainer"] { flex-wrap: wrap !important; overflow-x: visible !important; }
+  .rh-table table { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
+  .rh-table caption { text-align: left; color: #4a4a4a; padding-bottom: 0.3rem; }
+  .rh-table th, .rh-table td { border-bottom: 1px solid #d5d5d5; padding: 0.35rem 0.5rem; text-align: left;
+    vertical-align: top; overflow-wrap: anywhere; }
+  .rh-table th { background: #eef2f6; color: #1f1f1f; font-weight: 600; }
+  .rh-table td.num { text-align: right; }
+  @media (max-width: 640px) {
+    .rh-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    .rh-table tr { display: block; border: 1px solid #d5d5d5; border-radius: 0.5rem; margin-bottom: 0.6rem;
+      padding: 0.2rem 0.5rem; }
+    .rh-table td, .rh-table td.num { display: flex; justify-content: space-between; gap: 0.75rem; border: none;
+      text-align: right; padding: 0.2rem 0; }
+    .rh-table td::before { content: attr(data-label); font-weight: 600; text-align: left; flex: 0 0 45%; }
+  }
 </style>
 """
 
@@ -55,15 +70,8 @@ def page_setup() -> None:
     st.html(PAGE_SETUP, unsafe_allow_javascript=True)
 
 
-def footer_links() -> None:
-    """Links to the legal pages, at the end of every page."""
-    st.divider()
-    columns = st.columns(len(DOCUMENTS))
-    for column, (name, title) in zip(columns, DOCUMENTS.items(), strict=True):
-        column.page_link(f"pages/{name}.py", label=title)
-
-
 def render(name: str) -> None:
     """A legal page."""
+    page_setup()
     st.title(DOCUMENTS[name])
     st.markdown(document(name))

@@ -30,7 +30,7 @@ def map_section(mart: data.Mart, ind: pd.Series, period: str | None) -> pd.DataF
     ui.chart_with_caption(chart, caption, mart, ui.indicator_sources(ind))
     ui.geo_attribution()
     with st.expander("Tabelle zur Karte", expanded=False):
-        st.dataframe(table, hide_index=True)
+        ui.table(table)
     ui.suppression_note(any_suppressed(values))
     return table
 

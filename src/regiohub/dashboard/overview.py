@@ -165,4 +165,4 @@ def render_changes() -> None:
              "Zeilen geladen": fmt_cell(c["rows"]) if c["status"] == "loaded" else MISSING}
             for c in ops.changes(run)]
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        ui.table(pd.DataFrame(rows))

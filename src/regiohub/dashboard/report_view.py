@@ -42,7 +42,7 @@ def peers_chart(line: IndicatorLine) -> charts.Spec:
 def domain_section(mart: data.Mart, report: CooperationReport, domain: str, lines: list[IndicatorLine]) -> None:
     """Heading, table of the domain's indicators and a comparison chart of its first indicator."""
     st.subheader(domain)
-    st.dataframe(lines_table(report, lines), hide_index=True)
+    ui.table(lines_table(report, lines))
     first = lines[0]
     if sum(p.value is not None for p in first.peers) > 1:
         ui.chart_with_caption(

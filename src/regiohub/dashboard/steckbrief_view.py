@@ -60,5 +60,5 @@ def group_section(report: CooperationReport) -> None:
     st.markdown(f"**Typ:** {ui.md_escape(group.label)} · **Grundlage:** {ui.md_escape(group.basis)}")
     members = pd.DataFrame([{"Ort": name, "Einwohnerinnen und Einwohner": fmt_cell(pop, False, 0)}
                             for name, pop in group.members])
-    st.dataframe(members, hide_index=True)
+    ui.table(members)
     st.caption(TYPOLOGY_NOTE.format(n=GROUP_SIZE.get(report.level, 5)))
