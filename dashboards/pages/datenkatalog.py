@@ -12,8 +12,10 @@ ui.snapshot_caption(mart)
 
 st.subheader("Indikatoren")
 table = catalogue.indicator_table(mart)
-ui.table(table)
+ui.table(table[[c for c in table.columns if c in catalogue.WHAT]])
 st.caption(f"{len(table)} Indikatoren. Richtung: ob ein höherer Wert als besser, schlechter oder neutral gilt.")
+st.subheader("Herkunft, Aktualisierung und Lizenzen")
+ui.table(table[[c for c in table.columns if c not in catalogue.WHAT or c == "Indikator"]])
 
 st.subheader("Quellen, Lizenzen und Namensnennung")
 ui.table(catalogue.source_table(mart))

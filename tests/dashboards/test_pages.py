@@ -106,7 +106,8 @@ def test_overview_partner_table_freshness_and_changes(mart_data_dir, monkeypatch
     assert set(freshness["Quelle"]) == set(sources)
     changes = next(df.value for df in all_tables(at) if "Änderung" in df.value.columns)
     labels = {"loaded": "neue Daten", "unchanged": "unverändert", "failed": "Fehler"}
-    expected = {i["source_id"]: labels[i["status"]] for i in last_published_run(mart_data_dir)["ingested"]}
+    names = {s.id: s.name for s in load_registry().sources}  # names, never ids
+    expected = {names[i["source_id"]]: labels[i["status"]] for i in last_published_run(mart_data_dir)["ingested"]}
     assert dict(zip(changes["Quelle"], changes["Änderung"], strict=True)) == expected
 
 

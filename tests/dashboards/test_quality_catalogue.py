@@ -140,7 +140,9 @@ def test_misconfigured_login_fails_closed(mart_data_dir, monkeypatch):
 def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkeypatch):
     at = open_app(mart_data_dir, monkeypatch, "pages/datenkatalog.py")
     names = dict(mart_rows(mart_data_dir, "SELECT name_de, indicator_id FROM dim_indicator"))
-    catalogue = next(df.value for df in all_tables(at) if "Definition" in df.value.columns)
+    what = next(df.value for df in all_tables(at) if "Definition" in df.value.columns)
+    origin = next(df.value for df in all_tables(at) if "Lizenzen" in df.value.columns)
+    catalogue = what.merge(origin, on="Indikator")
     assert "Kennung" not in catalogue.columns  # names, not ids, on the page
     catalogue = catalogue.assign(Kennung=catalogue["Indikator"].map(names)).set_index("Kennung")
     rows = mart_rows(mart_data_dir, "SELECT indicator_id, definition_de, unit FROM dim_indicator")

@@ -113,7 +113,8 @@ def test_report_page_shows_report_for_linked_partner_and_year(mart_data_dir, mon
     assert f"Kooperationsbericht {year}: Luckenwalde" in [h.value for h in at.header]
     rows = {r["Indikator"]: r for df in all_tables(at) for r in df.value.to_dict("records")}
     period, value = expected_value(mart_data_dir, PARTNER, "ladepunkte", year)
-    name = mart_rows(mart_data_dir, "SELECT name_de FROM dim_indicator WHERE indicator_id = 'ladepunkte'")[0][0]
+    name = "{} ({})".format(*mart_rows(mart_data_dir, "SELECT name_de, unit FROM dim_indicator"
+                                       " WHERE indicator_id = 'ladepunkte'")[0])
     assert rows[name]["Zeitraum"] == fmt_period(period, "year") and de(rows[name]["Wert"]) == value
     prev_period, prev_value = year_earlier(mart_data_dir, PARTNER, "ladepunkte", period)
     assert rows[name]["Vorjahr"] == f"{fmt_cell(prev_value, False, 0)} ({prev_period})"
@@ -200,5 +201,5 @@ def test_suppressed_value_is_a_dot_in_page_pdf_and_excel(mart_data_dir, tmp_path
     name = mart_rows(data_dir, "SELECT partner_name FROM dim_region WHERE partner_id = ?", [partner_id])[0][0]
     at = open_app(data_dir, monkeypatch, "pages/kooperationsbericht.py", {"partner": name, "jahr": str(year)})
     rows = {r["Indikator"]: r for df in all_tables(at) for r in df.value.to_dict("records")}
-    assert rows[line.name]["Wert"] == "."
+    assert rows[f"{line.name} ({line.unit})"]["Wert"] == "."
     assert SUPPRESSED_NOTE in page_text(at)

@@ -25,14 +25,15 @@ COLUMNS = {
     "formula_de": "Formel",
     "unit": "Einheit",
     "direction": "Richtung",
-    "period_type": "Zeitbezug",
     "frequency": "Häufigkeit",
     "levels": "Ebenen",
     "sdg_goal": "SDG",
     "sources": "Quellen",
     "licences": "Lizenzen",
-    "attribution": "Namensnennung",
 }
+
+# The first catalogue table (what an indicator is); the rest goes into the second (where it comes from).
+WHAT = ["Bereich", "Indikator", "Definition", "Formel", "Einheit", "Richtung"]
 
 ANALYST_INTRO = (
     "Der veröffentlichte Datenbestand ist eine DuckDB-Datei. Öffnen Sie sie **nur lesend** – der "

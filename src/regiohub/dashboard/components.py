@@ -68,7 +68,7 @@ def sample_badge(is_sample: bool) -> None:
         )
 
 
-_NUMERIC = re.compile(r"^[+\-]?[\d.]+(,\d+)?( %| [^ ]+.*)?$")
+_NUMERIC = re.compile(r"^[+\-]?[\d.]+(,\d+)?( ?%)?$")
 
 
 def table(frame: pd.DataFrame, caption: str = "") -> None:
@@ -84,8 +84,21 @@ def table(frame: pd.DataFrame, caption: str = "") -> None:
             cells.append(f'<td data-label="{escape(str(column))}"{cls}>{escape(shown)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    st.html(f'<div class="rh-table"><table>{cap}<thead><tr>{head}</tr></thead>'
+    cols = "".join(f'<col style="width:{w:.1f}%">' for w in _column_widths(frame))
+    st.html(f'<div class="rh-table"><table>{cap}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _column_widths(frame: pd.DataFrame) -> list[float]:
+    """Column shares (%) from the content: long texts get more room, but no column more than 40 characters'."""
+    weights = []
+    for column in frame.columns:
+        cells = [str(v) for v in frame[column] if v is not None]
+        longest_word = max([len(w) for c in [str(column), *cells] for w in c.split()] or [4])
+        typical = max([len(c) for c in cells] or [len(str(column))])
+        weights.append(max(longest_word, min(typical, 40), 4))
+    total = sum(weights) or 1
+    return [100 * w / total for w in weights]
 
 
 def chart_with_caption(chart: dict, caption: str, mart: data.Mart, source_ids: Iterable[str]) -> None:

@@ -32,18 +32,19 @@ PAGE_SETUP = """
   blockquote, blockquote p, code { color: #2f2d2b !important; opacity: 1 !important; }
   [data-testid="stDataFrame"] { max-width: 100%; }
   [data-testid="stMultiSelectTagsContainer"] { flex-wrap: wrap !important; overflow-x: visible !important; }
-  .rh-table table { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
+  .rh-table table { width: 100%; border-collapse: collapse; font-size: 0.92rem; table-layout: fixed; }
   .rh-table caption { text-align: left; color: #4a4a4a; padding-bottom: 0.3rem; }
   .rh-table th, .rh-table td { border-bottom: 1px solid #d5d5d5; padding: 0.35rem 0.5rem; text-align: left;
-    vertical-align: top; overflow-wrap: anywhere; }
+    vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
   .rh-table th { background: #eef2f6; color: #1f1f1f; font-weight: 600; }
-  .rh-table td.num { text-align: right; }
+  .rh-table td.num { text-align: right; white-space: nowrap; }
   @media (max-width: 640px) {
-    .rh-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    .rh-table table { table-layout: auto; }
+    .rh-table colgroup, .rh-table thead { display: none; }
     .rh-table tr { display: block; border: 1px solid #d5d5d5; border-radius: 0.5rem; margin-bottom: 0.6rem;
       padding: 0.2rem 0.5rem; }
     .rh-table td, .rh-table td.num { display: flex; justify-content: space-between; gap: 0.75rem; border: none;
-      text-align: right; padding: 0.2rem 0; }
+      text-align: right; padding: 0.2rem 0; white-space: normal; overflow-wrap: anywhere; }
     .rh-table td::before { content: attr(data-label); font-weight: 600; text-align: left; flex: 0 0 45%; }
   }
 </style>

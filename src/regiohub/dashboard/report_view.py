@@ -26,7 +26,12 @@ def target_summary(report: CooperationReport) -> None:
 def lines_table(report: CooperationReport, lines: list[IndicatorLine]) -> pd.DataFrame:
     """The section's table, exactly the strings the PDF shows."""
     region = report.partner_id == REGION
-    return pd.DataFrame([text.row_cells(line, region) for line in lines], columns=text.COLUMNS)
+    rows = []
+    for line in lines:
+        cells = text.row_cells(line, region)
+        cells["Indikator"] = f"{line.name} ({line.unit})" + (f" – {cells['Hinweis']}" if cells["Hinweis"] else "")
+        rows.append(cells)
+    return pd.DataFrame(rows, columns=[c for c in text.COLUMNS if c not in ("Einheit", "Hinweis")])
 
 
 def peers_chart(line: IndicatorLine) -> charts.Spec:
