@@ -13,6 +13,7 @@ from regiohub.dashboard import components as ui
 from regiohub.dashboard import data
 from regiohub.presentation.fmt import MISSING, common_decimals, fmt_cell, fmt_change, fmt_period
 from regiohub.presentation.labels import STATUS_ICONS, STATUS_LABELS
+from regiohub.registry import load_registry
 from regiohub.reports.build import cooperation_ars
 from regiohub.transform import load_targets
 
@@ -49,9 +50,11 @@ def goals(mart: data.Mart, subject: str) -> list[Goal]:
         """,
         [region, cooperation_ars(mart) or "", subject],
     )
-    gauges = mart.query("SELECT region_ars, any_value(gauge_name) AS gauge, any_value(water_name) AS water"
-                        " FROM fct_water_level_daily GROUP BY region_ars")
-    gauge = {r.region_ars: f"Pegel {r.gauge.title()} ({r.water.title()})" for r in gauges.itertuples()}
+    gauges = mart.query("SELECT gauge_number, any_value(gauge_name) AS gauge, any_value(water_name) AS water"
+                        " FROM fct_water_level_daily GROUP BY gauge_number")
+    names = {r.gauge_number: f"Pegel {r.gauge.title()} ({r.water.title()})" for r in gauges.itertuples()}
+    reference = {p.id: p.reference_gauge for p in load_registry().partners}  # the partner's agreed gauge
+    gauge = names.get(reference.get(subject) or "", "")
     out = []
     for indicator_id, note in notes.items():
         if indicator_id not in indicators.index:
@@ -61,7 +64,7 @@ def goals(mart: data.Mart, subject: str) -> list[Goal]:
         name = f"{ind['name_de']} ({ind['unit']})"
         if own.empty:
             out.append(Goal(name, note, MISSING, MISSING, None, MISSING, MISSING,
-                            "kein Wert für diese Auswahl" if region else MISSING))
+                            _partner_statuses(mart, indicator_id) if region else MISSING))
             continue
         last = own.iloc[-1]
         d = common_decimals([*own["value"], last["target_value"]])
@@ -70,14 +73,27 @@ def goals(mart: data.Mart, subject: str) -> list[Goal]:
             prev = own.iloc[-2]
             trend = f"{fmt_change(float(last['value']) - float(prev['value']), d)} ggü. " \
                     f"{fmt_period(prev['period'], ind['period_type'])}"
-        place = gauge.get(last["region_ars"], str(last["region_name"])) if ind["domain"] == "water" \
-            else str(last["region_name"])
+        place = (gauge or str(last["region_name"])) if ind["domain"] == "water" else str(last["region_name"])
         out.append(Goal(
             name, note, fmt_cell(last["value"], False, d),
             f"{_COMPARISON.get(last['target_comparison'], '')} {fmt_cell(last['target_value'], False, d)}".strip(),
             str(last["status"]), trend, fmt_period(last["period"], ind["period_type"]), place,
         ))
     return out
+
+
+def _partner_statuses(mart: data.Mart, indicator_id: str) -> str:
+    """Without a value for the whole region: how the partners stand at their latest value."""
+    df = mart.query(
+        "WITH latest AS (SELECT partner_id, status FROM fct_indicator_target_status WHERE indicator_id = ?"
+        " AND partner_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY partner_id ORDER BY period_start DESC)"
+        " = 1) SELECT status, count(*) AS n FROM latest GROUP BY status",
+        [indicator_id],
+    )
+    counts = dict(zip(df["status"], df["n"], strict=True))
+    parts = [f"{int(counts[s])} × {STATUS_LABELS[s]}" for s in STATUS_LABELS if s in counts]
+    return ("kein Wert für die ganze Region; Partner (jeweils eigener Messort): " + ", ".join(parts)) if parts \
+        else "kein Wert für diese Auswahl"
 
 
 def render(goals_list: list[Goal]) -> None:
