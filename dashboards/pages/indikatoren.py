@@ -9,6 +9,8 @@ from regiohub.dashboard.indicator_view import indicator_view
 from regiohub.presentation.fmt import fmt_period
 from regiohub.presentation.labels import domain_label
 
+DEFAULT = "ladepunkte_je_10000_ew"  # opens on a time series with a target, not on a single census date
+
 ui.page("Indikatoren")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
@@ -23,6 +25,7 @@ indicator_id = pick_indicator.selectbox(
     "Indikator (nach Bereich)",
     indicators.index.tolist(),
     format_func=lambda i: f"{domain_label(indicators.at[i, 'domain'])} · {indicators.at[i, 'name_de']}",
+    index=indicators.index.get_loc(DEFAULT) if DEFAULT in indicators.index else 0,
     key="indikator",
     bind="query-params",
 )
@@ -73,7 +76,7 @@ else:
         )
     with tab_rank:
         ui.table(view.ranking)
-        st.caption(f"Rangfolge am {shown_period}: {tables.ranking_caption(ind['direction'])}")
+        st.caption(f"Rangfolge, Stand {shown_period}: {tables.ranking_caption(ind['direction'])}")
     with tab_map:
         mapview.map_section(mart, ind, period)
     with tab_table:
