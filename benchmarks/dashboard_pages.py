@@ -96,8 +96,8 @@ def switch(page: str) -> list[float]:
     if not boxes:
         return []
     times = []
-    for option in boxes[0].options[1:]:
-        at.selectbox(key="partner").select(option)
+    for index in range(1, len(boxes[0].options)):
+        at.selectbox(key="partner").select_index(index)
         times.append(_timed_run(at))
     return times
 

@@ -57,7 +57,8 @@ def test_quality_page_reports_failed_gate_errors_and_quarantine(mart_data_dir, t
     at = open_app(data_dir, monkeypatch, "pages/datenqualitaet.py")
     runs = next(df.value for df in all_tables(at) if "Ergebnis" in df.value.columns)
     newest = runs.iloc[0]
-    assert newest["Ergebnis"] == "Prüfung nicht bestanden" and newest["Fehlerhafte Quellen"] == "rki_inzidenz"
+    assert newest["Ergebnis"] == "Prüfung nicht bestanden" and newest["Fehlerhafte Quellen"] == next(
+        s.name for s in load_registry().sources if s.id == "rki_inzidenz")  # the name, never the id
     assert any("expect_column_values_to_be_between" in e.value.replace("\\", "") for e in at.error)
     freshness = next(df.value for df in all_tables(at) if "Zeitplan" in df.value.columns)
     rki = next(s.name for s in load_registry().sources if s.id == "rki_inzidenz")
