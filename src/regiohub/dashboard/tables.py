@@ -136,4 +136,6 @@ def download_frame(series: pd.DataFrame, unit: str, period_type: str) -> pd.Data
     shown = series_table(series, unit, period_type)
     values = [SUPPRESSED if s else (None if is_missing(v) else float(v))
               for v, s in zip(series["value"], _suppressed(series), strict=True)]
-    return shown.assign(Wert=values, Zeitraum=series["period"].astype(str).to_numpy())
+    starts = [None if is_missing(d) else pd.Timestamp(d).date() for d in series["period_start"]]
+    return shown.assign(Wert=values, Zeitraum=series["period"].astype(str).to_numpy(),
+                        **{"Beginn des Zeitraums": starts})  # a real date in Excel
