@@ -63,9 +63,9 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], i
                 cell.number_format = "DD.MM.YYYY HH:MM"
             elif isinstance(value, date):
                 cell.number_format = "DD.MM.YYYY"
-            elif isinstance(value, float):
+            elif isinstance(value, float) and not value.is_integer():
                 cell.number_format = "#,##0.0##"
-            elif isinstance(value, int):
+            elif isinstance(value, int | float):
                 cell.number_format = "#,##0"
     for i, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(12, min(50, len(name) + 4))
