@@ -96,8 +96,11 @@ def switch(page: str) -> list[float]:
     if not boxes:
         return []
     times = []
-    for index in range(1, len(boxes[0].options)):
-        at.selectbox(key="partner").select_index(index)
+    from regiohub.registry import load_registry
+
+    current = boxes[0].value
+    for partner in [p.id for p in load_registry().partners if p.id != current]:
+        at.selectbox(key="partner").select(partner)
         times.append(_timed_run(at))
     return times
 
