@@ -64,9 +64,10 @@ def test_quality_page_reports_failed_gate_errors_and_quarantine(mart_data_dir, t
     rki = next(s.name for s in load_registry().sources if s.id == "rki_inzidenz")
     assert freshness.set_index("Quelle").loc[rki, ["Status", "Letzter Fehler"]].tolist() == ["Fehler", "HTTP 503"]
     held = next(df.value for df in all_tables(at) if "Zeilen in Quarantäne" in df.value.columns)
+    gauges = next(s.name for s in load_registry().sources if s.id == "pegelonline")  # names, never ids
     assert held.to_dict("records") == [
-        {"Quelle": "pegelonline", "Grund": "duplicate row", "Zeilen in Quarantäne": "2"},
-        {"Quelle": "pegelonline", "Grund": "water level out of range", "Zeilen in Quarantäne": "5"},
+        {"Quelle": gauges, "Grund": "doppelte Zeile", "Zeilen in Quarantäne": "2"},
+        {"Quelle": gauges, "Grund": "Wasserstand außerhalb des plausiblen Bereichs", "Zeilen in Quarantäne": "5"},
     ]
 
 

@@ -9,6 +9,7 @@ from regiohub import settings
 from regiohub.dashboard import data, ops
 from regiohub.dashboard.components import md_escape
 from regiohub.presentation.fmt import MISSING, fmt_cell, fmt_datetime
+from regiohub.presentation.labels import quarantine_reason
 from regiohub.registry import load_registry
 
 OUTCOMES = {"published": "veröffentlicht", "unchanged": "unverändert", "gate_failed": "Prüfung nicht bestanden",
@@ -79,8 +80,8 @@ def last_gate(paths: settings.Paths) -> None:
 def quarantine_table(paths: settings.Paths) -> pd.DataFrame:
     counts = ops.quarantine_counts(paths)
     names = data.source_names()
-    return pd.DataFrame([{"Quelle": names.get(source, source), "Grund": reason, "Zeilen in Quarantäne": fmt_cell(n)}
-                         for (source, reason), n in counts.items()])
+    return pd.DataFrame([{"Quelle": names.get(source, source), "Grund": quarantine_reason(reason),
+                          "Zeilen in Quarantäne": fmt_cell(n)} for (source, reason), n in counts.items()])
 
 
 def data_docs_link(paths: settings.Paths) -> None:

@@ -45,3 +45,27 @@ def plain_formula(formula: str) -> str:
     for code, word in FORMULA_WORDS.items():
         formula = formula.replace(code, word)
     return formula
+# Quarantine reasons (named in English by the connectors) in the words of the Datenqualität page.
+QUARANTINE_REASONS = {
+    "duplicate row": "doppelte Zeile",
+    "water level out of range": "Wasserstand außerhalb des plausiblen Bereichs",
+    "value out of range": "Wert außerhalb des plausiblen Bereichs",
+    "temperature out of range": "Temperatur außerhalb des plausiblen Bereichs",
+    "precipitation out of range": "Niederschlag außerhalb des plausiblen Bereichs",
+    "coordinates outside Germany": "Koordinaten außerhalb Deutschlands",
+    "unknown station": "unbekannte Station",
+    "unreadable coordinates": "Koordinaten nicht lesbar",
+    "unreadable coordinates or date": "Koordinaten oder Datum nicht lesbar",
+    "unreadable date": "Datum nicht lesbar",
+    "unreadable date or number": "Datum oder Zahl nicht lesbar",
+    "unreadable date or station": "Datum oder Station nicht lesbar",
+    "unreadable stop sequence": "Haltereihenfolge nicht lesbar",
+    "unreadable value": "Wert nicht lesbar",
+}
+
+
+def quarantine_reason(reason: str) -> str:
+    """A quarantine reason in German (``conflicting rows for key (…)`` → ``widersprüchliche Zeilen …``)."""
+    if reason.startswith("conflicting rows for key"):
+        return "widersprüchliche Zeilen für denselben Schlüssel" + reason[len("conflicting rows for key"):]
+    return QUARANTINE_REASONS.get(reason, reason)
