@@ -78,12 +78,14 @@ def _num(value: object) -> float | None:
     return None if is_missing(value) else float(value)  # type: ignore[arg-type]
 
 
-def _partner_values(reader: Reader, year_end: date) -> pd.DataFrame:
+def _partner_values(reader: Reader, year_end: date, level: str) -> pd.DataFrame:
+    """Values of the partners of one level up to ``year_end``."""
     return reader.query(
         "SELECT p.partner_id, r.level, p.indicator_id, p.period, p.period_start, p.value, p.is_inherited,"
         " p.measured_name, p.measured_ars, p.is_sample, p.is_suppressed AS suppressed"
-        " FROM fct_partner_indicator_value p JOIN dim_region r ON r.ars = p.partner_ars WHERE p.period_start <= ?",
-        [year_end],
+        " FROM fct_partner_indicator_value p JOIN dim_region r ON r.ars = p.partner_ars"
+        " WHERE p.period_start <= ? AND r.level = ?",
+        [year_end, level],
     )
 
 
@@ -104,11 +106,10 @@ def build_report(reader: Reader, partner_id: str, year: int) -> CooperationRepor
     if not is_region and partner_id not in partners.index:
         raise KeyError(f"unknown partner {partner_id!r}")
     year_end = date(year, 12, 31)
-    values = _partner_values(reader, year_end)
+    level = "kreis" if is_region else partners.at[partner_id, "level"]
+    values = _partner_values(reader, year_end, level)
     coop, land = cooperation_ars(reader), region_ars(reader, LAND_LEVEL)
     regions = _region_values(reader, [a for a in (coop, land) if a], year_end)
-    level = "kreis" if is_region else partners.at[partner_id, "level"]
-    values = values[values["level"] == level]
     group = None if is_region else comparison_group(reader, partners.at[partner_id, "ars"], level)
     ctx = _Context(values, regions, targets(reader), partners["partner_name"].to_dict(), coop, land)
     if group is not None and group.ars:
@@ -133,13 +134,20 @@ def build_report(reader: Reader, partner_id: str, year: int) -> CooperationRepor
     )
 
 
+def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows of each indicator (one split instead of a filter per indicator)."""
+    return {key: rows for key, rows in frame.groupby("indicator_id", sort=False)}
+
+
 class _Context:
     """The frames one report reads, and how a line is taken from them."""
 
     def __init__(self, values: pd.DataFrame, regions: pd.DataFrame, goals: pd.DataFrame, names: dict[str, str],
                  coop: str | None, land: str | None) -> None:
-        self.values, self.regions, self.goals, self.names = values, regions, goals, names
-        self.coop, self.land = coop, land
+        self.names, self.coop, self.land = names, coop, land
+        self.values = _by_indicator(values)
+        self.regions = _by_indicator(regions)
+        self.goals, self.no_goal = _by_indicator(goals), goals.iloc[0:0]
         self.similar: pd.DataFrame | None = None
 
     def _similar(self, indicator_id: str, period: str) -> tuple[float, float, float, int] | None:
@@ -152,23 +160,29 @@ class _Context:
         return float(r["median"]), float(r["low"]), float(r["high"]), int(r["n"])
 
     def _land_value(self, indicator_id: str, period: str) -> float | None:
-        rows = self.regions[(self.regions["region_ars"] == self.land) & (self.regions["indicator_id"] == indicator_id)
-                            & (self.regions["period"] == period)]
-        return None if rows.empty else _num(rows.iloc[0]["value"])
+        r = self.regions.get(indicator_id)
+        rows = None if r is None else r[(r["region_ars"] == self.land) & (r["period"] == period)]
+        return None if rows is None or rows.empty else _num(rows.iloc[0]["value"])
 
     def _peers(self, indicator_id: str, period: str, subject: str | None) -> list[Peer]:
-        rows = self.values[(self.values["indicator_id"] == indicator_id) & (self.values["period"] == period)]
+        v = self.values.get(indicator_id)
+        if v is None:
+            return []
+        rows = v[v["period"] == period]
         return [Peer(self.names[r.partner_id], _num(r.value), bool(r.suppressed), r.partner_id == subject,
                      bool(r.is_inherited)) for r in rows.sort_values("partner_id").itertuples()]
 
     def partner_line(self, ind: Any, partner_id: str) -> IndicatorLine | None:
-        own = self.values[(self.values["partner_id"] == partner_id) & (self.values["indicator_id"] == ind.indicator_id)]
-        return None if own.empty else self._line(ind, own.sort_values("period_start"), partner_id)
+        v = self.values.get(ind.indicator_id)
+        own = None if v is None else v[v["partner_id"] == partner_id]
+        return None if own is None or own.empty else self._line(ind, own.sort_values("period_start"), partner_id)
 
     def region_line(self, ind: Any) -> IndicatorLine | None:
-        r = self.regions
-        own = r[(r["region_ars"] == self.coop) & (r["indicator_id"] == ind.indicator_id)]
-        return None if own.empty else self._line(ind, own.assign(is_inherited=False).sort_values("period_start"), None)
+        r = self.regions.get(ind.indicator_id)
+        own = None if r is None else r[r["region_ars"] == self.coop]
+        if own is None or own.empty:
+            return None
+        return self._line(ind, own.assign(is_inherited=False).sort_values("period_start"), None)
 
     def _line(self, ind: Any, own: pd.DataFrame, partner_id: str | None) -> IndicatorLine:
         row = own.iloc[-1]
@@ -176,7 +190,8 @@ class _Context:
         inherited = bool(row["is_inherited"])
         peers = self._peers(ind.indicator_id, row["period"], partner_id)
         place, n_ranked = rank(None if inherited else _num(row["value"]), peers, ind.direction)
-        hit = target_for(self.goals, ind.indicator_id, row["period"], partner_id=partner_id, region_ars=self.coop)
+        goals = self.goals.get(ind.indicator_id, self.no_goal)
+        hit = target_for(goals, ind.indicator_id, row["period"], partner_id=partner_id, region_ars=self.coop)
         return IndicatorLine(
             indicator_id=ind.indicator_id, name=ind.name_de, domain=ind.domain, unit=ind.unit,
             direction=ind.direction, period_type=ind.period_type, period=str(row["period"]),
