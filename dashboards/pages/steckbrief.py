@@ -31,3 +31,4 @@ ui.sample_badge(report.is_sample)
 if report.is_sample:
     st.caption(text.SAMPLE_NOTE)
 ui.source_attributions(mart, [s["source_id"] for s in report.sources])
+steckbrief_view.warm(mart, [p for p in names if p != partner_id])  # last: the page is already shown

@@ -62,3 +62,10 @@ def group_section(report: CooperationReport) -> None:
                             for name, pop in group.members])
     ui.table(members)
     st.caption(TYPOLOGY_NOTE.format(n=GROUP_SIZE.get(report.level, 5)))
+
+
+def warm(mart: data.Mart, partner_ids: list[str]) -> None:
+    """Build the other partners' Steckbriefe after the page is drawn (once per snapshot, shared by all
+    sessions), so that switching partners on a running server reads them from the cache."""
+    for partner_id in partner_ids:
+        steckbrief(mart, partner_id)
