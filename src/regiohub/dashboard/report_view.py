@@ -21,6 +21,10 @@ def target_summary(report: CooperationReport) -> None:
         return
     for column, (status, n) in zip(st.columns(3), counts.items(), strict=True):
         column.metric(f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", n)
+        names = [f"{ln.name} (Ziel {text.target_text(ln).split(': ', 1)[-1]}, Wert {text.row_cells(ln, False)['Wert']})"
+                 for ln in report.targets_with(status)]
+        if names:
+            column.caption("; ".join(ui.md_escape(n) for n in names))
 
 
 def lines_table(report: CooperationReport, lines: list[IndicatorLine]) -> pd.DataFrame:
