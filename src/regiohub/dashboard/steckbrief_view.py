@@ -3,8 +3,12 @@ median of similar municipalities across Brandenburg (all from the mart; see repo
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data
@@ -64,8 +68,26 @@ def group_section(report: CooperationReport) -> None:
     st.caption(TYPOLOGY_NOTE.format(n=GROUP_SIZE.get(report.level, 5)))
 
 
+_warmed: set[str] = set()
+_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
 def warm(mart: data.Mart, partner_ids: list[str]) -> None:
-    """Build the other partners' Steckbriefe after the page is drawn (once per snapshot, shared by all
-    sessions), so that switching partners on a running server reads them from the cache."""
+    """Build the other partners' Steckbriefe in the background (once per snapshot, shared by all sessions), so
+    that a partner change on a running server reads them from the cache; the page itself does not wait."""
+    with _lock:
+        if mart.version in _warmed:
+            return
+        _warmed.add(mart.version)
+    thread = threading.Thread(target=_build_all, args=(mart, partner_ids), daemon=False, name="steckbrief-warm")
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
+
+
+def _build_all(mart: data.Mart, partner_ids: list[str]) -> None:
     for partner_id in partner_ids:
-        steckbrief(mart, partner_id)
+        try:
+            steckbrief(mart, partner_id)
+        except Exception as exc:  # a failed prebuild only costs the later visitor the build
+            log.warning("Steckbrief %s could not be prepared: %s", partner_id, exc)
