@@ -14,9 +14,11 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from regiohub.presentation.fmt import MISSING, SUPPRESSED_NOTE, TZ, fmt_cell, fmt_datetime
-from regiohub.presentation.labels import COUNT_UNITS, PALETTE, STATUS_LABELS
+from regiohub.presentation.labels import STATUS_LABELS
 from regiohub.reports import text
 from regiohub.reports.model import REGION, CooperationReport, IndicatorLine
+from regiohub.reports.pdf_chart import bars
+from regiohub.reports.similar import GROUP_SIZE, TYPOLOGY_NOTE
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _PLAIN = str.maketrans({"–": "-", "—": "-", "−": "-", "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'",
@@ -25,12 +27,6 @@ WIDTHS = (38, 16, 18, 15, 23, 21, 15, 22, 12)  # mm; Indikator … Rang
 TABLE_COLUMNS = ["Indikator", "Einheit", "Zeitraum", "Wert", "Vorjahr", "Veränderung", "Land", "Vergleich", "Rang"]
 _HEAD = FontFace(emphasis="BOLD", fill_color=(225, 232, 240), color=(0, 0, 0))
 _BODY = FontFace(fill_color=(255, 255, 255), color=(0, 0, 0))
-_TARGET = (213, 94, 0)
-_LAND = (0, 0, 0)
-
-
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
 def plain(value: str) -> str:
@@ -117,7 +113,8 @@ def render_pdf(report: CooperationReport, *, compress: bool = True, created: dat
         pdf.ln(3)
         pdf.heading(domain)
         _table(pdf, lines, region)
-        _bars(pdf, next((ln for ln in lines if ln.target_value is not None), lines[0]))
+        bars(pdf, next((ln for ln in lines if ln.target_value is not None), lines[0]))
+    _group(pdf, report)
     _sources(pdf, report)
     return bytes(pdf.output())
 
@@ -182,57 +179,23 @@ def _table(pdf: ReportPDF, lines: list[IndicatorLine], region: bool) -> None:
             if cells["Ziel"] != MISSING:
                 extra.append(cells["Ziel"])
             name = cells["Indikator"] + (f" ({'; '.join(extra)})" if extra else "")
+            similar = text.similar_text(line)
+            if similar != MISSING:
+                cells["Vergleich"] += f"; ähnliche Orte: {similar.removeprefix('Median ').split(' (')[0]}"
             table.row([pdf.t(name), *(pdf.t(cells[c]) for c in TABLE_COLUMNS[1:])], style=_BODY)
     pdf.ln(2)
 
 
-def _bars(pdf: ReportPDF, line: IndicatorLine) -> None:
-    """Horizontal bars of the partners' values; the subject highlighted, Land value and target as lines."""
-    peers = [p for p in line.peers if p.value is not None or p.suppressed]
-    if len(peers) < 2:
+def _group(pdf: ReportPDF, report: CooperationReport) -> None:
+    """Which similar municipalities the partner is compared with (median in the column "Vergleich")."""
+    group = report.group
+    if group is None or not group.members:
         return
-    land = None if line.unit in COUNT_UNITS else line.land_value  # a count for the Land is not comparable
-    refs = [v for v in (land, line.target_value) if v is not None]
-    top = max([(p.value or 0.0) for p in peers] + refs) or 1.0
-    if pdf.will_page_break(14 + 5 * len(peers)):
-        pdf.add_page()
-    pdf.font("I", 8)
-    pdf.multi_cell(0, 5, pdf.t(f"Abbildung: {line.name} ({line.unit}), {text.row_cells(line, False)['Zeitraum']}"),
-                   new_x="LMARGIN", new_y="NEXT")
-    d = text.decimals(line)
-    x0, width, y_top = pdf.l_margin + 52, 100.0, pdf.get_y()
-    for peer in peers:
-        y = pdf.get_y()
-        pdf.font("B" if peer.is_subject else "", 7)
-        pdf.set_text_color(0, 0, 0)
-        pdf.cell(52, 4.5, pdf.t(peer.name + (" (Kreiswert)" if peer.is_inherited else "")))
-        bar = 0.0 if peer.value is None else width * max(peer.value, 0.0) / top
-        pdf.set_fill_color(*_rgb(PALETTE[0] if peer.is_subject else PALETTE[8]))
-        if bar > 0:
-            pdf.rect(x0, y + 0.7, bar, 3.2, style="F")
-        pdf.set_fill_color(255, 255, 255)
-        pdf.set_xy(x0 + bar + 2, y)
-        pdf.cell(25, 4.5, pdf.t(fmt_cell(peer.value, peer.suppressed, d)), new_x="LMARGIN", new_y="NEXT")
-    y_end = pdf.get_y()
-    legend = []
-    for value, colour, label in ((land, _LAND, "Land Brandenburg"),
-                                 (line.target_value, _TARGET, "Ziel")):
-        if value is None:
-            continue
-        x = x0 + width * max(value, 0.0) / top
-        pdf.set_draw_color(*colour)
-        pdf.set_line_width(0.5)
-        if label == "Ziel":
-            pdf.set_dash_pattern(dash=1.2, gap=0.8)
-        pdf.line(x, y_top, x, y_end)
-        legend.append(f"{label}: {fmt_cell(value, False, d)} ({'gestrichelte' if label == 'Ziel' else 'durchgezogene'}"
-                      f" Linie)")
-    pdf.set_dash_pattern()
-    pdf.set_line_width(0.2)
-    pdf.set_draw_color(0, 0, 0)
-    if legend:
-        pdf.para("; ".join(legend), 7)
     pdf.ln(2)
+    pdf.heading("Vergleich mit ähnlichen Orten in Brandenburg")
+    members = ", ".join(f"{name} ({fmt_cell(pop, False, 0)})" for name, pop in group.members)
+    pdf.para(f"Typ: {group.label}; Grundlage: {group.basis}. Vergleichsgruppe: {members}.", 8)
+    pdf.para(TYPOLOGY_NOTE.format(n=GROUP_SIZE.get(report.level, 5)), 8)
 
 
 def _sources(pdf: ReportPDF, report: CooperationReport) -> None:
