@@ -4,15 +4,16 @@ import streamlit as st
 
 st.set_page_config(page_title="Regio.hub", page_icon=":material/hub:", layout="wide")
 
-pages = {
-    "Monitoring": [
-        st.Page("pages/uebersicht.py", title="Übersicht", icon=":material/dashboard:", default=True),
-        st.Page("pages/indikatoren.py", title="Indikatoren", icon=":material/monitoring:"),
-        st.Page("pages/kooperationsbericht.py", title="Kooperationsbericht", icon=":material/description:"),
-    ],
-    "Daten": [
-        st.Page("pages/datenqualitaet.py", title="Datenqualität", icon=":material/fact_check:"),
-        st.Page("pages/datenkatalog.py", title="Datenkatalog", icon=":material/menu_book:"),
-    ],
-}
+# One flat list (section headers would put non-list elements into the navigation list, WCAG 1.3.1).
+pages = [
+    st.Page("pages/uebersicht.py", title="Übersicht", icon=":material/dashboard:", default=True),
+    st.Page("pages/steckbrief.py", title="Steckbrief", icon=":material/location_city:", url_path="steckbrief"),
+    st.Page("pages/indikatoren.py", title="Indikatoren", icon=":material/monitoring:"),
+    st.Page("pages/kooperationsbericht.py", title="Kooperationsbericht", icon=":material/description:"),
+    st.Page("pages/datenqualitaet.py", title="Datenqualität", icon=":material/fact_check:"),
+    st.Page("pages/datenkatalog.py", title="Datenkatalog", icon=":material/menu_book:"),
+    st.Page("pages/barrierefreiheit.py", title="Barrierefreiheit", icon=":material/accessibility:"),
+    st.Page("pages/impressum.py", title="Impressum", icon=":material/info:"),
+    st.Page("pages/datenschutz.py", title="Datenschutz", icon=":material/privacy_tip:"),
+]
 st.navigation(pages).run()

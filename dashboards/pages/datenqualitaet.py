@@ -4,15 +4,15 @@ quarantined rows per source and the Great Expectations Data Docs (operational de
 import streamlit as st
 
 from regiohub import settings
+from regiohub.dashboard import access, quality
 from regiohub.dashboard import components as ui
-from regiohub.dashboard import quality
 
-st.title("Datenqualität")
-ui.require_login()
+ui.page("Datenqualität")
+access.require_login()
 paths = settings.paths()
 
 st.subheader("Aktualität je Quelle")
-st.dataframe(quality.freshness_table(paths), hide_index=True)
+ui.table(quality.freshness_table(paths))
 st.caption("„überfällig“: letzte Prüfung älter als zwei Abrufintervalle laut Zeitplan der Quelle.")
 
 st.subheader("Letzte Läufe")
@@ -20,7 +20,7 @@ runs = quality.runs_table(paths)
 if runs.empty:
     st.info("Noch keine Läufe aufgezeichnet.")
 else:
-    st.dataframe(runs, hide_index=True)
+    ui.table(runs)
     quality.last_gate(paths)
 
 st.subheader("Quarantäne")
@@ -28,7 +28,7 @@ quarantine = quality.quarantine_table(paths)
 if quarantine.empty:
     st.caption("Keine Zeilen in Quarantäne.")
 else:
-    st.dataframe(quarantine, hide_index=True)
+    ui.table(quarantine)
 
 st.subheader("Prüfberichte (Great Expectations Data Docs)")
 quality.data_docs_link(paths)

@@ -4,12 +4,14 @@ ranked, on the map and as a table, with its definition, sources and licence, and
 import streamlit as st
 
 from regiohub.dashboard import components as ui
-from regiohub.dashboard import data, mapview, tables
-from regiohub.dashboard.fmt import fmt_period
+from regiohub.dashboard import data, mapview, tables, values
 from regiohub.dashboard.indicator_view import indicator_view
-from regiohub.dashboard.labels import domain_label
+from regiohub.presentation.fmt import fmt_period
+from regiohub.presentation.labels import domain_label
 
-st.title("Indikatoren")
+DEFAULT = "ladepunkte_je_10000_ew"  # opens on a time series with a target, not on a single census date
+
+ui.page("Indikatoren")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 
@@ -17,11 +19,13 @@ indicators = data.indicators(mart)
 partners = data.partners(mart)
 partner_names = dict(zip(partners["partner_id"], partners["partner_name"], strict=True))
 
-pick_indicator, pick_partners, pick_period = st.columns([2, 3, 1])
+pick_indicator, pick_period = st.columns([3, 1])
+pick_partners = st.container()
 indicator_id = pick_indicator.selectbox(
     "Indikator (nach Bereich)",
     indicators.index.tolist(),
     format_func=lambda i: f"{domain_label(indicators.at[i, 'domain'])} · {indicators.at[i, 'name_de']}",
+    index=indicators.index.get_loc(DEFAULT) if DEFAULT in indicators.index else 0,
     key="indikator",
     bind="query-params",
 )
@@ -31,7 +35,7 @@ chosen = pick_partners.multiselect(
     "Partner", list(partner_names), default=list(partner_names), format_func=partner_names.get, key="partners",
     bind="query-params",
 )
-periods = data.periods(mart, indicator_id)
+periods = values.periods(mart, indicator_id)
 period = pick_period.selectbox(
     "Zeitraum", periods, format_func=lambda p: fmt_period(p, period_type), key="zeitraum", bind="query-params"
 )
@@ -71,12 +75,12 @@ else:
             sources,
         )
     with tab_rank:
-        st.dataframe(view.ranking, hide_index=True)
-        st.caption(f"Rangfolge am {shown_period}: {tables.ranking_caption(ind['direction'])}")
+        ui.table(view.ranking)
+        st.caption(f"Rangfolge, Stand {shown_period}: {tables.ranking_caption(ind['direction'])}")
     with tab_map:
         mapview.map_section(mart, ind, period)
     with tab_table:
-        st.dataframe(view.table, hide_index=True)
+        ui.table(view.table)
         st.caption(f"Alle Zeiträume der gewählten Partner ({len(view.table)} Werte); die Downloads enthalten diese.")
         ui.download_buttons(
             view.download,

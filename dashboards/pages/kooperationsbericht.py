@@ -6,9 +6,9 @@ import streamlit as st
 
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, report_view
-from regiohub.reports import text
+from regiohub.reports import build, text
 
-st.title("Kooperationsbericht")
+ui.page("Kooperationsbericht")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 
@@ -16,9 +16,11 @@ partners = data.partners(mart)
 names = {data.REGION: "Kooperationsregion (gesamt)", **dict(zip(partners["partner_id"], partners["partner_name"]))}
 pick_subject, pick_year = st.columns([3, 1])
 subject = pick_subject.selectbox("Bericht für", list(names), format_func=names.get, key="partner", bind="query-params")
-year = pick_year.selectbox("Jahr", data.report_years(mart), key="jahr", bind="query-params")
+years = report_view.report_years(mart)
+year = pick_year.selectbox("Jahr", years, index=years.index(build.default_year(years)) if years else None,
+                            key="jahr", bind="query-params")
 
-report = data.report(mart, subject, int(year))
+report = report_view.report(mart, subject, int(year))
 st.header(text.heading(report))
 st.caption(text.stand(report))
 report_view.target_summary(report)

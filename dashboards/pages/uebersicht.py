@@ -4,10 +4,10 @@ the partners side by side, data freshness and what changed with the last publish
 import streamlit as st
 
 from regiohub.dashboard import components as ui
-from regiohub.dashboard import data, overview
-from regiohub.dashboard.labels import domain_label
+from regiohub.dashboard import data, goals, overview, values
+from regiohub.presentation.labels import domain_label
 
-st.title("Übersicht")
+ui.page("Übersicht")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 
@@ -15,8 +15,13 @@ partners = data.partners(mart)
 names = {data.REGION: "Kooperationsregion (gesamt)", **dict(zip(partners["partner_id"], partners["partner_name"]))}
 subject = st.selectbox("Ansicht", list(names), format_func=names.get, key="partner", bind="query-params")
 
-st.subheader(f"Auf einen Blick: {names[subject]}")
-headline = data.headline_indicators(mart)
+st.subheader(f"Gemeinsame Ziele: {names[subject]}")
+agreed = goals.goals(mart, subject)
+st.caption(goals.summary(agreed) + ". Ziele laut Vereinbarung der Kooperation (Vorschläge des Lenkungskreises).")
+goals.render(agreed)
+
+st.subheader(f"Kennzahlen je Bereich: {names[subject]}")
+headline = values.headline_indicators(mart)
 cards = [overview.key_figure(mart, subject, indicator_id) for indicator_id in headline.values()]
 for column, domain, card in zip(st.columns(max(len(cards), 1)), headline, cards, strict=False):
     with column:
@@ -29,7 +34,7 @@ st.caption(
 
 st.subheader("Die Partner der Kooperation")
 table, caption, suppressed, is_sample = overview.partner_table(mart, tuple(headline.values()))
-st.dataframe(table, hide_index=True)
+ui.table(table)
 st.caption(caption)
 ui.suppression_note(suppressed)
 if is_sample:
@@ -39,7 +44,7 @@ if is_sample:
 left, right = st.columns(2)
 with left:
     st.subheader("Aktualität der Daten")
-    st.dataframe(overview.freshness_table(mart), hide_index=True)
+    ui.table(overview.freshness_table(mart))
 with right:
     st.subheader("Was ist neu?")
     overview.render_changes()

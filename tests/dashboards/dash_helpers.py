@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -116,3 +119,46 @@ def last_published_run(data_dir: Path) -> dict[str, Any]:
     from regiohub.runs import recent_runs
 
     return next(r for r in recent_runs(settings.paths(data_dir), 50) if r["outcome"] == "published")
+
+
+class _TableParser(HTMLParser):
+    """The tables of an HTML snippet as lists of rows (header row first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append("".join(self._cell))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def all_tables(at: AppTest) -> list[SimpleNamespace]:
+    """Every table on the page (st.dataframe and the HTML tables of ``components.table``), each with ``.value``
+    as a DataFrame of the displayed strings."""
+    out = [SimpleNamespace(value=df.value) for df in at.dataframe]
+    for element in at.get("html"):
+        parser = _TableParser()
+        parser.feed(element.value)
+        for rows in parser.tables:
+            if rows:
+                out.append(SimpleNamespace(value=pd.DataFrame(rows[1:], columns=rows[0])))
+    return out

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from regiohub.dashboard.fmt import (
+from regiohub.presentation.fmt import (
     common_decimals,
     fmt_date,
     fmt_datetime,

@@ -11,6 +11,7 @@ from dash_helpers import (
     BKG,
     MART_PAGES,
     NO_DATA,
+    all_tables,
     approx,
     de,
     indicator_name,
@@ -25,8 +26,8 @@ from dash_helpers import (
 )
 
 from regiohub import settings
-from regiohub.dashboard.fmt import SUPPRESSED_NOTE, TZ, fmt_date, fmt_number, fmt_period
-from regiohub.dashboard.labels import HEADLINE_CANDIDATES
+from regiohub.presentation.fmt import SUPPRESSED_NOTE, TZ, fmt_date, fmt_number, fmt_period
+from regiohub.presentation.labels import HEADLINE_CANDIDATES
 from regiohub.registry import load_registry
 
 
@@ -34,7 +35,7 @@ from regiohub.registry import load_registry
 def test_every_page_shows_friendly_message_without_published_mart(tmp_path, monkeypatch, page):
     at = open_app(tmp_path / "empty", monkeypatch, page)
     assert [i.value for i in at.info] == [NO_DATA]
-    assert not at.metric and not at.dataframe and not at.get("vega_lite_chart")
+    assert not at.metric and not all_tables(at) and not at.get("vega_lite_chart")
 
 
 @pytest.mark.parametrize("page", MART_PAGES)
@@ -44,7 +45,7 @@ def test_every_page_reports_an_unreadable_mart_instead_of_failing(tmp_path, monk
     published.write_bytes(b"this is not a DuckDB database" * 100)
     at = open_app(tmp_path, monkeypatch, page)
     assert len(at.error) == 1 and "kann nicht gelesen werden" in at.error[0].value
-    assert not at.metric and not at.dataframe
+    assert not at.metric and not all_tables(at)
 
 
 def test_overview_region_key_figures_equal_mart_values(mart_data_dir, monkeypatch):
@@ -92,7 +93,7 @@ def test_overview_partner_link_shows_partner_values_with_trend(mart_data_dir, mo
 
 def test_overview_partner_table_freshness_and_changes(mart_data_dir, monkeypatch):
     at = open_app(mart_data_dir, monkeypatch)
-    tables = {tuple(df.value.columns)[0]: df.value for df in at.dataframe}
+    tables = {tuple(df.value.columns)[0]: df.value for df in all_tables(at)}
     partners = tables["Partner"].set_index("Partner")
     assert set(partners.index) == {p.name for p in load_registry().partners}
     (value, _, inherited, _), *_ = partner_values(mart_data_dir, "luckenwalde", "inzidenz_7_tage")
@@ -101,11 +102,12 @@ def test_overview_partner_table_freshness_and_changes(mart_data_dir, monkeypatch
     assert de(cell) == approx(value) and cell.endswith(" (Kreiswert)") == inherited
 
     sources = dict(mart_rows(mart_data_dir, "SELECT name, last_loaded_at FROM dim_source"))
-    freshness = next(df.value for df in at.dataframe if "Stand im Datenbestand" in df.value.columns)
+    freshness = next(df.value for df in all_tables(at) if "Stand im Datenbestand" in df.value.columns)
     assert set(freshness["Quelle"]) == set(sources)
-    changes = next(df.value for df in at.dataframe if "Änderung" in df.value.columns)
+    changes = next(df.value for df in all_tables(at) if "Änderung" in df.value.columns)
     labels = {"loaded": "neue Daten", "unchanged": "unverändert", "failed": "Fehler"}
-    expected = {i["source_id"]: labels[i["status"]] for i in last_published_run(mart_data_dir)["ingested"]}
+    names = {s.id: s.name for s in load_registry().sources}  # names, never ids
+    expected = {names[i["source_id"]]: labels[i["status"]] for i in last_published_run(mart_data_dir)["ingested"]}
     assert dict(zip(changes["Quelle"], changes["Änderung"], strict=True)) == expected
 
 
@@ -139,7 +141,7 @@ def test_indicator_link_selects_indicator_partners_period_and_level(mart_data_di
     assert at.selectbox(key="zeitraum").value == day_before
     assert at.radio(key="ebene").value == "gemeinden"
 
-    tables = {tuple(df.value.columns): df.value for df in at.dataframe}
+    tables = {tuple(df.value.columns): df.value for df in all_tables(at)}
     series = tables[("Partner", "Zeitraum", "Wert", "Einheit", "Gemessen für", "Hinweis")]
     newest = series[series["Partner"] == "Luckenwalde"].iloc[0]
     (value, _, inherited, _), *_ = partner_values(mart_data_dir, "luckenwalde", "inzidenz_7_tage")
@@ -179,7 +181,7 @@ def test_indicator_download_frame_is_exactly_the_table_shown(mart_data_dir, monk
 
     at = open_app(mart_data_dir, monkeypatch, "pages/indikatoren.py",
                   {"indikator": f"Mobilität · {indicator_name(mart_data_dir, 'ladepunkte')}", "partners": ["Potsdam"]})
-    shown = next(df.value for df in at.dataframe if "Gemessen für" in df.value.columns)
+    shown = next(df.value for df in all_tables(at) if "Gemessen für" in df.value.columns)
     series = DuckDBReader(settings.paths(mart_data_dir).published).query(
         "SELECT p.*, r.level AS measured_level FROM fct_partner_indicator_value p JOIN dim_region r"
         " ON r.ars = p.measured_ars WHERE p.partner_id = 'potsdam' AND p.indicator_id = 'ladepunkte'"
@@ -196,7 +198,7 @@ def test_indicator_page_renders_every_indicator(mart_data_dir, monkeypatch):
     for (indicator_id,) in mart_rows(mart_data_dir, "SELECT indicator_id FROM dim_indicator"):
         at.selectbox(key="indikator").select(indicator_id).run()
         assert not at.exception, (indicator_id, [e.value for e in at.exception])
-        assert at.dataframe, indicator_id
+        assert all_tables(at), indicator_id
     at.multiselect(key="partners").set_value([]).run()
     assert "Bitte mindestens einen Partner auswählen." in [i.value for i in at.info]
 
@@ -212,12 +214,12 @@ def test_suppressed_value_is_shown_as_dot_with_explanation(mart_data_dir, tmp_pa
         "indikator": f"Gesundheit · {indicator_name(data_dir, 'faelle_7_tage')}",
         "partners": ["Landkreis Teltow-Fläming", "Luckenwalde", "Potsdam"],
     })
-    series = next(df.value for df in at.dataframe if "Gemessen für" in df.value.columns)
+    series = next(df.value for df in all_tables(at) if "Gemessen für" in df.value.columns)
     newest = series[series["Zeitraum"] == fmt_period(period, "day")].set_index("Partner")
     assert newest.loc["Landkreis Teltow-Fläming", "Wert"] == "."
     assert newest.loc["Luckenwalde", "Wert"] == "."  # inherits the Kreis value
     assert newest.loc["Potsdam", "Wert"] != "."
-    ranking = next(df.value for df in at.dataframe if "Rang" in df.value.columns).set_index("Partner")
+    ranking = next(df.value for df in all_tables(at) if "Rang" in df.value.columns).set_index("Partner")
     assert ranking.loc["Luckenwalde", "Wert"] == "." and ranking.loc["Luckenwalde", "Rang"] == "–"
     assert SUPPRESSED_NOTE in page_text(at)
 
@@ -258,12 +260,12 @@ def test_mart_suppressed_cell_is_a_dot_on_the_indicator_page(mart_data_dir, monk
     if not hits:
         pytest.skip("the published mart has no suppressed cell")
     partner, indicator_id, period, domain, name = hits[0]
-    from regiohub.dashboard.labels import domain_label
+    from regiohub.presentation.labels import domain_label
 
     at = open_app(mart_data_dir, monkeypatch, "pages/indikatoren.py",
                   {"indikator": f"{domain_label(domain)} · {name}", "partners": [partner]})
     assert at.selectbox(key="indikator").value == indicator_id
-    series = next(df.value for df in at.dataframe if "Gemessen für" in df.value.columns)
+    series = next(df.value for df in all_tables(at) if "Gemessen für" in df.value.columns)
     period_type = mart_rows(mart_data_dir, "SELECT period_type FROM dim_indicator WHERE indicator_id = ?",
                             [indicator_id])[0][0]
     (cell,) = series.loc[series["Zeitraum"] == fmt_period(period, period_type), "Wert"]

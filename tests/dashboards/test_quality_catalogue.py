@@ -8,17 +8,18 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pandas as pd
-from dash_helpers import last_published_run, mart_rows, open_app, page_text
+from dash_helpers import all_tables, last_published_run, mart_rows, open_app, page_text
 
 from regiohub import settings
 from regiohub.dashboard import ops
+from regiohub.presentation.labels import plain_formula
 from regiohub.registry import load_registry
 from regiohub.runs import RunReport, record_run
 
 
 def test_quality_page_shows_freshness_runs_gate_and_data_docs(mart_data_dir, monkeypatch):
     at = open_app(mart_data_dir, monkeypatch, "pages/datenqualitaet.py")
-    tables = [df.value for df in at.dataframe]
+    tables = [df.value for df in all_tables(at)]
     freshness = next(t for t in tables if "Zeitplan" in t.columns)
     assert set(freshness["Quelle"]) == {s.name for s in load_registry().sources}
     pegel = freshness.set_index("Quelle").loc[next(s.name for s in load_registry().sources if s.id == "pegelonline")]
@@ -54,17 +55,19 @@ def test_quality_page_reports_failed_gate_errors_and_quarantine(mart_data_dir, t
                     " (FORMAT parquet)")
 
     at = open_app(data_dir, monkeypatch, "pages/datenqualitaet.py")
-    runs = next(df.value for df in at.dataframe if "Ergebnis" in df.value.columns)
+    runs = next(df.value for df in all_tables(at) if "Ergebnis" in df.value.columns)
     newest = runs.iloc[0]
-    assert newest["Ergebnis"] == "Prüfung nicht bestanden" and newest["Fehlerhafte Quellen"] == "rki_inzidenz"
+    assert newest["Ergebnis"] == "Prüfung nicht bestanden" and newest["Fehlerhafte Quellen"] == next(
+        s.name for s in load_registry().sources if s.id == "rki_inzidenz")  # the name, never the id
     assert any("expect_column_values_to_be_between" in e.value.replace("\\", "") for e in at.error)
-    freshness = next(df.value for df in at.dataframe if "Zeitplan" in df.value.columns)
+    freshness = next(df.value for df in all_tables(at) if "Zeitplan" in df.value.columns)
     rki = next(s.name for s in load_registry().sources if s.id == "rki_inzidenz")
     assert freshness.set_index("Quelle").loc[rki, ["Status", "Letzter Fehler"]].tolist() == ["Fehler", "HTTP 503"]
-    held = next(df.value for df in at.dataframe if "Zeilen in Quarantäne" in df.value.columns)
-    assert [r for r in held.to_dict("records") if r["Quelle"] == "pegelonline"] == [
-        {"Quelle": "pegelonline", "Grund": "duplicate row", "Zeilen in Quarantäne": "2"},
-        {"Quelle": "pegelonline", "Grund": "water level out of range", "Zeilen in Quarantäne": "5"},
+    held = next(df.value for df in all_tables(at) if "Zeilen in Quarantäne" in df.value.columns)
+    gauges = next(s.name for s in load_registry().sources if s.id == "pegelonline")  # names, never ids
+    assert [r for r in held.to_dict("records") if r["Quelle"] == gauges] == [
+        {"Quelle": gauges, "Grund": "doppelte Zeile", "Zeilen in Quarantäne": "2"},
+        {"Quelle": gauges, "Grund": "Wasserstand außerhalb des plausiblen Bereichs", "Zeilen in Quarantäne": "5"},
     ]
 
 
@@ -82,26 +85,68 @@ def test_freshness_is_judged_against_the_schedule(tmp_path):
     assert ops.schedule_interval("not a schedule") is None
 
 
-def test_login_is_asked_for_only_when_configured(mart_data_dir, monkeypatch):
-    at = open_app(mart_data_dir, monkeypatch, "pages/datenqualitaet.py")
-    assert not any(b.label == "Anmelden" for b in at.button)  # public by default
-
-    monkeypatch.setenv("REGIOHUB_DASHBOARD_LOGIN", "1")
-    monkeypatch.setenv("REGIOHUB_DATA_DIR", str(mart_data_dir))
+def _quality_page(data_dir, monkeypatch, env: dict[str, str], auth: bool = False):
     from streamlit.testing.v1 import AppTest
 
+    for name in ("REGIOHUB_DASHBOARD_LOGIN", "REGIOHUB_DASHBOARD_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("REGIOHUB_DATA_DIR", str(data_dir))
     at = AppTest.from_file(settings.DASHBOARD_APP, default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
-                          "client_id": "regiohub", "client_secret": "test-only",
-                          "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
+    if auth:
+        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
+                              "client_id": "regiohub", "client_secret": "test-only",
+                              "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
     at.switch_page("pages/datenqualitaet.py").run()
     assert not at.exception
-    assert [b.label for b in at.button] == ["Anmelden"] and not at.dataframe
+    return at
+
+
+def test_login_is_asked_for_only_when_configured(mart_data_dir, monkeypatch):
+    at = _quality_page(mart_data_dir, monkeypatch, {})
+    assert not any(b.label == "Anmelden" for b in at.button) and all_tables(at)  # public without the variable
+
+    at = _quality_page(mart_data_dir, monkeypatch, {"REGIOHUB_DASHBOARD_LOGIN": "oidc"}, auth=True)
+    assert [b.label for b in at.button] == ["Anmelden"] and not all_tables(at)
+
+
+def test_misconfigured_login_fails_closed(mart_data_dir, monkeypatch):
+    secret = "richtig-langes-passwort"
+    cases = [
+        {"REGIOHUB_DASHBOARD_LOGIN": "oidc"},  # no [auth] in the secrets
+        {"REGIOHUB_DASHBOARD_LOGIN": "password"},  # no password
+        {"REGIOHUB_DASHBOARD_LOGIN": "password", "REGIOHUB_DASHBOARD_PASSWORD": "   "},  # an empty one
+        {"REGIOHUB_DASHBOARD_LOGIN": "password", "REGIOHUB_DASHBOARD_PASSWORD": "kurz"},  # too short
+        {"REGIOHUB_DASHBOARD_LOGIN": "passwort", "REGIOHUB_DASHBOARD_PASSWORD": secret},  # unknown mode
+    ]
+    for env in cases:
+        at = _quality_page(mart_data_dir, monkeypatch, env)
+        assert not all_tables(at) and at.error, env
+        assert "Zugang gesperrt" in at.error[0].value, env
+        assert all(v.strip() not in at.error[0].value for v in env.values() if len(v.strip()) > 4
+                   and v not in ("oidc", "password", "passwort"))
+
+    at = _quality_page(mart_data_dir, monkeypatch,
+                       {"REGIOHUB_DASHBOARD_LOGIN": "password", "REGIOHUB_DASHBOARD_PASSWORD": secret})
+    assert not all_tables(at)
+    at.text_input[0].input("falsch-falsch-falsch")
+    at.button[0].click().run()
+    assert not all_tables(at) and any("nicht richtig" in e.value for e in at.error)
+    at.text_input[0].input(secret)
+    at.button[0].click().run()
+    assert all_tables(at) and not at.error
+    assert secret not in "\n".join(m.value for m in [*at.markdown, *at.caption, *at.info, *at.error])
 
 
 def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkeypatch):
     at = open_app(mart_data_dir, monkeypatch, "pages/datenkatalog.py")
-    catalogue = next(df.value for df in at.dataframe if "Definition" in df.value.columns).set_index("Kennung")
+    names = dict(mart_rows(mart_data_dir, "SELECT name_de, indicator_id FROM dim_indicator"))
+    what = next(df.value for df in all_tables(at) if "Definition" in df.value.columns)
+    origin = next(df.value for df in all_tables(at) if "Lizenzen" in df.value.columns)
+    catalogue = what.merge(origin, on="Indikator")
+    assert "Kennung" not in catalogue.columns  # names, not ids, on the page
+    catalogue = catalogue.assign(Kennung=catalogue["Indikator"].map(names)).set_index("Kennung")
     rows = mart_rows(mart_data_dir, "SELECT indicator_id, definition_de, unit FROM dim_indicator")
     assert len(catalogue) == len(rows)
     for indicator_id, definition, unit in rows:
@@ -111,7 +156,8 @@ def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkey
                                        " WHERE table_name = 'dim_indicator'")}
     if "formula_de" in columns:
         formulas = dict(mart_rows(mart_data_dir, "SELECT indicator_id, coalesce(formula_de, '') FROM dim_indicator"))
-        assert catalogue["Formel"].to_dict() == formulas
+        assert catalogue["Formel"].to_dict() == {k: plain_formula(v) for k, v in formulas.items()}
+        assert not any("TXK" in f or "PRS018" in f for f in catalogue["Formel"])
     if "licences" in columns:
         licences = dict(mart_rows(mart_data_dir, "SELECT indicator_id, array_to_string(licences, ', ')"
                                   " FROM dim_indicator"))
@@ -120,7 +166,7 @@ def test_catalogue_lists_every_indicator_with_its_metadata(mart_data_dir, monkey
                                   " JOIN dim_source s USING (source_id)"))
     assert catalogue["Lizenzen"].to_dict() == licences
 
-    sources = next(df.value for df in at.dataframe if "Namensnennung" in df.value.columns and "Herausgeber"
+    sources = next(df.value for df in all_tables(at) if "Namensnennung" in df.value.columns and "Herausgeber"
                    in df.value.columns)
     assert set(sources["Namensnennung"]) == {r[0] for r in mart_rows(mart_data_dir,
                                                                      "SELECT attribution FROM dim_source")}

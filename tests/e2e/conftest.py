@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from regiohub import settings
 
@@ -96,14 +96,52 @@ def app_url(served_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             proc.kill()
 
 
-@pytest.fixture(scope="module")
-def browser_page(chromium: Path) -> Iterator[Page]:
-    """A page of headless Chromium (German locale, downloads allowed)."""
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[Browser]:
+    """One headless Chromium for the whole session."""
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE", accept_downloads=True)
+        instance = pw.chromium.launch(executable_path=str(chromium), headless=True, args=LAUNCH_ARGS)
         try:
-            yield context.new_page()
+            yield instance
         finally:
-            context.close()
-            browser.close()
+            instance.close()
+
+
+def _page(browser: Browser, width: int, height: int) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE",
+                                  timezone_id="Europe/Berlin", accept_downloads=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A desktop page (1400 px wide, German locale, downloads allowed), shared by the session."""
+    yield from _page(browser, 1400, 1000)
+
+
+@pytest.fixture(scope="session")
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A phone page (390 px wide), shared by the session."""
+    yield from _page(browser, 390, 844)
+
+
+AXE_VERSION = "4.10.3"
+AXE_DIR = settings.REPO_ROOT / ".tools" / "axe"
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's axe.min.js from npm (installed once into .tools/axe; skipped without npm)."""
+    path = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not available to install axe-core")
+        done = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
+                               f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300, check=False)
+        if done.returncode != 0 or not path.exists():
+            pytest.skip(f"axe-core could not be installed: {done.stderr.strip()[-300:]}")
+    return path

@@ -1,10 +1,9 @@
-"""Serve the app with ``streamlit run`` and look at every page in headless Chromium: rendered, no error."""
+"""The map and the PDF download in headless Chromium (every page itself: ``test_pages_a11y``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page
 
 # url path → (title, text near the end of the page: the script has rendered everything before it)
@@ -27,17 +26,6 @@ def open_page(page: Page, url: str, path: str) -> None:
     page.get_by_text(last).first.wait_for(timeout=60_000)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
     page.wait_for_timeout(300)  # let charts finish drawing before the screenshot
-
-
-@pytest.mark.parametrize("path", list(PAGES))
-def test_page_renders_without_error(browser_page: Page, app_url: str, path: str, tmp_path: Path):
-    open_page(browser_page, f"{app_url}/{path}", path)
-    shot = tmp_path / f"{path or 'uebersicht'}.png"
-    browser_page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
-    assert browser_page.locator(ERRORS).count() == 0, browser_page.locator(ERRORS).all_inner_texts()
-    body = browser_page.inner_text("body")
-    assert "Traceback" not in body and "Noch keine Daten veröffentlicht" not in body
 
 
 def test_map_is_drawn_with_bkg_attribution(browser_page: Page, app_url: str, tmp_path: Path):

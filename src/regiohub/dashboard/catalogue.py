@@ -8,26 +8,32 @@ import numpy as np
 import pandas as pd
 
 from regiohub.dashboard import data
-from regiohub.dashboard.labels import DIRECTION_LABELS, domain_label
+from regiohub.presentation.labels import (
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+    LEVEL_LABELS,
+    domain_label,
+    plain_formula,
+)
 
 PERIOD_TYPES = {"day": "Tag", "year": "Jahr", "date": "Stichtag", "month": "Monat"}
 # dim_indicator column → German heading, in display order; missing columns are skipped.
 COLUMNS = {
     "domain": "Bereich",
     "name_de": "Indikator",
-    "indicator_id": "Kennung",
     "definition_de": "Definition",
     "formula_de": "Formel",
     "unit": "Einheit",
     "direction": "Richtung",
-    "period_type": "Zeitbezug",
     "frequency": "Häufigkeit",
     "levels": "Ebenen",
     "sdg_goal": "SDG",
     "sources": "Quellen",
     "licences": "Lizenzen",
-    "attribution": "Namensnennung",
 }
+
+# The first catalogue table (what an indicator is); the rest goes into the second (where it comes from).
+WHAT = ["Bereich", "Indikator", "Definition", "Formel", "Einheit", "Richtung"]
 
 ANALYST_INTRO = (
     "Der veröffentlichte Datenbestand ist eine DuckDB-Datei. Öffnen Sie sie **nur lesend** – der "
@@ -66,6 +72,13 @@ def indicator_table(mart: data.Mart) -> pd.DataFrame:
     ind["domain"] = ind["domain"].map(domain_label)
     ind["direction"] = ind["direction"].map(lambda d: DIRECTION_LABELS.get(d, d))
     ind["period_type"] = ind["period_type"].map(lambda p: PERIOD_TYPES.get(p, p))
+    if "frequency" in ind:
+        ind["frequency"] = ind["frequency"].map(lambda f: FREQUENCY_LABELS.get(f, f))
+    if "levels" in ind:
+        ind["levels"] = ind["levels"].map(lambda ls: [LEVEL_LABELS.get(str(v), str(v)) for v in ls]
+                                          if ls is not None and not isinstance(ls, str) else ls)
+    if "formula_de" in ind:
+        ind["formula_de"] = ind["formula_de"].map(lambda f: plain_formula(f) if isinstance(f, str) else f)
     present = [c for c in COLUMNS if c in ind]
     out = ind[present].rename(columns=COLUMNS)
     return out.map(_text)
@@ -103,3 +116,9 @@ def parquet_snippet(exports: list[Path]) -> str:
     lines = ["import pandas as pd", ""]
     lines += [f'{p.stem} = pd.read_parquet("{p}")' for p in exports[:12]]
     return "\n".join(lines)
+
+
+def id_snippet(mart: data.Mart) -> str:
+    """Indicator names with the keys to use in queries (for analysts)."""
+    ind = data.indicators(mart)
+    return "\n".join(f"{row.indicator_id}  # {row.name_de}" for row in ind.itertuples())

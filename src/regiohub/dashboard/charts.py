@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from regiohub.dashboard import tables
-from regiohub.dashboard.labels import PALETTE
+from regiohub.presentation.labels import PALETTE
 
 GERMAN_LOCALE: dict[str, Any] = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
@@ -61,23 +61,46 @@ def _frame(series: pd.DataFrame, unit: str, period_type: str) -> pd.DataFrame:
     )
 
 
-def time_series(series: pd.DataFrame, name: str, unit: str, period_type: str) -> Spec:
-    """Line chart of one indicator over time, one line per partner (colour and dash pattern)."""
-    axis_format = "%Y" if period_type == "year" else "%d.%m.%Y"
-    return localized({
-        "data": {"values": records(_frame(series, unit, period_type))},
+_TICKS = {"year": ("year", "%Y", "Jahr"), "month": ("month", "%m/%Y", "Monat"), "day": ("day", "%d.%m.%Y", "Tag"),
+          "date": ("day", "%d.%m.%Y", "Stichtag")}
+TARGET_COLOUR = "#D55E00"
+
+
+def time_series(series: pd.DataFrame, name: str, unit: str, period_type: str, target: float | None = None) -> Spec:
+    """Line chart of one indicator over time, one line per partner (colour and dash pattern), one tick per
+    period, the agreed target as a dashed line."""
+    interval, axis_format, x_title = _TICKS.get(period_type, ("day", "%d.%m.%Y", "Zeitraum"))
+    periods = series["period_start"].nunique()
+    x: dict[str, Any] = {"field": "Datum", "type": "temporal", "title": x_title,
+                         "axis": {"format": axis_format, "labelAngle": 0, "labelOverlap": True,
+                                  "tickCount": {"interval": interval, "step": max(1, periods // 12)}}}
+    if period_type == "year":  # exactly one tick per year
+        x = {"field": "Zeitraum", "type": "ordinal", "sort": {"field": "Datum"}, "title": x_title,
+             "axis": {"labelAngle": 0}}
+    y_title = f"{name} ({unit})" if len(name) <= 32 else f"Wert ({unit})"
+    line = {
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "Datum", "type": "temporal", "title": None,
-                  "axis": {"format": axis_format, "labelAngle": 0}},
-            "y": {"field": "value", "type": "quantitative", "title": f"{name} ({unit})", "scale": {"zero": False}},
+            "x": x,
+            "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False},
+                  "axis": {"titleLimit": 0}},
             "color": {"field": "Partner", "type": "nominal", "title": "Partner", "scale": {"range": PALETTE},
-                      "legend": {"orient": "bottom", "columns": 3}},
+                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 0}},
             "strokeDash": {"field": "Partner", "type": "nominal", "legend": None},
             "tooltip": _TOOLTIP,
         },
-        "height": 380,
-    })
+    }
+    layers = [line]
+    if target is not None:
+        label = f"Ziel: {str(target).replace('.', ',')}"
+        layers.append({"mark": {"type": "rule", "strokeDash": [6, 4], "color": TARGET_COLOUR, "size": 2,
+                                "description": f"Ziellinie, {label}"},
+                       "encoding": {"y": {"datum": target}}})
+        layers.append({"mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": "#8a3a00",
+                                "description": label},
+                       "encoding": {"y": {"datum": target}, "x": {"value": 0}, "text": {"value": label}}})
+    return localized({"data": {"values": records(_frame(series, unit, period_type))}, "layer": layers,
+                      "height": 420 + 22 * ((series["partner_name"].nunique() + 1) // 2)})  # plot + legend rows
 
 
 def comparison_bars(latest: pd.DataFrame, name: str, unit: str, period_type: str) -> Spec:
@@ -86,8 +109,8 @@ def comparison_bars(latest: pd.DataFrame, name: str, unit: str, period_type: str
         "data": {"values": records(_frame(latest, unit, period_type))},
         "mark": {"type": "bar"},
         "encoding": {
-            "y": {"field": "Partner", "type": "nominal", "sort": "-x", "title": None},
-            "x": {"field": "value", "type": "quantitative", "title": f"{name} ({unit})"},
+            "y": {"field": "Partner", "type": "nominal", "sort": "-x", "title": None, "axis": {"labelLimit": 0}},
+            "x": {"field": "value", "type": "quantitative", "title": f"{name} ({unit})", "axis": {"titleLimit": 0}},
             "color": {"field": "Herkunft", "type": "nominal", "title": "Herkunft des Werts",
                       "scale": {"domain": [tables.OWN_VALUE, tables.INHERITED_VALUE],
                                 "range": [PALETTE[0], PALETTE[4]]},

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Iterable
+from html import escape
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from regiohub.dashboard import data, geo
-from regiohub.dashboard.fmt import SUPPRESSED_NOTE, fmt_datetime
-from regiohub.dashboard.labels import DIRECTION_LABELS, STATUS_ICONS, STATUS_LABELS, domain_label
+from regiohub.dashboard import data, geo, legal
 from regiohub.dashboard.tables import SAMPLE_NOTE
+from regiohub.presentation.export import csv_bytes
+from regiohub.presentation.fmt import SUPPRESSED_NOTE, fmt_datetime
+from regiohub.presentation.labels import DIRECTION_LABELS, STATUS_ICONS, STATUS_LABELS, domain_label, plain_formula
 
-AUTH_ENV = "REGIOHUB_DASHBOARD_LOGIN"
 _STATUS_COLOURS = {"met": "green", "close": "orange", "missed": "red"}
 
 NO_DATA_MESSAGE = "Noch keine Daten veröffentlicht – bitte `regiohub run` ausführen."
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>$#|"})
+
+
+def page(title: str) -> None:
+    """Start a page: language, focus and contrast set-up, then its title (run inside the page's script: elements
+    the router draws before a non-default page are not kept)."""
+    legal.page_setup()
+    st.title(title)
 
 
 def md_escape(text: object) -> str:
@@ -60,13 +68,37 @@ def sample_badge(is_sample: bool) -> None:
         )
 
 
-def metric_card(label: str, value: str, caption: str = "", *, is_sample: bool = False, help: str | None = None) -> None:
-    """A bordered key figure with an explanatory caption and, for sample data, the badge."""
-    with st.container(border=True):
-        st.metric(label, value, help=help)
-        if caption:
-            st.caption(caption)
-        sample_badge(is_sample)
+_NUMERIC = re.compile(r"^[+\-]?[\d.]+(,\d+)?( ?%)?$")
+
+
+def table(frame: pd.DataFrame, caption: str = "") -> None:
+    """A readable HTML table: cells wrap at 1400 px, and on a phone every row becomes a card with each value
+    under its column name (no horizontal scrolling). Text is escaped; numbers are right-aligned."""
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            shown = "" if value is None else str(value)
+            cls = ' class="num"' if _NUMERIC.match(shown) else ""
+            cells.append(f'<td data-label="{escape(str(column))}"{cls}>{escape(shown)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    cols = "".join(f'<col style="width:{w:.1f}%">' for w in _column_widths(frame))
+    st.html(f'<div class="rh-table"><table>{cap}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _column_widths(frame: pd.DataFrame) -> list[float]:
+    """Column shares (%) from the content: long texts get more room, but no column more than 40 characters'."""
+    weights = []
+    for column in frame.columns:
+        cells = [str(v) for v in frame[column] if v is not None]
+        longest_word = max([len(w) for c in [str(column), *cells] for w in c.split()] or [4])
+        typical = max([len(c) for c in cells] or [len(str(column))])
+        weights.append(max(longest_word, min(typical, 40), 4))
+    total = sum(weights) or 1
+    return [100 * w / total for w in weights]
 
 
 def chart_with_caption(chart: dict, caption: str, mart: data.Mart, source_ids: Iterable[str]) -> None:
@@ -129,7 +161,7 @@ def indicator_facts(mart: data.Mart, ind: pd.Series) -> None:
         f" · **Richtung:** {DIRECTION_LABELS.get(ind['direction'], ind['direction'])}",
     ]
     if isinstance(ind.get("formula_de"), str) and ind["formula_de"]:
-        lines.append(f"**Formel:** {md_escape(ind['formula_de'])}")
+        lines.append(f"**Formel:** {md_escape(plain_formula(ind['formula_de']))}")
     st.markdown("  \n".join(lines))
     source_attributions(mart, indicator_sources(ind))
 
@@ -145,7 +177,7 @@ def indicator_sources(ind: pd.Series) -> list[str]:
 def download_buttons(frame: pd.DataFrame, basename: str, notes: list[str], key: str) -> None:
     """CSV (German: ``;`` and decimal comma, UTF-8 with BOM for Excel) and Excel downloads of ``frame``."""
     left, right = st.columns(2)
-    csv = frame.to_csv(index=False, sep=";", decimal=",", encoding="utf-8").encode("utf-8-sig")
+    csv = csv_bytes(frame)
     left.download_button("CSV herunterladen", csv, f"{basename}.csv", "text/csv", key=f"{key}_csv",
                          icon=":material/download:")
     right.download_button(
@@ -162,22 +194,3 @@ def _excel(frame: pd.DataFrame, notes: list[str]) -> bytes:
     from regiohub.reports.excel import frame_to_excel  # openpyxl is imported only when a download is asked for
 
     return frame_to_excel(frame, notes=notes)
-
-
-def login_configured() -> bool:
-    """OIDC login is used when switched on (``REGIOHUB_DASHBOARD_LOGIN=1``) and ``[auth]`` is in the secrets."""
-    if os.environ.get(AUTH_ENV, "") not in {"1", "true", "yes"}:
-        return False
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:
-        return False
-
-
-def require_login() -> None:
-    """On operational pages: ask for the OIDC login when configured (public otherwise)."""
-    if not login_configured() or st.user.get("is_logged_in", False):
-        return
-    st.info("Diese Seite zeigt Betriebsdetails und ist angemeldeten Nutzerinnen und Nutzern vorbehalten.")
-    st.button("Anmelden", on_click=st.login, icon=":material/login:")
-    st.stop()

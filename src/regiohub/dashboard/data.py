@@ -23,17 +23,15 @@ import pandas as pd
 import streamlit as st
 
 from regiohub import settings
-from regiohub.dashboard.labels import DOMAIN_LABELS, DOMAIN_ORDER, HEADLINE_CANDIDATES
+from regiohub.presentation.labels import DOMAIN_ORDER
 from regiohub.registry import load_registry
-from regiohub.reports import model as report_model
-from regiohub.reports.reader import optional, table_columns
+from regiohub.reports import build
+from regiohub.reports.model import REGION
+from regiohub.reports.reader import table_columns
 
-__all__ = ["DOMAIN_LABELS", "DOMAIN_ORDER"]
+__all__ = ["REGION", "Mart", "current_mart", "per_snapshot"]
 
 CACHE_TTL = timedelta(minutes=10)
-
-REGION = report_model.REGION  # the whole cooperation region as a choice next to the partners
-
 
 @dataclass(frozen=True)
 class Mart:
@@ -127,149 +125,22 @@ def partners(mart: Mart) -> pd.DataFrame:
     )
 
 
-def _partner_values(mart: Mart) -> str:
-    """SELECT over partner values with level of the measured unit and the suppression flag (false if absent)."""
-    pcols, fcols = mart.columns("fct_partner_indicator_value"), mart.columns("fct_indicator_value")
-    if "is_suppressed" in pcols:
-        suppressed, join = "coalesce(p.is_suppressed, false) AS is_suppressed", ""
-    elif "is_suppressed" in fcols:
-        suppressed = "coalesce(f.is_suppressed, false) AS is_suppressed"
-        join = (" LEFT JOIN fct_indicator_value f ON f.region_ars = p.measured_ars"
-                " AND f.indicator_id = p.indicator_id AND f.period = p.period")
-    else:
-        suppressed, join = "false AS is_suppressed", ""
-    return f"""
-    SELECT p.partner_id, p.partner_name, p.indicator_id, p.period, p.period_start, p.value, p.unit,
-           p.measured_ars, p.measured_name, p.is_inherited, r.level AS measured_level, p.source_id, p.is_sample,
-           {suppressed}
-    FROM fct_partner_indicator_value p LEFT JOIN dim_region r ON r.ars = p.measured_ars{join}
-"""
-
-
-def partner_latest(mart: Mart, indicator_ids: list[str]) -> pd.DataFrame:
-    """The latest value of each partner for each of the given indicators."""
-    latest = (
-        " WHERE list_contains(?, p.indicator_id)"
-        " QUALIFY row_number() OVER (PARTITION BY p.partner_id, p.indicator_id ORDER BY p.period_start DESC) = 1"
-    )
-    return mart.query(_partner_values(mart) + latest, [list(indicator_ids)])
-
-
-def partner_series(mart: Mart, indicator_id: str, partner_ids: list[str]) -> pd.DataFrame:
-    """All values of one indicator for the given partners, oldest first."""
-    return mart.query(
-        _partner_values(mart)
-        + " WHERE p.indicator_id = ? AND list_contains(?, p.partner_id) ORDER BY p.period_start, p.partner_name",
-        [indicator_id, list(partner_ids)],
-    )
-
-
-def region_values_latest(
-    mart: Mart, indicator_id: str | None, ars: list[str], period: str | None = None
-) -> pd.DataFrame:
-    """Values of one indicator for the given regions (12-digit ARS) at ``period`` or their common latest period.
-
-    Without an indicator the result is empty (with the same columns).
-    """
-    cols = mart.columns("fct_indicator_value")
-    return mart.query(
-        f"""
-        WITH v AS (
-            SELECT region_ars, period, period_start, value, unit, source_id, is_sample,
-                   {optional(cols, "is_suppressed", "false")}
-            FROM fct_indicator_value WHERE indicator_id = ? AND list_contains(?, region_ars)
-        )
-        SELECT * FROM v WHERE CASE WHEN ? IS NULL THEN period_start = (SELECT max(period_start) FROM v)
-                                   ELSE period = ? END
-        ORDER BY region_ars
-        """,
-        [indicator_id or "", list(ars) if indicator_id else [], period, period],
-    )
-
-
-def region_series(mart: Mart, indicator_id: str) -> pd.DataFrame:
-    """The whole region per period: ``value`` (the mart's Kooperationsraum value, else the sum of the units for
-    counts), ``low``/``high`` over the units, ``n`` units, ``is_suppressed``, ``is_sample``; oldest first."""
-    cols = mart.columns("fct_indicator_value")
-    suppressed = "coalesce(f.is_suppressed, false)" if "is_suppressed" in cols else "false"
-    return mart.query(
-        f"""
-        WITH units AS (SELECT ars FROM dim_region WHERE is_partner AND level = 'kreis'),
-        coop AS (SELECT ars FROM dim_region WHERE level = 'kooperationsraum'),
-        u AS (
-            SELECT f.period, any_value(f.period_start) AS period_start, count(*) AS n, sum(f.value) AS total,
-                   min(f.value) AS low, max(f.value) AS high, bool_or({suppressed}) AS any_suppressed,
-                   bool_or(f.is_sample) AS is_sample
-            FROM fct_indicator_value f JOIN units ON units.ars = f.region_ars WHERE f.indicator_id = ?
-            GROUP BY f.period
-        ),
-        c AS (
-            SELECT f.period, f.period_start, f.value, {suppressed} AS is_suppressed, f.is_sample
-            FROM fct_indicator_value f JOIN coop ON coop.ars = f.region_ars WHERE f.indicator_id = ?
-        )
-        SELECT coalesce(c.period, u.period) AS period, coalesce(c.period_start, u.period_start) AS period_start,
-               coalesce(u.n, 0) AS n, u.low, u.high, u.total,
-               CASE WHEN c.period IS NOT NULL THEN c.value END AS coop_value,
-               (c.period IS NOT NULL) AS has_coop,
-               coalesce(c.is_suppressed, u.any_suppressed, false) AS is_suppressed,
-               coalesce(c.is_sample, u.is_sample, false) AS is_sample
-        FROM u FULL JOIN c ON c.period = u.period
-        ORDER BY period_start
-        """,
-        [indicator_id, indicator_id],
-    )
-
-
-def periods(mart: Mart, indicator_id: str) -> list[str]:
-    """Periods of an indicator with partner values, newest first."""
-    df = mart.query(
-        "SELECT period FROM fct_partner_indicator_value WHERE indicator_id = ?"
-        " GROUP BY period ORDER BY max(period_start) DESC",
-        [indicator_id],
-    )
-    return df["period"].tolist()
-
-
-def headline_indicators(mart: Mart) -> dict[str, str]:
-    """The key indicator per domain present in the mart (domain → indicator_id)."""
-    present = set(indicators(mart).index)
-    out = {}
-    for domain, candidates in HEADLINE_CANDIDATES.items():
-        hit = next((c for c in candidates if c in present), None)
-        if hit:
-            out[domain] = hit
-    return out
-
-
 @per_snapshot
 def target_status(mart: Mart) -> pd.DataFrame:
-    """fct_indicator_target_status (empty with the expected columns while the mart has no targets)."""
-    return report_model.targets(mart)
-
-
-def cooperation_ars(mart: Mart) -> str | None:
-    """The mart's key of the whole Kooperationsraum, if it has one."""
-    return report_model.cooperation_ars(mart)
-
-
-def report(mart: Mart, partner_id: str, year: int) -> report_model.CooperationReport:
-    """The cooperation report for a partner (or ``region``) and year, cached per snapshot."""
-    return _report(mart, partner_id, year)
-
-
-@per_snapshot
-def _report(mart: Mart, partner_id: str, year: int) -> report_model.CooperationReport:
-    return report_model.build_report(mart, partner_id, year)
-
-
-def report_years(mart: Mart) -> list[int]:
-    return report_model.report_years(mart)
+    """fct_indicator_target_status, shared per snapshot."""
+    return build.targets(mart)
 
 
 @st.cache_resource(ttl=CACHE_TTL, show_spinner=False)
 def source_schedules() -> dict[str, str]:
     """Registry schedule per source id (parsed once per ten minutes)."""
     return {s.id: s.schedule for s in load_registry().sources}
+
+
+@st.cache_resource(ttl=CACHE_TTL, show_spinner=False)
+def source_names() -> dict[str, str]:
+    """Registry name per source id: pages show names, never ids."""
+    return {s.id: s.name for s in load_registry().sources}
 
 
 def parquet_exports() -> list[Path]:

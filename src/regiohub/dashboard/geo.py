@@ -11,7 +11,7 @@ import pandas as pd
 
 from regiohub import settings
 from regiohub.dashboard import charts
-from regiohub.dashboard.fmt import common_decimals, fmt_cell, fmt_period
+from regiohub.presentation.fmt import common_decimals, fmt_cell, fmt_period
 
 GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 GEO_ATTRIBUTION_URL = "http://www.bkg.bund.de"
@@ -81,6 +81,14 @@ def _features(areas: list[Area], values: dict[str, float], partner_ars: set[str]
     ]
 
 
+def centre(geometry: dict[str, Any]) -> tuple[float, float]:
+    """A label point of a (multi)polygon: the centre of the bounding box of its largest ring."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    ring = max((poly[0] for poly in polygons), key=len)
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    return (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+
+
 _TOOLTIP = [
     {"field": "properties.name", "type": "nominal", "title": "Gebiet"},
     {"field": "properties.bez", "type": "nominal", "title": "Art"},
@@ -126,7 +134,7 @@ def choropleth(
                         "type": "quantitative",
                         "title": title,
                         "scale": {"scheme": scheme},
-                        "legend": {"orient": "bottom", "gradientLength": 260},
+                        "legend": {"orient": "bottom", "gradientLength": 260, "titleLimit": 0, "labelLimit": 0},
                     },
                     "tooltip": _TOOLTIP,
                 },
@@ -139,6 +147,16 @@ def choropleth(
             "encoding": {"tooltip": _TOOLTIP},
         }
     )
+    labels = [{"name": a.name, "lon": lon, "lat": lat} for a in areas
+              if a.ars in partner_ars for lon, lat in [centre(a.geometry)]]
+    layers.append({  # place names of the partners
+        "data": {"values": labels},
+        "mark": {"type": "text", "fontSize": 12, "fontWeight": "bold", "color": "#111111",
+                 "description": "Namen der Partner"},
+        "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
+                     "latitude": {"field": "lat", "type": "quantitative"},
+                     "text": {"field": "name", "type": "nominal"}},
+    })
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "datasets": {"areas": features, "partners": partner_features},

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from regiohub.dashboard import charts, data, tables
+from regiohub.dashboard import charts, data, tables, values
+from regiohub.transform import load_targets
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,14 @@ class IndicatorView:
 def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, ...], period: str) -> IndicatorView:
     ind = data.indicators(mart).loc[indicator_id]
     name, unit, period_type = ind["name_de"], ind["unit"], ind["period_type"]
-    series = data.partner_series(mart, indicator_id, list(partner_ids))
+    series = values.partner_series(mart, indicator_id, list(partner_ids))
     at_period = series[series["period"] == period]
     ordered = series.sort_values(["period_start", "partner_name"], ascending=[False, True])
     return IndicatorView(
         series=series,
         at_period=at_period,
-        time_series=charts.time_series(series, name, unit, period_type) if series["period_start"].nunique() > 1
-        else None,
+        time_series=charts.time_series(series, name, unit, period_type, _target(indicator_id))
+        if series["period_start"].nunique() > 1 else None,
         comparison=charts.comparison_bars(at_period, name, unit, period_type),
         ranking=tables.ranking_table(at_period, ind["direction"]),
         table=tables.series_table(ordered, unit, period_type),
@@ -43,3 +44,8 @@ def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, .
         any_suppressed=tables.any_suppressed(series),
         is_sample=bool(series["is_sample"].any()),
     )
+
+
+def _target(indicator_id: str) -> float | None:
+    """The agreed target of the whole cooperation (``registry/targets.yml``), if any."""
+    return next((t.target_value for t in load_targets() if t.indicator_id == indicator_id), None)

@@ -7,8 +7,9 @@ import streamlit as st
 
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, geo
-from regiohub.dashboard.fmt import fmt_period
+from regiohub.dashboard import values as mart_values
 from regiohub.dashboard.tables import any_suppressed
+from regiohub.presentation.fmt import fmt_period
 
 LEVELS = {"kreise": geo.LEVEL_KREISE, "gemeinden": geo.LEVEL_GEMEINDEN}
 
@@ -29,7 +30,7 @@ def map_section(mart: data.Mart, ind: pd.Series, period: str | None) -> pd.DataF
     ui.chart_with_caption(chart, caption, mart, ui.indicator_sources(ind))
     ui.geo_attribution()
     with st.expander("Tabelle zur Karte", expanded=False):
-        st.dataframe(table, hide_index=True)
+        ui.table(table)
     ui.suppression_note(any_suppressed(values))
     return table
 
@@ -46,7 +47,7 @@ def _map(mart: data.Mart, indicator_id: str, period: str | None, level_key: str)
         outlined = geo.partner_gemeinden(partner_ars)
     else:
         outlined = [a for a in geo.load_areas(geo.KREISE_FILE) if a.ars in partner_ars]
-    values = data.region_values_latest(mart, indicator_id, [a.ars for a in areas], period)
+    values = mart_values.region_values_latest(mart, indicator_id, [a.ars for a in areas], period)
     shown = values[~values["is_suppressed"].astype(bool)]
     spec = geo.choropleth(
         areas, dict(zip(shown["region_ars"], shown["value"], strict=True)), partner_ars,

@@ -9,20 +9,20 @@ import streamlit as st
 
 from regiohub import settings
 from regiohub.dashboard import components as ui
-from regiohub.dashboard import data, ops, tables
-from regiohub.dashboard.fmt import (
+from regiohub.dashboard import data, ops, tables, values
+from regiohub.dashboard.tables import origin_note
+from regiohub.presentation.fmt import (
     MISSING,
     common_decimals,
     fmt_cell,
     fmt_change,
     fmt_datetime,
     fmt_period,
-    fmt_range,
     is_missing,
 )
-from regiohub.dashboard.labels import COUNT_UNITS, STATUS_ICONS, STATUS_LABELS
-from regiohub.dashboard.tables import origin_note
-from regiohub.reports.model import target_for
+from regiohub.presentation.labels import COUNT_UNITS, STATUS_ICONS, STATUS_LABELS
+from regiohub.reports import build
+from regiohub.reports.build import target_for
 
 _DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
 _INGEST_STATUS = {"loaded": "neue Daten", "unchanged": "unverändert", "failed": "Fehler"}
@@ -57,7 +57,7 @@ def key_figure(mart: data.Mart, subject: str, indicator_id: str) -> KeyFigure:
 
 
 def _partner_figure(mart: data.Mart, partner_id: str, ind: pd.Series, card: KeyFigure) -> None:
-    series = data.partner_series(mart, ind["indicator_id"], [partner_id])
+    series = values.partner_series(mart, ind["indicator_id"], [partner_id])
     if series.empty:
         card.caption = "Kein Wert veröffentlicht."
         return
@@ -79,46 +79,25 @@ def _partner_figure(mart: data.Mart, partner_id: str, ind: pd.Series, card: KeyF
     card.statuses = hit["status"].astype(str).tolist()
 
 
-def _region_value(row: pd.Series, unit: str, n_units: int) -> float | None:
-    if bool(row["has_coop"]):
-        return None if is_missing(row["coop_value"]) else float(row["coop_value"])
-    if unit in COUNT_UNITS and int(row["n"]) == n_units and not bool(row["is_suppressed"]):
-        return float(row["total"])
-    return None
-
-
 def _region_figure(mart: data.Mart, ind: pd.Series, card: KeyFigure) -> None:
-    series = data.region_series(mart, ind["indicator_id"])
+    """The Kooperationsraum's own values as the mart publishes them."""
+    series = values.level_series(mart, ind["indicator_id"], "kooperationsraum")
     if series.empty:
         card.caption = "Kein Wert veröffentlicht."
         return
-    partners = data.partners(mart)
-    units = partners[partners["level"] == "kreis"]
-    values = [_region_value(r, ind["unit"], len(units)) for _, r in series.iterrows()]
-    last, value = series.iloc[-1], values[-1]
-    card.is_sample = bool(last["is_sample"])
-    period = fmt_period(last["period"], ind["period_type"])
-    if value is not None:
-        decimals = common_decimals([v for v in values if v is not None])
-        card.value = fmt_cell(value, False, decimals)
-        source = "Kooperationsraum" if bool(last["has_coop"]) else f"Summe über {int(last['n'])} Gebietseinheiten"
-        card.caption = f"{source}, Stand {period}"
-        card.trend = [v for v in values if v is not None]
-        if len(values) > 1 and values[-2] is not None:
-            prev = fmt_period(series.iloc[-2]["period"], ind["period_type"])
-            card.delta = f"{fmt_change(value - values[-2], decimals)} ggü. {prev}"
-    elif bool(last["is_suppressed"]):
-        card.value, card.suppressed = ".", True
-        card.caption = f"Stand {period}"
-    else:
-        card.value = fmt_range(last["low"], last["high"])
-        card.caption = f"Spanne über {int(last['n'])} Gebietseinheiten, Stand {period}"
-    targets = data.target_status(mart)
-    coop_ars = data.cooperation_ars(mart)
-    hit = target_for(targets, ind["indicator_id"], last["period"], region_ars=coop_ars)
-    if hit.empty:  # no target for the region itself: the statuses of its units
-        hit = targets[targets["region_ars"].isin(units["ars"]) & (targets["indicator_id"] == ind["indicator_id"])
-                      & (targets["period"] == last["period"])]
+    last = series.iloc[-1]
+    decimals = common_decimals(series["value"])
+    card.is_sample, card.suppressed = bool(last["is_sample"]), bool(last["is_suppressed"])
+    card.value = fmt_cell(last["value"], last["is_suppressed"], decimals)
+    card.caption = f"Kooperationsraum, Stand {fmt_period(last['period'], ind['period_type'])}"
+    card.trend = [float(v) for v in series["value"] if not is_missing(v)]
+    if len(series) > 1:
+        prev = series.iloc[-2]
+        if not (is_missing(prev["value"]) or is_missing(last["value"])):
+            change = fmt_change(float(last["value"]) - float(prev["value"]), decimals)
+            card.delta = f"{change} ggü. {fmt_period(prev['period'], ind['period_type'])}"
+    hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"],
+                     region_ars=build.cooperation_ars(mart))
     card.statuses = hit["status"].astype(str).tolist()
 
 
@@ -130,7 +109,6 @@ def render_card(domain: str, card: KeyFigure) -> None:
             card.value,
             card.delta,
             delta_color=_DELTA_COLOURS.get(card.direction, "off"),
-            chart_data=card.trend if len(card.trend) > 1 else None,
             help=f"{card.name} ({card.unit})",
         )
         unit = "" if card.unit in COUNT_UNITS else f" ({ui.md_escape(card.unit)})"
@@ -147,7 +125,7 @@ def render_card(domain: str, card: KeyFigure) -> None:
 def partner_table(mart: data.Mart, indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, str, bool, bool]:
     """(table of the partners' latest values, its caption, any value suppressed, any sample data)."""
     shown = data.indicators(mart).loc[list(indicator_ids)]
-    latest = data.partner_latest(mart, list(indicator_ids))
+    latest = values.partner_latest(mart, list(indicator_ids))
     caption = (
         f"{tables.periods_caption(latest, shown)}. „(Kreiswert)“: Für die Gemeinde liegt kein eigener Wert vor, "
         "gezeigt wird der Wert ihres Landkreises."
@@ -181,8 +159,10 @@ def render_changes() -> None:
     gate = f"; Prüfungen: {passed} bestanden, {failed} fehlgeschlagen" if passed is not None else ""
     st.caption(f"Letzte Veröffentlichung: {fmt_datetime(pd.Timestamp(run.get('finished_at') or run['started_at']))}"
                f" (Snapshot {ui.md_escape(run.get('snapshot_id') or MISSING)}){gate}.")
-    rows = [{"Quelle": c["source_id"], "Änderung": _INGEST_STATUS.get(c["status"], c["status"]),
+    names = data.source_names()
+    rows = [{"Quelle": names.get(c["source_id"], c["source_id"]),
+             "Änderung": _INGEST_STATUS.get(c["status"], c["status"]),
              "Zeilen geladen": fmt_cell(c["rows"]) if c["status"] == "loaded" else MISSING}
             for c in ops.changes(run)]
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        ui.table(pd.DataFrame(rows))

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from regiohub import settings
-from regiohub.dashboard import ops
+from regiohub.dashboard import data, ops
 from regiohub.dashboard.components import md_escape
-from regiohub.dashboard.fmt import MISSING, fmt_cell, fmt_datetime
+from regiohub.presentation.fmt import MISSING, fmt_cell, fmt_datetime
+from regiohub.presentation.labels import quarantine_reason
 from regiohub.registry import load_registry
 
 OUTCOMES = {"published": "veröffentlicht", "unchanged": "unverändert", "gate_failed": "Prüfung nicht bestanden",
@@ -49,8 +50,10 @@ def runs_table(paths: settings.Paths, limit: int = 15) -> pd.DataFrame:
     rows = []
     for run in ops.runs(paths, limit):
         passed, failed, _ = ops.gate_summary(run)
-        changed = [c["source_id"] for c in ops.changes(run) if c["status"] == "loaded"]
-        failed_sources = [c["source_id"] for c in ops.changes(run) if c["status"] == "failed"]
+        names = data.source_names()
+        changed = [names.get(c["source_id"], c["source_id"]) for c in ops.changes(run) if c["status"] == "loaded"]
+        failed_sources = [names.get(c["source_id"], c["source_id"]) for c in ops.changes(run)
+                          if c["status"] == "failed"]
         rows.append({
             "Start": fmt_datetime(pd.Timestamp(run["started_at"])) if run.get("started_at") else MISSING,
             "Ergebnis": OUTCOMES.get(run.get("outcome"), run.get("outcome")),
@@ -76,8 +79,9 @@ def last_gate(paths: settings.Paths) -> None:
 
 def quarantine_table(paths: settings.Paths) -> pd.DataFrame:
     counts = ops.quarantine_counts(paths)
-    return pd.DataFrame([{"Quelle": source, "Grund": reason, "Zeilen in Quarantäne": fmt_cell(n)}
-                         for (source, reason), n in counts.items()])
+    names = data.source_names()
+    return pd.DataFrame([{"Quelle": names.get(source, source), "Grund": quarantine_reason(reason),
+                          "Zeilen in Quarantäne": fmt_cell(n)} for (source, reason), n in counts.items()])
 
 
 def data_docs_link(paths: settings.Paths) -> None:

@@ -7,9 +7,9 @@ import streamlit as st
 
 from regiohub.dashboard import charts, data
 from regiohub.dashboard import components as ui
-from regiohub.dashboard.fmt import fmt_cell
-from regiohub.dashboard.labels import STATUS_ICONS, STATUS_LABELS
-from regiohub.reports import text
+from regiohub.presentation.fmt import fmt_cell
+from regiohub.presentation.labels import STATUS_ICONS, STATUS_LABELS
+from regiohub.reports import build, text
 from regiohub.reports.model import REGION, CooperationReport, IndicatorLine
 
 
@@ -21,12 +21,21 @@ def target_summary(report: CooperationReport) -> None:
         return
     for column, (status, n) in zip(st.columns(3), counts.items(), strict=True):
         column.metric(f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", n)
+        names = [f"{ln.name} (Ziel {text.target_text(ln).split(': ', 1)[-1]}, Wert {text.row_cells(ln, False)['Wert']})"
+                 for ln in report.targets_with(status)]
+        if names:
+            column.caption("; ".join(ui.md_escape(n) for n in names))
 
 
 def lines_table(report: CooperationReport, lines: list[IndicatorLine]) -> pd.DataFrame:
     """The section's table, exactly the strings the PDF shows."""
     region = report.partner_id == REGION
-    return pd.DataFrame([text.row_cells(line, region) for line in lines], columns=text.COLUMNS)
+    rows = []
+    for line in lines:
+        cells = text.row_cells(line, region)
+        cells["Indikator"] = f"{line.name} ({line.unit})" + (f" – {cells['Hinweis']}" if cells["Hinweis"] else "")
+        rows.append(cells)
+    return pd.DataFrame(rows, columns=[c for c in text.COLUMNS if c not in ("Einheit", "Hinweis")])
 
 
 def peers_chart(line: IndicatorLine) -> charts.Spec:
@@ -42,7 +51,7 @@ def peers_chart(line: IndicatorLine) -> charts.Spec:
 def domain_section(mart: data.Mart, report: CooperationReport, domain: str, lines: list[IndicatorLine]) -> None:
     """Heading, table of the domain's indicators and a comparison chart of its first indicator."""
     st.subheader(domain)
-    st.dataframe(lines_table(report, lines), hide_index=True)
+    ui.table(lines_table(report, lines))
     first = lines[0]
     if sum(p.value is not None for p in first.peers) > 1:
         ui.chart_with_caption(
@@ -68,3 +77,18 @@ def excel_bytes(report: CooperationReport) -> bytes:
     from regiohub.reports.excel import render_excel
 
     return render_excel(report)
+
+
+def report(mart: data.Mart, partner_id: str, year: int) -> CooperationReport:
+    """The cooperation report for a partner (or ``region``) and year, cached per snapshot."""
+    return _report(mart, partner_id, year)
+
+
+@data.per_snapshot
+def _report(mart: data.Mart, partner_id: str, year: int) -> CooperationReport:
+    return build.build_report(mart, partner_id, year)
+
+
+def report_years(mart: data.Mart) -> list[int]:
+    """Years offered for a report, newest first."""
+    return build.report_years(mart)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from regiohub.dashboard.fmt import MISSING, SUPPRESSED, common_decimals, fmt_cell, fmt_period, is_missing
+from regiohub.presentation.fmt import MISSING, SUPPRESSED, common_decimals, fmt_cell, fmt_period, is_missing
 
 OWN_VALUE = "eigener Wert"
 INHERITED_VALUE = "übernommener Wert"
@@ -92,13 +92,6 @@ def series_table(series: pd.DataFrame, unit: str, period_type: str) -> pd.DataFr
     )
 
 
-def latest_rows(series: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``series`` at its latest period_start."""
-    if series.empty:
-        return series
-    return series[series["period_start"] == series["period_start"].max()]
-
-
 def _suppressed(frame: pd.DataFrame) -> list[bool]:
     """The is_suppressed flags of ``frame`` (all False where the mart has no such column)."""
     if "is_suppressed" not in frame:
@@ -143,4 +136,6 @@ def download_frame(series: pd.DataFrame, unit: str, period_type: str) -> pd.Data
     shown = series_table(series, unit, period_type)
     values = [SUPPRESSED if s else (None if is_missing(v) else float(v))
               for v, s in zip(series["value"], _suppressed(series), strict=True)]
-    return shown.assign(Wert=values, Zeitraum=series["period"].astype(str).to_numpy())
+    starts = [None if is_missing(d) else pd.Timestamp(d).date() for d in series["period_start"]]
+    return shown.assign(Wert=values, Zeitraum=series["period"].astype(str).to_numpy(),
+                        **{"Beginn des Zeitraums": starts})  # a real date in Excel

@@ -1,102 +1,211 @@
-"""The cooperation report as PDF (fpdf2, A4, built-in Helvetica; bar charts drawn as vector shapes)."""
+"""The cooperation report as PDF (fpdf2, A4): title page, contents, header and footer on every page, one
+section per domain with its table and a bar chart (partners, Land value, target as line), sources and licences.
+
+Text uses DejaVu Sans where installed (full Unicode: "–" for no value, "−" never confused with it); otherwise
+the built-in Helvetica with typographic characters replaced by Latin-1 equivalents.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from regiohub.dashboard.fmt import SUPPRESSED_NOTE, fmt_cell
-from regiohub.dashboard.labels import PALETTE
+from regiohub.presentation.fmt import MISSING, SUPPRESSED_NOTE, TZ, fmt_cell, fmt_datetime
+from regiohub.presentation.labels import STATUS_LABELS
 from regiohub.reports import text
 from regiohub.reports.model import REGION, CooperationReport, IndicatorLine
+from regiohub.reports.pdf_chart import bars
+from regiohub.reports.similar import GROUP_SIZE, TYPOLOGY_NOTE
 
-# Helvetica covers Latin-1 only: typographic characters are replaced by their plain equivalents.
-_PLAIN = str.maketrans({"–": "-", "—": "-", "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'",
-                        "…": "...", "\u00a0": " ", "€": "EUR"})
-WIDTHS = (40, 16, 18, 16, 22, 20, 30, 14, 14)  # mm; Hinweis follows in the line below where present
-_HEAD = FontFace(emphasis="BOLD", fill_color=(225, 232, 240))
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+_PLAIN = str.maketrans({"–": "-", "—": "-", "−": "-", "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'",
+                        "…": "...", "\u00a0": " ", "€": "EUR", "✔": "", "◐": "", "✘": ""})
+WIDTHS = (38, 16, 18, 15, 23, 21, 15, 22, 12)  # mm; Indikator … Rang
+TABLE_COLUMNS = ["Indikator", "Einheit", "Zeitraum", "Wert", "Vorjahr", "Veränderung", "Land", "Vergleich", "Rang"]
+_HEAD = FontFace(emphasis="BOLD", fill_color=(225, 232, 240), color=(0, 0, 0))
+_BODY = FontFace(fill_color=(255, 255, 255), color=(0, 0, 0))
 
 
 def plain(value: str) -> str:
-    """Text the built-in PDF font can render."""
+    """Text the built-in PDF font can render (used only without DejaVu)."""
     return value.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
-def render_pdf(report: CooperationReport, *, compress: bool = True) -> bytes:
+class ReportPDF(FPDF):
+    """A4 with the report's header (partner, Datenstand) and footer (creation date, page x of n, sample note)."""
+
+    def __init__(self, report: CooperationReport, created: datetime) -> None:
+        super().__init__(format="A4")
+        self.report, self.created = report, created
+        self.unicode = (FONT_DIR / "DejaVuSans.ttf").exists() and (FONT_DIR / "DejaVuSans-Bold.ttf").exists()
+        if self.unicode:
+            self.add_font("Text", "", str(FONT_DIR / "DejaVuSans.ttf"))
+            self.add_font("Text", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+            oblique = FONT_DIR / "DejaVuSans-Oblique.ttf"
+            self.add_font("Text", "I", str(oblique if oblique.exists() else FONT_DIR / "DejaVuSans.ttf"))
+        self.family = "Text" if self.unicode else "Helvetica"
+        self.set_auto_page_break(auto=True, margin=22)
+        self.set_margins(15, 22, 15)
+
+    def t(self, value: str) -> str:
+        return value if self.unicode else plain(value)
+
+    def font(self, style: str = "", size: float = 9) -> None:
+        self.set_font(self.family, style, size)
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.font("", 7.5)
+        self.set_text_color(60, 60, 60)
+        self.set_xy(15, 8)
+        self.cell(90, 4, self.t(f"Kooperationsbericht {self.report.year} · {self.report.subject}"))
+        self.cell(0, 4, self.t(f"Datenstand: {fmt_datetime(self.report.published_at)}"), align="R")
+        self.set_draw_color(150, 150, 150)
+        self.line(15, 13.5, 195, 13.5)
+        self.set_text_color(0, 0, 0)
+        self.set_y(22)
+
+    def footer(self) -> None:
+        self.set_y(-16)
+        self.set_draw_color(150, 150, 150)
+        self.line(15, self.get_y(), 195, self.get_y())
+        self.font("", 7.5)
+        self.set_text_color(60, 60, 60)
+        created = self.created.strftime("%d.%m.%Y, %H:%M Uhr")
+        self.cell(120, 5, self.t(f"Erstellt am {created} mit Regio.hub · {self.report.subject}"))
+        self.cell(0, 5, self.t(f"Seite {self.page_no()} von {{nb}}"), align="R", new_x="LMARGIN", new_y="NEXT")
+        if self.report.is_sample:
+            self.font("B", 7.5)
+            self.set_text_color(150, 60, 0)
+            self.cell(0, 4, self.t(text.SAMPLE_NOTE))
+        self.set_text_color(0, 0, 0)
+
+    def heading(self, title: str, level: int = 0) -> None:
+        self.start_section(self.t(title), level=level)
+        self.font("B", 13 if level == 0 else 11)
+        self.multi_cell(0, 7, self.t(title), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def para(self, value: str, size: float = 9, style: str = "") -> None:
+        self.font(style, size)
+        self.multi_cell(0, 4.6, self.t(value), align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def render_pdf(report: CooperationReport, *, compress: bool = True, created: datetime | None = None) -> bytes:
     """The report as PDF bytes."""
-    pdf = FPDF(format="A4")
+    pdf = ReportPDF(report, created or datetime.now(TZ))
     pdf.set_compression(compress)
-    pdf.set_title(plain(text.heading(report)))
+    pdf.set_title(pdf.t(text.heading(report)))
     pdf.set_author("Regio.hub")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_lang("de-DE")
+    _title_page(pdf, report)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, plain(text.heading(report)), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 5, plain(text.stand(report)), new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 5, plain(text.targets_summary(report)), new_x="LMARGIN", new_y="NEXT")
+    pdf.insert_toc_placeholder(_toc, pages=1)
+    _summary(pdf, report)
     region = report.partner_id == REGION
     for domain, lines in report.by_domain().items():
+        if pdf.will_page_break(60):
+            pdf.add_page()
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 7, plain(domain), new_x="LMARGIN", new_y="NEXT")
+        pdf.heading(domain)
         _table(pdf, lines, region)
-        _bars(pdf, lines[0])
-    _footer(pdf, report)
+        bars(pdf, next((ln for ln in lines if ln.target_value is not None), lines[0]))
+    _group(pdf, report)
+    _sources(pdf, report)
     return bytes(pdf.output())
 
 
-def _table(pdf: FPDF, lines: list[IndicatorLine], region: bool) -> None:
-    pdf.set_font("Helvetica", "", 7)
-    columns = [c for c in text.COLUMNS if c != "Hinweis"]
-    with pdf.table(col_widths=WIDTHS, width=sum(WIDTHS), headings_style=_HEAD, line_height=4,
-                   text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT", "LEFT")) as table:
-        table.row([plain(c) for c in columns])
+def _title_page(pdf: ReportPDF, report: CooperationReport) -> None:
+    pdf.add_page()
+    pdf.set_y(70)
+    pdf.font("B", 24)
+    pdf.multi_cell(0, 11, pdf.t("Kooperationsbericht"), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.font("B", 18)
+    pdf.multi_cell(0, 9, pdf.t(f"{report.subject} – {report.year}"), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.para("Smart-Region-Kooperation Potsdam, Brandenburg an der Havel, Havelland, Potsdam-Mittelmark und "
+             "Teltow-Fläming", 11)
+    pdf.ln(4)
+    pdf.para(text.stand(report), 10)
+    pdf.para(f"Erstellt am {pdf.created.strftime('%d.%m.%Y, %H:%M Uhr')}", 10)
+    if report.is_sample:
+        pdf.ln(6)
+        pdf.para(text.SAMPLE_NOTE, 11, "B")
+
+
+def _toc(pdf: ReportPDF, outline: list) -> None:
+    pdf.set_x(pdf.l_margin)
+    pdf.font("B", 14)
+    pdf.cell(0, 10, pdf.t("Inhalt"), new_x="LMARGIN", new_y="NEXT")
+    pdf.font("", 10)
+    for section in outline:
+        indent = 6 * section.level
+        pdf.set_x(15 + indent)
+        pdf.cell(150 - indent, 7, section.name, link=pdf.add_link(page=section.page_number))
+        pdf.cell(0, 7, str(section.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
+
+
+def _summary(pdf: ReportPDF, report: CooperationReport) -> None:
+    pdf.heading("Ziele der Kooperation")
+    pdf.para(text.targets_summary(report))
+    for status in ("missed", "close", "met"):
+        lines = report.targets_with(status)
+        if lines:
+            names = "; ".join(f"{ln.name} ({text.target_text(ln)}, Wert {text.row_cells(ln, False)['Wert']})"
+                              for ln in lines)
+            pdf.para(f"{STATUS_LABELS[status]}: {names}")
+    pdf.ln(1)
+    pdf.para(f"Lesehilfe: „{MISSING}“ = kein Wert vorhanden; ein Minuszeichen steht nur vor negativen Zahlen. "
+             "„Land“ = Wert für das Land Brandenburg im selben Zeitraum. Rang: nur unter Partnern derselben "
+             "Ebene (Gemeinden mit Gemeinden, Kreise mit Kreisen); übernommene Kreiswerte erhalten keinen Rang.", 8)
+    if report.any_suppressed:
+        pdf.para(SUPPRESSED_NOTE, 8)
+
+
+def _table(pdf: ReportPDF, lines: list[IndicatorLine], region: bool) -> None:
+    pdf.font("", 7)
+    pdf.set_fill_color(255, 255, 255)
+    with pdf.table(col_widths=WIDTHS, width=sum(WIDTHS), headings_style=_HEAD, line_height=3.8,
+                   text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT"),
+                   first_row_as_headings=True) as table:
+        table.row([pdf.t(c) for c in TABLE_COLUMNS])
         for line in lines:
             cells = text.row_cells(line, region)
-            name = cells["Indikator"] + (f" ({cells['Hinweis']})" if cells["Hinweis"] else "")
-            table.row([plain(name), *(plain(cells[c]) for c in columns[1:])])
-
-
-def _bars(pdf: FPDF, line: IndicatorLine) -> None:
-    """Horizontal bars of the partners' values for the domain's first indicator; the subject highlighted."""
-    peers = [p for p in line.peers if p.value is not None or p.suppressed]
-    if len(peers) < 2:
-        return
-    top = max((p.value or 0.0) for p in peers) or 1.0
-    if pdf.will_page_break(8 + 5 * len(peers)):
-        pdf.add_page()
-    pdf.set_font("Helvetica", "I", 8)
-    pdf.cell(0, 6, plain(f"Abbildung: {line.name} ({line.unit}), {text.row_cells(line, False)['Zeitraum']}"),
-             new_x="LMARGIN", new_y="NEXT")
-    d = text.decimals(line)
-    for peer in peers:
-        y = pdf.get_y()
-        pdf.set_font("Helvetica", "B" if peer.is_subject else "", 7)
-        pdf.cell(50, 4.5, plain(peer.name))
-        width = 0.0 if peer.value is None else 110 * max(peer.value, 0.0) / top
-        colour = PALETTE[0] if peer.is_subject else PALETTE[8]
-        pdf.set_fill_color(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
-        if width > 0:
-            pdf.rect(pdf.l_margin + 50, y + 0.7, width, 3.2, style="F")
-        pdf.set_xy(pdf.l_margin + 52 + width, y)
-        pdf.cell(30, 4.5, plain(fmt_cell(peer.value, peer.suppressed, d)), new_x="LMARGIN", new_y="NEXT")
-
-
-def _footer(pdf: FPDF, report: CooperationReport) -> None:
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 6, "Quellen und Lizenzen", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 8)
-    for s in report.sources:
-        note = " - Beispieldaten" if s["is_sample"] else ""
-        pdf.multi_cell(0, 4, plain(f"{s['attribution']} - Lizenz: {s['licence']} ({s['licence_url']}){note}"),
-                       new_x="LMARGIN", new_y="NEXT")
+            extra = [cells["Hinweis"]] if cells["Hinweis"] else []
+            if cells["Ziel"] != MISSING:
+                extra.append(cells["Ziel"])
+            name = cells["Indikator"] + (f" ({'; '.join(extra)})" if extra else "")
+            similar = text.similar_text(line)
+            if similar != MISSING:
+                cells["Vergleich"] += f"; ähnliche Orte: {similar.removeprefix('Median ').split(' (')[0]}"
+            table.row([pdf.t(name), *(pdf.t(cells[c]) for c in TABLE_COLUMNS[1:])], style=_BODY)
     pdf.ln(2)
-    if report.any_suppressed:
-        pdf.multi_cell(0, 4, plain(SUPPRESSED_NOTE), new_x="LMARGIN", new_y="NEXT")
-    if report.is_sample:
-        pdf.multi_cell(0, 4, "Beispieldaten: plausible Beispielwerte, keine amtlichen Daten.",
-                       new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 4, plain("Erstellt mit Regio.hub aus dem veröffentlichten Datenbestand; "
-                               "„–“: kein Wert vorhanden."), new_x="LMARGIN", new_y="NEXT")
+
+
+def _group(pdf: ReportPDF, report: CooperationReport) -> None:
+    """Which similar municipalities the partner is compared with (median in the column "Vergleich")."""
+    group = report.group
+    if group is None or not group.members:
+        return
+    pdf.ln(2)
+    pdf.heading("Vergleich mit ähnlichen Orten in Brandenburg")
+    members = ", ".join(f"{name} ({fmt_cell(pop, False, 0)})" for name, pop in group.members)
+    pdf.para(f"Typ: {group.label}; Grundlage: {group.basis}. Vergleichsgruppe: {members}.", 8)
+    pdf.para(TYPOLOGY_NOTE.format(n=GROUP_SIZE.get(report.level, 5)), 8)
+
+
+def _sources(pdf: ReportPDF, report: CooperationReport) -> None:
+    if pdf.will_page_break(40):
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.heading("Quellen und Lizenzen")
+    for s in report.sources:
+        pdf.para(text.licence_line(s) + (" – Beispieldaten" if s["is_sample"] else ""), 8)
+        pdf.ln(0.5)
+    pdf.ln(2)
+    pdf.para("Alle Werte stammen aus dem veröffentlichten Datenbestand von Regio.hub; Raten, Summen für den "
+             "Kooperationsraum und Zuordnungen zu Gemeinden sind daraus abgeleitet (Daten verändert).", 8)

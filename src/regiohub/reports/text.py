@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from regiohub.dashboard.fmt import MISSING, common_decimals, fmt_cell, fmt_change, fmt_datetime, fmt_period
-from regiohub.dashboard.labels import STATUS_LABELS
+from regiohub.presentation.fmt import MISSING, common_decimals, fmt_cell, fmt_change, fmt_datetime, fmt_period
+from regiohub.presentation.labels import STATUS_LABELS
 from regiohub.reports.model import CooperationReport, IndicatorLine
 
-COLUMNS = ["Indikator", "Einheit", "Zeitraum", "Wert", "Vorjahr", "Veränderung", "Vergleich", "Rang", "Ziel", "Hinweis"]
+SAMPLE_NOTE = "Beispieldaten: plausible Beispielwerte, keine amtlichen Daten."
+MODIFIED = "Daten verändert"
+
+COLUMNS = ["Indikator", "Einheit", "Zeitraum", "Wert", "Vorjahr", "Veränderung", "Land", "Vergleich", "Rang", "Ziel",
+           "Hinweis"]
 
 
 def decimals(line: IndicatorLine) -> int:
@@ -29,7 +33,7 @@ def target_text(line: IndicatorLine) -> str:
         return MISSING
     text = STATUS_LABELS.get(line.target_status, line.target_status)
     if line.target_value is not None:
-        text += f" (Ziel {fmt_cell(line.target_value, False, decimals(line))})"
+        text += f": {fmt_cell(line.target_value, False, decimals(line))}"
     return text
 
 
@@ -47,6 +51,7 @@ def row_cells(line: IndicatorLine, subject_is_region: bool) -> dict[str, str]:
             f" ({fmt_period(line.previous_period, line.period_type)})"
         ),
         "Veränderung": fmt_change(line.change, d),
+        "Land": fmt_cell(line.land_value, False, d),
         "Vergleich": comparison(line, subject_is_region),
         "Rang": f"{line.rank} von {line.n_ranked}" if line.rank else MISSING,
         "Ziel": target_text(line),
@@ -68,3 +73,36 @@ def targets_summary(report: CooperationReport) -> str:
     if not sum(c.values()):
         return "Für diese Auswahl sind keine Zielwerte vereinbart oder bewertet."
     return f"Ziele: {c['met']} erreicht, {c['close']} knapp verfehlt, {c['missed']} verfehlt."
+
+
+def attribution(source: dict) -> str:
+    """The source's attribution with ``Daten verändert``: every mart value is derived (keyed, aggregated, rated)."""
+    text = str(source.get("attribution") or source.get("name") or "")
+    return text if "verändert" in text else f"{text} ({MODIFIED})"
+
+
+def licence_line(source: dict) -> str:
+    """Provider, dataset, licence and link, e.g. for dl-de/by-2-0: ``Bereitsteller: Datensatz – Lizenz (URL)``."""
+    return (f"{attribution(source)}. Datensatz: {source.get('name')}. Lizenz: {source.get('licence')}"
+            f" ({source.get('licence_url')})")
+
+
+LEVEL_PLURAL = {"gemeinde": "Gemeinden", "kreis": "Kreisen"}
+
+
+def rank_text(line: IndicatorLine, level: str) -> str:
+    """``2 von 4 Gemeinden``; inherited values and neutral indicators get no rank."""
+    if line.is_inherited:
+        return "kein Rang (Kreiswert)"
+    if not line.rank:
+        return MISSING
+    return f"{line.rank} von {line.n_ranked} {LEVEL_PLURAL.get(level, '')}".strip()
+
+
+def similar_text(line: IndicatorLine) -> str:
+    """``Median 21.338,5 (19.921 – 22.793)`` of the comparison group, ``–`` without (at least 3) values."""
+    if line.similar is None or line.similar[3] < 3:
+        return MISSING
+    median, low, high, n = line.similar
+    d = common_decimals([median, low, high, line.value])
+    return f"Median {fmt_cell(median, False, d)} ({fmt_cell(low, False, d)} – {fmt_cell(high, False, d)}; {n} Orte)"

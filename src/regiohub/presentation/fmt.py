@@ -85,17 +85,35 @@ def fmt_datetime(value: datetime | pd.Timestamp | None) -> str:
     return ts.tz_convert(TZ).strftime("%d.%m.%Y, %H:%M Uhr")
 
 
+MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember"]
+
+
+def period_date(period: str) -> date | None:
+    """The first day of a period ``JJJJ-MM`` or ``JJJJ-MM-TT`` (None for years and other text)."""
+    text = str(period)
+    try:
+        if len(text) == 7 and text[4] == "-":
+            return date(int(text[:4]), int(text[5:]), 1)
+        if len(text) >= 10:
+            return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return None
+
+
 def fmt_period(period: str | None, period_type: str | None = None) -> str:
-    """A period label for display: days and dates as ``14.11.2026``, years as they are."""
+    """A period label for display: ``14.11.2026`` for days and dates, ``November 2026`` for months, years as
+    they are."""
     if is_missing(period):
         return MISSING
     text = str(period)
-    if period_type == "year" or len(text) < 10:
+    day = None if period_type == "year" else period_date(text)
+    if day is None:
         return text
-    try:
-        return fmt_date(text)
-    except ValueError:
-        return text
+    if len(text) == 7:
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return fmt_date(day)
 
 
 def fmt_list(items: list[str]) -> str:

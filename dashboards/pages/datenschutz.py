@@ -1,0 +1,5 @@
+"""Datenschutz: the deployment's text (REGIOHUB_LEGAL_DIR) or the shipped template."""
+
+from regiohub.dashboard import legal
+
+legal.render("datenschutz")
