@@ -69,7 +69,7 @@ def test_a_failed_ingest_notifies_with_source_and_load_id(airflow_db, data_dir, 
 
 
 def test_a_broken_channel_does_not_hide_the_others(monkeypatch, webhook, caplog) -> None:
-    from regiohub.orchestration.notify import notify
+    from regiohub.notify import notify
 
     monkeypatch.setenv("REGIOHUB_NOTIFY", "email,webhook,log")
     monkeypatch.delenv("REGIOHUB_NOTIFY_EMAIL", raising=False)

@@ -220,7 +220,7 @@ def ingest_drop(
     if result.rejected and not result.loads:
         raise SourceError(source_id, result.summary())
     if result.rejected:
-        from regiohub.orchestration.notify import notify
+        from regiohub.notify import notify
 
         notify(f"Regio.hub: {source_id}: inbox file(s) refused", result.summary(),
                {"source_id": source_id, "claim_id": claim_id, "rejected": result.rejected})

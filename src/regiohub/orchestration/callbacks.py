@@ -32,9 +32,9 @@ def last_load(source_id: str, data: settings.Paths | None = None) -> dict[str, A
 def notify_task_failure(context: Any) -> None:
     """``on_failure_callback``: tell the operators which DAG, task, source and load failed, and why.
 
-    Called once the task has finally failed (after its retries). Channels: :mod:`regiohub.orchestration.notify`.
+    Called once the task has finally failed (after its retries). Channels: :mod:`regiohub.notify`.
     """
-    from regiohub.orchestration.notify import notify
+    from regiohub.notify import notify
 
     ti, dag_run = context["ti"], context["dag_run"]
     source_id = (context.get("params") or {}).get("source_id")

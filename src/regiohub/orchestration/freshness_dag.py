@@ -36,8 +36,8 @@ def build_freshness_dag() -> DAG:
             from dataclasses import asdict
 
             from regiohub import settings
+            from regiohub.notify import notify
             from regiohub.orchestration.freshness import new_alerts, overdue_sources
-            from regiohub.orchestration.notify import notify
             from regiohub.registry import load_registry
 
             data = settings.paths().ensure()
