@@ -19,8 +19,10 @@ import argparse
 import contextlib
 import logging
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -50,20 +52,43 @@ def _offline_if(enabled: bool) -> contextlib.AbstractContextManager:
     return offline()
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from regiohub.pipeline import run
+def progress() -> Callable[[str], None]:
+    """Progress lines on stderr: dbt's node lines overwrite each other on a terminal, plain lines otherwise."""
+    tty = sys.stderr.isatty()
 
-    report = run(force=args.force)
+    def say(message: str) -> None:
+        if tty and message.startswith("dbt "):
+            width = shutil.get_terminal_size().columns - 1
+            sys.stderr.write("\r\x1b[K" + message[:width])
+        else:
+            sys.stderr.write(("\r\x1b[K" if tty else "") + message + "\n")
+        sys.stderr.flush()
+
+    return say
+
+
+def _summary(report) -> None:
+    """One line per source: what was loaded, or why it failed / was held back."""
     for item in report.ingested:
         rows = ", ".join(f"{k}={v}" for k, v in item.get("rows", {}).items())
-        print(f"  {item['source_id']:<26} {item['status']:<10} {item.get('error') or rows}")
+        print(f"  {item['source_id']:<30} {item['status']:<10} {item.get('error') or rows}")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from regiohub.pipeline import RunReport, new_run_id, run
+
+    report = RunReport(new_run_id(), "")
+    try:
+        run(force=args.force, progress=progress(), report=report)
+    finally:
+        _summary(report)
     if report.outcome == "unchanged":
-        print("nothing changed: the published mart is up to date")
+        print("nothing new: every raw load is published")
     else:
         print(f"published snapshot {report.snapshot_id} → {settings.paths().published}")
     if report.failed_sources:
-        print(f"error: sources failed: {', '.join(report.failed_sources)} (their last good data was used)",
-              file=sys.stderr)
+        print(f"error: sources failed: {', '.join(report.failed_sources)} (their last published data is used; "
+              "`regiohub status` shows why)", file=sys.stderr)
         return 1
     return 0
 
@@ -84,7 +109,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_transform(args: argparse.Namespace) -> int:
     from regiohub.transform import build_candidate
 
-    print(build_candidate())
+    print(build_candidate(progress=progress()))
     return 0
 
 
@@ -111,15 +136,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
     from regiohub.errors import GateError
-    from regiohub.publish import list_snapshots, publish_candidate, rollback
+    from regiohub.publish import publish_candidate
+    from regiohub.snapshots import snapshot_listing
 
     data = settings.paths().ensure()
     if args.list:
-        for snapshot_id in list_snapshots(data):
-            print(snapshot_id)
+        print(snapshot_listing(data))
         return 0
     if args.rollback:
-        restored = rollback(data, None if args.rollback is True else args.rollback)
+        from regiohub.pipeline import rollback_recorded
+
+        restored = rollback_recorded(data, None if args.rollback is True else args.rollback)
         print(f"rolled back: snapshot {restored} is published again → {data.published}")
         return 0
     candidate = _candidate(args.candidate)
@@ -184,8 +211,18 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     return serve(stack)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("regiohub")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="regiohub", description="Regio.hub data platform")
+    p.add_argument("--version", action="version", version=f"regiohub {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, func, help: str, offline: bool = False) -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regiohub import settings
+from regiohub.audit.content import CHECKS, content_findings
 from regiohub.audit.frames import DERIVED, PREVIOUS, read_tables, run_parameters
 from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.raw import raw_frames, source_freshness
@@ -97,6 +98,10 @@ def validate_candidate(
             warnings += describe_failures(suite.name, warning)
         checkpoints.append({"checkpoint": result.name, "success": result.success, "validation_results": validations})
 
+    findings = content_findings(candidate, data.published if data.published.is_file() else None)
+    failures += [f.line for f in findings]
+    content = [{"check": c, "success": not any(f.check == c for f in findings)} for c in CHECKS]
+
     success = not failures
     results_path = _write_results(
         data.runs / "validations",
@@ -110,10 +115,12 @@ def validate_candidate(
             "warnings": warnings,
             "parameters": {name: v if isinstance(v, int) else len(v) for name, v in parameters.items()},
             "checkpoints": checkpoints,
+            "content_checks": content,
+            "content_findings": [vars(f) for f in findings],
         },
     )
     index = docs_dir / "index.html"
-    report = ValidationReport(success, failures, results_path, index if index.is_file() else None, warnings)
+    report = ValidationReport(success, failures, results_path, index if index.is_file() else None, warnings, findings)
     log.info("%s", report.summary())
     return report
 
