@@ -126,7 +126,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
 
     candidate = _candidate(args.candidate)
-    report = validate_candidate(candidate, settings.paths().ensure())
+    report = validate_candidate(candidate, settings.paths().ensure(), progress=progress())
     print(f"{candidate.name}: {'passed' if report.success else 'FAILED'} (results: {report.results_path})")
     for failure in report.failures:
         print(f"  - {failure}")
@@ -150,7 +150,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(f"rolled back: snapshot {restored} is published again → {data.published}")
         return 0
     candidate = _candidate(args.candidate)
-    report = validate_candidate(candidate, data)
+    report = validate_candidate(candidate, data, progress=progress())
     if not report.success:
         raise GateError(f"{candidate.name} failed the audit gate; not published: " + "; ".join(report.failures[:3]))
     result = publish_candidate(candidate, data)

@@ -115,7 +115,7 @@ def audit_step(candidate: Path, data: settings.Paths, report: RunReport, progres
 
     _say(progress, "gate: expectation suites and content checks")
     t0 = time.monotonic()
-    validation = validate_candidate(candidate, data)
+    validation = validate_candidate(candidate, data, progress=progress)
     report.timings_s["validate"] = round(time.monotonic() - t0, 2)
     report.validation_results = str(validation.results_path)
     report.expectations = expectation_counts(validation.results_path)

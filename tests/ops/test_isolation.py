@@ -143,7 +143,7 @@ def test_each_broken_source_is_named_once_with_check_and_rows(broken_run):
     assert "facility_id=" in lines["ladesaeulenregister"]  # the failing row by its key
     # the inf is caught by a mart test whose failing rows name the DWD series (and no other source)
     assert "niederschlag_monatssumme" in lines["dwd_klima_potsdam"]
-    assert "region_ars=120540000000" in lines["dwd_klima_potsdam"]
+    assert "region_ars=120540000000" in lines["dwd_klima_potsdam"] and "value=inf" in lines["dwd_klima_potsdam"]
     assert "series_kept" in lines["deutschlandatlas_aerzte"] and "Potsdam" in lines["deutschlandatlas_aerzte"]
     assert "aerzte" in lines["deutschlandatlas_aerzte"]
     for line in lines.values():
