@@ -19,14 +19,13 @@ import argparse
 import contextlib
 import logging
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from regiohub import settings
+from regiohub.console import progress
 from regiohub.errors import RegiohubError
 from regiohub.registry import RegistryError
 
@@ -52,36 +51,15 @@ def _offline_if(enabled: bool) -> contextlib.AbstractContextManager:
     return offline()
 
 
-def progress() -> Callable[[str], None]:
-    """Progress lines on stderr: dbt's node lines overwrite each other on a terminal, plain lines otherwise."""
-    tty = sys.stderr.isatty()
-
-    def say(message: str) -> None:
-        if tty and message.startswith("dbt "):
-            width = shutil.get_terminal_size().columns - 1
-            sys.stderr.write("\r\x1b[K" + message[:width])
-        else:
-            sys.stderr.write(("\r\x1b[K" if tty else "") + message + "\n")
-        sys.stderr.flush()
-
-    return say
-
-
-def _summary(report) -> None:
-    """One line per source: what was loaded, or why it failed / was held back."""
-    for item in report.ingested:
-        rows = ", ".join(f"{k}={v}" for k, v in item.get("rows", {}).items())
-        print(f"  {item['source_id']:<30} {item['status']:<10} {item.get('error') or rows}")
-
-
 def cmd_run(args: argparse.Namespace) -> int:
+    from regiohub.console import summary
     from regiohub.pipeline import RunReport, new_run_id, run
 
     report = RunReport(new_run_id(), "")
     try:
         run(force=args.force, progress=progress(), report=report)
     finally:
-        _summary(report)
+        summary(report)
     if report.outcome == "unchanged":
         print("nothing new: every raw load is published")
     else:
@@ -144,7 +122,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(snapshot_listing(data))
         return 0
     if args.rollback:
-        from regiohub.pipeline import rollback_recorded
+        from regiohub.snapshots import rollback_recorded
 
         restored = rollback_recorded(data, None if args.rollback is True else args.rollback)
         print(f"rolled back: snapshot {restored} is published again → {data.published}")

@@ -7,7 +7,6 @@ Mart builds never overlap (one lock per data dir): DuckDB takes one writer.
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import time
 import uuid
@@ -23,7 +22,14 @@ from regiohub.loads import unpublished_loads
 from regiohub.publish import PublishResult, exclusive_lock, publish_candidate
 from regiohub.publish import recover as publish_recover
 from regiohub.registry import Registry, load_registry
-from regiohub.runs import RunReport, mark_interrupted, recent_runs, record_run
+from regiohub.runs import (
+    RunReport,
+    dbt_test_counts,
+    expectation_counts,
+    mark_interrupted,
+    recent_runs,
+    record_run,
+)
 
 Progress = Callable[[str], None]
 
@@ -170,29 +176,6 @@ def keep_failed(candidate: Path, keep: int = 3) -> Path:
     return failed
 
 
-def dbt_test_counts(data: settings.Paths) -> dict[str, int]:
-    """Passed and failed dbt tests of the last build (from dbt's run_results.json)."""
-    path = data.build / "dbt_target" / "run_results.json"
-    if not path.exists():
-        return {}
-    results = json.loads(path.read_text(encoding="utf-8")).get("results", [])
-    tests = [r for r in results if r.get("unique_id", "").startswith(("test.", "unit_test."))]
-    return {
-        "passed": sum(r.get("status") == "pass" for r in tests),
-        "failed": sum(r.get("status") in ("fail", "error") for r in tests),
-    }
-
-
-def expectation_counts(results_path: Path) -> dict[str, int]:
-    """Passed and failed expectations of a validation (from the gate's results file)."""
-    doc = json.loads(results_path.read_text(encoding="utf-8"))
-    stats = [v["statistics"] for c in doc.get("checkpoints", []) for v in c.get("validation_results", [])]
-    return {
-        "passed": sum(s["successful_expectations"] for s in stats),
-        "failed": sum(s["unsuccessful_expectations"] for s in stats),
-    }
-
-
 def run(
     data: settings.Paths | None = None,
     registry: Registry | None = None,
@@ -248,22 +231,6 @@ def _os_error(exc: OSError) -> str:
         return (f"disk full under {settings.data_dir()}: {exc.strerror}; nothing was published and the "
                 "candidate was removed — free space, then `regiohub run`")
     return f"{exc.strerror or exc} ({exc.filename})" if exc.filename else _first_line(exc)
-
-
-def rollback_recorded(data: settings.Paths, snapshot_id: str | None = None) -> str:
-    """Roll back to a kept snapshot (see :func:`regiohub.publish.rollback`) and record it in the run history."""
-    from regiohub.publish import rollback
-
-    report = RunReport(new_run_id(), _now(), kind="rollback")
-    try:
-        report.snapshot_id = rollback(data, snapshot_id)
-        report.outcome = "rolled_back"
-    except BaseException as exc:
-        report.outcome, report.error = "failed", _first_line(exc)
-        raise
-    finally:
-        record_run(data, report)
-    return report.snapshot_id
 
 
 def _last_finished(data: settings.Paths) -> dict | None:

@@ -12,6 +12,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from regiohub import settings
 
@@ -169,3 +170,26 @@ def _alive(pid: int | None) -> bool:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def dbt_test_counts(data: settings.Paths) -> dict[str, int]:
+    """Passed and failed dbt tests of the last build (from dbt's run_results.json)."""
+    path = data.build / "dbt_target" / "run_results.json"
+    if not path.exists():
+        return {}
+    results = json.loads(path.read_text(encoding="utf-8")).get("results", [])
+    tests = [r for r in results if r.get("unique_id", "").startswith(("test.", "unit_test."))]
+    return {
+        "passed": sum(r.get("status") == "pass" for r in tests),
+        "failed": sum(r.get("status") in ("fail", "error") for r in tests),
+    }
+
+
+def expectation_counts(results_path: Path) -> dict[str, int]:
+    """Passed and failed expectations of a validation (from the gate's results file)."""
+    doc = json.loads(results_path.read_text(encoding="utf-8"))
+    stats = [v["statistics"] for c in doc.get("checkpoints", []) for v in c.get("validation_results", [])]
+    return {
+        "passed": sum(s["successful_expectations"] for s in stats),
+        "failed": sum(s["unsuccessful_expectations"] for s in stats),
+    }

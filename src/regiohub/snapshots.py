@@ -55,3 +55,21 @@ def candidate_base(candidate: Path) -> str | None:
         if not con.execute("select 1 from duckdb_tables() where table_name = 'meta_build'").fetchall():
             return None
         return con.execute("select coalesce(base_snapshot_id, '') from meta_build").fetchall()[0][0]
+
+
+def rollback_recorded(data: settings.Paths, snapshot_id: str | None = None) -> str:
+    """Roll back to a kept snapshot (see :func:`regiohub.publish.rollback`) and record it in the run history."""
+    from regiohub.pipeline import _first_line, _now, new_run_id
+    from regiohub.publish import rollback
+    from regiohub.runs import RunReport, record_run
+
+    report = RunReport(new_run_id(), _now(), kind="rollback")
+    try:
+        report.snapshot_id = rollback(data, snapshot_id)
+        report.outcome = "rolled_back"
+    except BaseException as exc:
+        report.outcome, report.error = "failed", _first_line(exc)
+        raise
+    finally:
+        record_run(data, report)
+    return report.snapshot_id

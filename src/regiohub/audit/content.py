@@ -58,12 +58,15 @@ def content_findings(candidate: Path, published: Path | None) -> list[Finding]:
         pairs = coverage_exceptions()
         if pairs:
             con.executemany("insert into exceptions values (?, ?)", pairs)
-        sources = dict(con.execute("select indicator_id, source_ids from cand.main.dim_indicator").fetchall())
+        indicator_columns = _columns(con, "dim_indicator")
+        ids = "source_ids" if "source_ids" in indicator_columns else "[source_id]"  # older marts: one source
+        sources = dict(con.execute(f"select indicator_id, {ids} from cand.main.dim_indicator").fetchall())
         rows = _finite(con)
         if published is not None and published.is_file():
             con.execute("attach ? as pub (read_only)", [str(published)])
             rows += _kept(con)
-        rows += _coverage(con)
+        suppressed = "v.is_suppressed" if "is_suppressed" in _columns(con, "fct_partner_indicator_value") else "false"
+        rows += _coverage(con, suppressed)
     return [Finding(check, ind, detail, list(sources.get(ind) or [])) for check, ind, detail in rows]
 
 
@@ -102,7 +105,13 @@ def _kept(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
              f"without a reason in the catalogue: {shown}") for ind, n, shown in rows]
 
 
-def _coverage(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = 'cand' and table_name = ?", [table]
+    ).fetchall()}
+
+
+def _coverage(con: duckdb.DuckDBPyConnection, suppressed: str) -> list[tuple[str, str, str]]:
     rows = con.execute(
         f"""
         with partners as (select partner_id, name from cand.main.dim_region where is_partner),
@@ -115,7 +124,7 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
             where not exists (
                 select 1 from cand.main.fct_partner_indicator_value v
                 where v.indicator_id = l.indicator_id and v.partner_id = p.partner_id
-                  and v.period_start = l.period_start and (v.value is not null or v.is_suppressed)
+                  and v.period_start = l.period_start and (v.value is not null or {suppressed})
             )
             and not exists (select 1 from exceptions e
                             where e.indicator_id = l.indicator_id and e.partner_id = p.partner_id)
