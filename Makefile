@@ -1,13 +1,14 @@
 # Two commands for a fresh machine with Python 3.11:
 #   make demo   install everything, run the whole pipeline offline on the shipped samples, serve the dashboards
 #   make test   install everything and run the full test suite
+# Afterwards: .venv/bin/regiohub … (or `source .venv/bin/activate`, then regiohub …)
 PYTHON ?= python3.11
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: demo test install lint benchmark benchmark-dashboards benchmark-api e2e clean airflow
+.PHONY: demo test install lint benchmark benchmark-dashboards benchmark-api e2e clean airflow run status
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -22,6 +23,12 @@ demo: install
 test: install
 	$(UV) run ruff check .
 	$(UV) run pytest
+
+run: install
+	.venv/bin/regiohub run
+
+status: install
+	.venv/bin/regiohub status
 
 benchmark: install
 	$(UV) run python benchmarks/ingest_throughput.py

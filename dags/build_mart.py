@@ -36,11 +36,12 @@ def build_mart() -> None:
     """
 
     @task
-    def build_candidate(*, triggering_asset_events=None, ti=None) -> str:
+    def build_candidate(*, triggering_asset_events=None, ti=None, run_id=None, dag_run=None) -> str:
         """
         #### Build
-        `dbt build` of a new candidate DuckDB file under `build/` (`regiohub.transform.build_candidate`).
-        Logs the asset events that triggered the run and pushes the raw loads it includes (XCom `included_loads`).
+        Crash recovery, then `dbt build` of a new candidate under `build/`, holding back a source whose new
+        loads break it (`regiohub.pipeline.build_step`, the same step as `regiohub run`); dbt's progress is in
+        this log. Logs the triggering asset events and pushes the raw loads it includes (XCom `included_loads`).
         """
         import logging
 
@@ -49,10 +50,10 @@ def build_mart() -> None:
             for event in events:
                 log.info("triggered by %s: load %s", asset.uri, (event.extra or {}).get("load_id"))
         ti.xcom_push(key="included_loads", value=mart.included_loads())
-        return str(mart.build())
+        return str(mart.build(run_id, dag_run.start_date))
 
     @task
-    def validate_candidate(candidate: str) -> str:
+    def validate_candidate(candidate: str, *, run_id=None) -> str:
         """
         #### Audit gate
         Great Expectations checkpoints on the candidate (`regiohub.audit.validate_candidate`); fails, without
@@ -60,7 +61,7 @@ def build_mart() -> None:
         """
         from pathlib import Path
 
-        return str(mart.validate(Path(candidate)))
+        return str(mart.validate(Path(candidate), run_id))
 
     @task(outlets=[MART_PUBLISHED])
     def publish_candidate(
@@ -75,14 +76,6 @@ def build_mart() -> None:
 
         result = mart.publish(Path(candidate), run_id)
         outlet_events[MART_PUBLISHED].extra = {"snapshot_id": result["snapshot_id"], "tables": result["tables"]}
-        mart.record(
-            run_id,
-            dag_run.start_date,
-            "published",
-            candidate=candidate,
-            validation_results=validation_results,
-            snapshot_id=result["snapshot_id"],
-        )
         return result
 
     candidate = build_candidate()

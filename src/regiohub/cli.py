@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from regiohub import settings
+from regiohub.console import progress
 from regiohub.errors import RegiohubError
 from regiohub.registry import RegistryError
 
@@ -52,19 +53,21 @@ def _offline_if(enabled: bool) -> contextlib.AbstractContextManager:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from regiohub.pipeline import run
+    from regiohub.console import summary
+    from regiohub.pipeline import RunReport, new_run_id, run
 
-    report = run(force=args.force)
-    for item in report.ingested:
-        rows = ", ".join(f"{k}={v}" for k, v in item.get("rows", {}).items())
-        print(f"  {item['source_id']:<26} {item['status']:<10} {item.get('error') or rows}")
+    report = RunReport(new_run_id(), "")
+    try:
+        run(force=args.force, progress=progress(), report=report)
+    finally:
+        summary(report)
     if report.outcome == "unchanged":
-        print("nothing changed: the published mart is up to date")
+        print("nothing new: every raw load is published")
     else:
         print(f"published snapshot {report.snapshot_id} → {settings.paths().published}")
     if report.failed_sources:
-        print(f"error: sources failed: {', '.join(report.failed_sources)} (their last good data was used)",
-              file=sys.stderr)
+        print(f"error: sources failed: {', '.join(report.failed_sources)} (their last published data is used; "
+              "`regiohub status` shows why)", file=sys.stderr)
         return 1
     return 0
 
@@ -85,7 +88,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_transform(args: argparse.Namespace) -> int:
     from regiohub.transform import build_candidate
 
-    print(build_candidate())
+    print(build_candidate(progress=progress()))
     return 0
 
 
@@ -102,7 +105,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
 
     candidate = _candidate(args.candidate)
-    report = validate_candidate(candidate, settings.paths().ensure())
+    report = validate_candidate(candidate, settings.paths().ensure(), progress=progress())
     print(f"{candidate.name}: {'passed' if report.success else 'FAILED'} (results: {report.results_path})")
     for failure in report.failures:
         print(f"  - {failure}")
@@ -112,19 +115,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
     from regiohub.errors import GateError
-    from regiohub.publish import list_snapshots, publish_candidate, rollback
+    from regiohub.publish import publish_candidate
+    from regiohub.snapshots import snapshot_listing
 
     data = settings.paths().ensure()
     if args.list:
-        for snapshot_id in list_snapshots(data):
-            print(snapshot_id)
+        print(snapshot_listing(data))
         return 0
     if args.rollback:
-        restored = rollback(data, None if args.rollback is True else args.rollback)
+        from regiohub.snapshots import rollback_recorded
+
+        restored = rollback_recorded(data, None if args.rollback is True else args.rollback)
         print(f"rolled back: snapshot {restored} is published again → {data.published}")
         return 0
     candidate = _candidate(args.candidate)
-    report = validate_candidate(candidate, data)
+    report = validate_candidate(candidate, data, progress=progress())
     if not report.success:
         raise GateError(f"{candidate.name} failed the audit gate; not published: " + "; ".join(report.failures[:3]))
     result = publish_candidate(candidate, data)
@@ -192,8 +197,18 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     return serve(stack)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("regiohub")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="regiohub", description="Regio.hub data platform")
+    p.add_argument("--version", action="version", version=f"regiohub {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, func, help: str, offline: bool = False) -> argparse.ArgumentParser:

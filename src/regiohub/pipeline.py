@@ -6,23 +6,35 @@ Mart builds never overlap (one lock per data dir): DuckDB takes one writer.
 
 from __future__ import annotations
 
-import json
+import errno
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from regiohub import crashpoints, settings
-from regiohub.errors import GateError, SourceError
+from regiohub.errors import GateError, PipelineError, SourceError
 from regiohub.ingest import IngestResult, ingest_source
+from regiohub.isolation import build_isolated, carry_forward, known_bad
+from regiohub.loads import unpublished_loads
 from regiohub.publish import PublishResult, exclusive_lock, publish_candidate
 from regiohub.publish import recover as publish_recover
 from regiohub.registry import Registry, load_registry
-from regiohub.runs import RunReport, recent_runs, record_run
-from regiohub.transform import build_candidate
+from regiohub.runs import (
+    RunReport,
+    dbt_test_counts,
+    expectation_counts,
+    mark_interrupted,
+    recent_runs,
+    record_run,
+)
 
-__all__ = ["RunReport", "build_and_publish", "ingest_all", "recent_runs", "record_run", "run"]
+Progress = Callable[[str], None]
+
+__all__ = ["RunReport", "audit_step", "build_and_publish", "build_step", "ingest_all", "publish_step",
+           "recent_runs", "record_run", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +43,13 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def ingest_all(data: settings.Paths, registry: Registry, report: RunReport) -> list[IngestResult]:
+def ingest_all(
+    data: settings.Paths, registry: Registry, report: RunReport, progress: Progress | None = None
+) -> list[IngestResult]:
     """Ingest every registered source; one source's failure does not stop the others."""
     results = []
-    for source in registry.sources:
+    for n, source in enumerate(registry.sources, start=1):
+        _say(progress, f"ingest {n}/{len(registry.sources)}: {source.id}")
         try:
             result = ingest_source(source.id, data=data, registry=registry)
         except SourceError as exc:
@@ -58,34 +73,55 @@ def ingest_all(data: settings.Paths, registry: Registry, report: RunReport) -> l
 
 
 def build_and_publish(
-    data: settings.Paths | None = None, registry: Registry | None = None, report: RunReport | None = None
+    data: settings.Paths | None = None,
+    registry: Registry | None = None,
+    report: RunReport | None = None,
+    progress: Progress | None = None,
 ) -> PublishResult:
-    """Build a candidate mart, audit it (dbt tests ran in the build; then the GX checkpoint), publish it.
+    """Build a candidate mart (isolating broken sources), audit it, publish it: the three steps in one.
 
     Raises :class:`GateError` if the audit fails: the published mart is left untouched and the
     candidate is kept as ``build/failed-*.duckdb`` for inspection (the newest few are kept).
     """
     data = (data or settings.paths()).ensure()
     report = report or RunReport(new_run_id(), _now())
+    candidate = build_step(data, registry, report, progress)
+    try:
+        audit_step(candidate, data, report, progress)
+        return publish_step(candidate, data, report, progress)
+    except GateError:
+        raise  # the rejected candidate is kept as failed-* for inspection
+    except BaseException:
+        _remove(candidate)  # e.g. a full disk: never leave a candidate filling it
+        report.candidate = None
+        raise
+
+
+def build_step(
+    data: settings.Paths, registry: Registry | None, report: RunReport, progress: Progress | None = None
+) -> Path:
+    """Recover from killed runs, then build a candidate under the build lock (see :mod:`regiohub.isolation`)."""
+    registry = registry or load_registry()
     with exclusive_lock(data.build / ".build.lock"):
         recover(data)
         t0 = time.monotonic()
         try:
-            candidate = build_candidate(data, registry)
+            candidate = build_isolated(data, registry, report, progress, known_bad(_last_finished(data)))
         finally:
             report.dbt_tests = dbt_test_counts(data)
+            report.timings_s["build"] = round(time.monotonic() - t0, 2)
         report.candidate = str(candidate)
-        report.timings_s["build"] = round(time.monotonic() - t0, 2)
-        crashpoints.reached("build:done")
-        return audit_and_publish(candidate, data, report)
+    crashpoints.reached("build:done")
+    return candidate
 
 
-def audit_and_publish(candidate: Path, data: settings.Paths, report: RunReport) -> PublishResult:
-    """The gate: validate ``candidate`` with the GX suites and publish it only if every expectation holds."""
+def audit_step(candidate: Path, data: settings.Paths, report: RunReport, progress: Progress | None = None) -> None:
+    """The gate: GX suites and content checks; a rejected candidate is kept as ``failed-*`` and GateError raised."""
     from regiohub.audit import validate_candidate
 
+    _say(progress, "gate: expectation suites and content checks")
     t0 = time.monotonic()
-    validation = validate_candidate(candidate, data)
+    validation = validate_candidate(candidate, data, progress=progress)
     report.timings_s["validate"] = round(time.monotonic() - t0, 2)
     report.validation_results = str(validation.results_path)
     report.expectations = expectation_counts(validation.results_path)
@@ -95,6 +131,13 @@ def audit_and_publish(candidate: Path, data: settings.Paths, report: RunReport) 
         report.gate_failures = validation.failures
         report.candidate = str(keep_failed(candidate))
         raise GateError(validation.summary())
+
+
+def publish_step(
+    candidate: Path, data: settings.Paths, report: RunReport, progress: Progress | None = None
+) -> PublishResult:
+    """Publish the audited candidate atomically and remove it."""
+    _say(progress, "publish: writing the snapshot and its Parquet exports")
     t0 = time.monotonic()
     result = publish_candidate(candidate, data, run_id=report.run_id)
     report.timings_s["publish"] = round(time.monotonic() - t0, 2)
@@ -103,12 +146,20 @@ def audit_and_publish(candidate: Path, data: settings.Paths, report: RunReport) 
     return result
 
 
+def audit_and_publish(candidate: Path, data: settings.Paths, report: RunReport) -> PublishResult:
+    """Audit ``candidate`` and publish it only if the gate passes."""
+    audit_step(candidate, data, report)
+    return publish_step(candidate, data, report)
+
+
 def recover(data: settings.Paths) -> None:
     """Clean up what a killed run left behind; call while holding the build lock.
 
     Any ``candidate-*`` file is then stale (failed candidates are renamed ``failed-*``), as are
-    half-written raw files and publish leftovers. The published mart itself is never touched.
+    half-written raw files and publish leftovers; runs still marked 'running' whose process is gone
+    are recorded as failed. The published mart itself is never touched.
     """
+    mark_interrupted(data)
     for stale in data.build.glob("candidate-*.duckdb"):
         _remove(stale)
     for stale in data.raw.glob("*/*/*.parquet.tmp"):
@@ -125,54 +176,75 @@ def keep_failed(candidate: Path, keep: int = 3) -> Path:
     return failed
 
 
-def dbt_test_counts(data: settings.Paths) -> dict[str, int]:
-    """Passed and failed dbt tests of the last build (from dbt's run_results.json)."""
-    path = data.build / "dbt_target" / "run_results.json"
-    if not path.exists():
-        return {}
-    results = json.loads(path.read_text(encoding="utf-8")).get("results", [])
-    tests = [r for r in results if r.get("unique_id", "").startswith(("test.", "unit_test."))]
-    return {
-        "passed": sum(r.get("status") == "pass" for r in tests),
-        "failed": sum(r.get("status") in ("fail", "error") for r in tests),
-    }
-
-
-def expectation_counts(results_path: Path) -> dict[str, int]:
-    """Passed and failed expectations of a validation (from the gate's results file)."""
-    doc = json.loads(results_path.read_text(encoding="utf-8"))
-    stats = [v["statistics"] for c in doc.get("checkpoints", []) for v in c.get("validation_results", [])]
-    return {
-        "passed": sum(s["successful_expectations"] for s in stats),
-        "failed": sum(s["unsuccessful_expectations"] for s in stats),
-    }
-
-
 def run(
-    data: settings.Paths | None = None, registry: Registry | None = None, *, force: bool = False
+    data: settings.Paths | None = None,
+    registry: Registry | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    report: RunReport | None = None,
 ) -> RunReport:
-    """Ingest all sources, then rebuild and publish — unless nothing changed and a mart is published."""
+    """Ingest all sources, then build and publish every load the published snapshot does not include yet.
+
+    Nothing is built when every raw load is published (or is a known-bad load still held back) —
+    unless ``force``. The run is recorded when it starts and when it ends.
+    """
     data = (data or settings.paths()).ensure()
     registry = registry or load_registry()
-    report = RunReport(new_run_id(), _now())
+    report = report or RunReport(new_run_id(), _now())
+    report.started_at = report.started_at or _now()
+    mark_interrupted(data)
+    record_run(data, report)
     try:
         t0 = time.monotonic()
-        results = ingest_all(data, registry, report)
+        ingest_all(data, registry, report, progress)
         report.timings_s["ingest"] = round(time.monotonic() - t0, 2)
-        if not force and data.published.exists() and not any(r.changed for r in results):
+        crashpoints.reached("ingest:done")
+        previous = known_bad(_last_finished(data))
+        pending = {s: loads for s, loads in unpublished_loads(data).items()
+                   if loads[-1] != (previous.get(s) or {}).get("bad_load")}
+        if not force and data.published.exists() and not pending:
             report.outcome = "unchanged"
+            carry_forward(report, previous)
             return report
-        build_and_publish(data, registry, report)
+        build_and_publish(data, registry, report, progress)
         report.outcome = "published"
     except GateError as exc:
         report.outcome, report.error = "gate_failed", str(exc)
         raise
-    except Exception as exc:
-        report.outcome, report.error = "failed", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except OSError as exc:
+        report.outcome, report.error = "failed", _os_error(exc)
+        if exc.errno == errno.ENOSPC:
+            raise PipelineError(report.error) from None
+        raise
+    except BaseException as exc:
+        report.outcome, report.error = "failed", _first_line(exc)
         raise
     finally:
         record_run(data, report)
     return report
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for a file-system error; a full disk says what to do."""
+    if exc.errno == errno.ENOSPC:
+        return (f"disk full under {settings.data_dir()}: {exc.strerror}; nothing was published and the "
+                "candidate was removed — free space, then `regiohub run`")
+    return f"{exc.strerror or exc} ({exc.filename})" if exc.filename else _first_line(exc)
+
+
+def _last_finished(data: settings.Paths) -> dict | None:
+    return next((r for r in recent_runs(data, 20) if r.get("outcome") not in ("running", None)), None)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _say(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
 
 
 def _remove(database: Path) -> None:

@@ -16,24 +16,24 @@ from regiohub.registry import Source
 from regiohub.state import LOADS_DIR, all_loads
 
 
-def used_load_ids(data: settings.Paths, source: Source) -> set[str]:
-    """The load ids whose rows the staging models read for ``source``."""
+def used_load_ids(data: settings.Paths, source: Source, up_to: str | None = None) -> set[str]:
+    """The load ids whose rows the staging models read for ``source`` (only loads up to ``up_to`` if given)."""
     accumulate = set(connector_for(source.connector).accumulate)
     used: set[str] = set()
     for entity_dir in sorted(p for p in (data.raw / source.id).glob("*") if p.is_dir()):
         if entity_dir.name == LOADS_DIR:
             continue
-        loads = sorted(p.stem for p in entity_dir.glob("*.parquet"))
+        loads = sorted(p.stem for p in entity_dir.glob("*.parquet") if up_to is None or p.stem <= up_to)
         if loads:
             used.update(loads if entity_dir.name in accumulate else loads[-1:])
     return used
 
 
-def source_loads(data: settings.Paths, source: Source) -> list[dict]:
+def source_loads(data: settings.Paths, source: Source, up_to: str | None = None) -> list[dict]:
     """One row per used load: id, origin (``unknown`` without a ledger entry), hash, time, files."""
     ledger = all_loads(data, source.id)
     rows = []
-    for load_id in sorted(used_load_ids(data, source)):
+    for load_id in sorted(used_load_ids(data, source, up_to)):
         entry = ledger.get(load_id, {})
         rows.append({
             "source_id": source.id,

@@ -31,6 +31,7 @@ import duckdb
 
 from regiohub import settings
 from regiohub.errors import PipelineError
+from regiohub.snapshots import candidate_base, next_snapshot_id
 
 MART_SCHEMA = "main"
 STORAGE_VERSION = "v1.0.0"
@@ -66,16 +67,21 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
 
     data = (data or settings.paths()).ensure()
     published_at = datetime.now(UTC)
-    snapshot_id = published_at.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:4]  # sortable by time
-    incoming = data.published_dir / f".incoming-{snapshot_id}.duckdb"
     with exclusive_lock(data.published_dir / ".publish.lock"):
         _recover_locked(data)
         current = published_snapshot(data)
-        if current and (current.get("candidate") or "") > candidate.name:
-            # e.g. a manual run and an Airflow run built concurrently: never go back in time
+        base = candidate_base(candidate)
+        same = current and current.get("candidate") == candidate.name  # the same candidate again
+        if current and not same and base is not None and base != current["snapshot_id"]:
+            # e.g. a manual run and an Airflow run built concurrently: never go back in time. Compared by
+            # snapshot, not by clock, so a clock set back never blocks publishing.
             raise PipelineError(
-                f"{candidate.name} is older than the published mart (built from {current['candidate']}); not published"
+                f"{candidate.name} is older than the published mart: it was built on snapshot {base or 'none'}, "
+                f"and {current['snapshot_id']} was published since; not published (build again)"
             )
+        known = list_snapshots(data) + ([current["snapshot_id"]] if current else [])
+        snapshot_id = next_snapshot_id(published_at, known)
+        incoming = data.published_dir / f".incoming-{snapshot_id}.duckdb"
         try:
             tables = _write_published_file(candidate, incoming, snapshot_id, published_at, run_id)
             crashpoints.reached("publish:written")
@@ -91,10 +97,23 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
             from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
 
             after_publish(data, snapshot_id, candidate)
+        except BaseException:
+            _remove_partial(incoming, data)
+            raise
         finally:
             incoming.unlink(missing_ok=True)
             Path(f"{incoming}.wal").unlink(missing_ok=True)
     return PublishResult(snapshot_id, published_at.isoformat(timespec="seconds"), data.published, tables)
+
+
+def _remove_partial(incoming: Path, data: settings.Paths) -> None:
+    """After a failed publish (disk full, …): drop the half-written file and exports at once."""
+    for p in (incoming, Path(f"{incoming}.wal")):
+        p.unlink(missing_ok=True)
+    try:
+        _recover_locked(data)
+    except OSError:
+        pass  # the next run's recovery tries again
 
 
 def _write_published_file(
@@ -110,6 +129,8 @@ def _write_published_file(
             [MART_SCHEMA],
         ).fetchall()
         for name, comment in rows:
+            if name == "meta_build":  # build bookkeeping, not part of the published mart
+                continue
             con.execute(f'create table incoming.main."{name}" as from candidate.main."{name}"').fetchall()
             tables[name] = con.execute(f'select count(*) from incoming.main."{name}"').fetchall()[0][0]
             if comment:

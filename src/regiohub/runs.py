@@ -7,10 +7,12 @@ several processes can record at the same time; ``regiohub status`` and the dashb
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from regiohub import settings
 
@@ -60,6 +62,9 @@ class RunReport:
     snapshot_id: str | None = None
     error: str | None = None
     timings_s: dict[str, float] = field(default_factory=dict)
+    source_failures: list[dict] = field(default_factory=list)  # sources held back: one line each (isolation)
+    kind: str = "run"  # run | build (Airflow) | rollback
+    pid: int = field(default_factory=os.getpid)
 
     @property
     def failed_sources(self) -> list[str]:
@@ -104,14 +109,87 @@ def record_run(data: settings.Paths, report: RunReport) -> None:
 
 
 def recent_runs(data: settings.Paths, limit: int = 10) -> list[dict]:
-    """The newest runs first, each as the report dict it was recorded with (opened read-only)."""
+    """The newest runs first, each as the report dict it was recorded with (opened read-only).
+
+    On a read-only data mount SQLite cannot create the WAL index next to the file, so the history is
+    then opened as immutable (no other process can write it there either).
+    """
     history = data.runs / "history.sqlite3"
     if not history.exists():
         return []
-    with closing(sqlite3.connect(f"file:{history}?mode=ro", uri=True, timeout=30)) as con:
-        rows = con.execute("select detail from runs order by started_at desc limit ?", [limit]).fetchall()
+    query = "select detail from runs order by started_at desc limit ?"
+    try:
+        with closing(sqlite3.connect(f"{history.as_uri()}?mode=ro", uri=True, timeout=30)) as con:
+            rows = con.execute(query, [limit]).fetchall()
+    except sqlite3.OperationalError:  # read-only mount: no WAL index can be created
+        with closing(sqlite3.connect(f"{history.as_uri()}?immutable=1", uri=True)) as con:
+            rows = con.execute(query, [limit]).fetchall()
     return [json.loads(r[0]) for r in rows]
+
+
+def load_run(data: settings.Paths, run_id: str) -> RunReport | None:
+    """The recorded report of ``run_id`` (e.g. to carry it across Airflow tasks), or None."""
+    history = data.runs / "history.sqlite3"
+    if not history.exists():
+        return None
+    with closing(sqlite3.connect(f"{history.as_uri()}?mode=ro", uri=True, timeout=30)) as con:
+        row = con.execute("select detail from runs where run_id = ?", [run_id]).fetchone()
+    if row is None:
+        return None
+    detail = json.loads(row[0])
+    return RunReport(**{k: v for k, v in detail.items() if k in RunReport.__dataclass_fields__})
+
+
+def mark_interrupted(data: settings.Paths) -> list[str]:
+    """Record runs still 'running' whose process is gone (SIGKILL, power loss) as failed; return their ids."""
+    if not (data.runs / "history.sqlite3").exists():
+        return []
+    ended = []
+    for run in recent_runs(data, 50):
+        # Airflow runs span several task processes; their failures are recorded by a callback
+        if run.get("outcome") == "running" and run.get("kind", "run") == "run" and not _alive(run.get("pid")):
+            report = RunReport(**{k: v for k, v in run.items() if k in RunReport.__dataclass_fields__})
+            report.outcome = "failed"
+            report.error = "interrupted: the process ended before the run finished (killed or crashed); cleaned up"
+            record_run(data, report)
+            ended.append(report.run_id)
+    return ended
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def dbt_test_counts(data: settings.Paths) -> dict[str, int]:
+    """Passed and failed dbt tests of the last build (from dbt's run_results.json)."""
+    path = data.build / "dbt_target" / "run_results.json"
+    if not path.exists():
+        return {}
+    results = json.loads(path.read_text(encoding="utf-8")).get("results", [])
+    tests = [r for r in results if r.get("unique_id", "").startswith(("test.", "unit_test."))]
+    return {
+        "passed": sum(r.get("status") == "pass" for r in tests),
+        "failed": sum(r.get("status") in ("fail", "error") for r in tests),
+    }
+
+
+def expectation_counts(results_path: Path) -> dict[str, int]:
+    """Passed and failed expectations of a validation (from the gate's results file)."""
+    doc = json.loads(results_path.read_text(encoding="utf-8"))
+    stats = [v["statistics"] for c in doc.get("checkpoints", []) for v in c.get("validation_results", [])]
+    return {
+        "passed": sum(s["successful_expectations"] for s in stats),
+        "failed": sum(s["unsuccessful_expectations"] for s in stats),
+    }

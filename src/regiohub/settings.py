@@ -1,6 +1,7 @@
 """One place for paths and settings.
 
-Everything the platform writes lives under ``REGIOHUB_DATA_DIR`` (default ``./data``)::
+Everything the platform writes lives under ``REGIOHUB_DATA_DIR`` (default ``data/`` in the repository,
+whatever the working directory)::
 
     data/
       landing/<source_id>/<load_id>/   original payloads, exactly as fetched (kept for replay)
@@ -62,7 +63,7 @@ class Paths:
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("REGIOHUB_DATA_DIR", "data")).resolve()
+    return Path(os.environ.get("REGIOHUB_DATA_DIR") or REPO_ROOT / "data").resolve()
 
 
 def paths(base: Path | None = None) -> Paths:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from regiohub import settings
-from regiohub.pipeline import recent_runs
+from regiohub.loads import unpublished_loads
 from regiohub.publish import published_snapshot
 from regiohub.registry import load_registry
+from regiohub.runs import recent_runs
 from regiohub.state import read_state_or_empty as read_state
 
 
@@ -29,6 +30,22 @@ def _gate(run: dict) -> str:
     return ", ".join(parts) or "-"
 
 
+def held_back(data: settings.Paths) -> list[dict]:
+    """Sources the newest finished run held back: source_id, check, model, rows, next_step and ``line``."""
+    last = next((r for r in recent_runs(data) if r.get("outcome") != "running"), None)
+    return list((last or {}).get("source_failures") or [])
+
+
+def gate_checks(data: settings.Paths) -> list[dict]:
+    """The content checks of the newest validation, each ``{"check": name, "success": bool}``."""
+    import json
+
+    results = sorted((data.runs / "validations").glob("*.json"))
+    if not results:
+        return []
+    return json.loads(results[-1].read_text(encoding="utf-8")).get("content_checks", [])
+
+
 def render_status(data: settings.Paths) -> str:
     lines = []
     snap = published_snapshot(data)
@@ -45,8 +62,16 @@ def render_status(data: settings.Paths) -> str:
             f"{s.id:<32} {s.schedule:<14} {_age(st.get('last_loaded_at')):<14} "
             f"{st.get('last_status', '-'):<10} {quarantined:>11} {st.get('last_error') or ''}"
         )
+    runs = recent_runs(data)
+    lines += ["", "not yet published:"]
+    pending = unpublished_loads(data)
+    lines += [f"  {s}: {len(loads)} load(s), newest {loads[-1]}" for s, loads in sorted(pending.items())] or ["  -"]
+    failures = held_back(data)
+    if failures:
+        lines += ["", "held back (their last published load is used):"]
+        lines += [f"  {f['line']}" for f in failures]
     lines += ["", f"{'run':<44} {'started':<26} {'outcome':<12} {'gate':<22} detail"]
-    for r in recent_runs(data):
+    for r in runs:
         lines.append(
             f"{r['run_id']:<44} {r['started_at']:<26} {r['outcome']:<12} {_gate(r):<22} "
             f"{r.get('snapshot_id') or r.get('error') or ''}"

@@ -9,18 +9,22 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from regiohub import settings
+from regiohub.dbt_progress import stream_dbt
 from regiohub.errors import PipelineError
+from regiohub.loads import compose_raw_view
 from regiohub.provenance import is_sample, source_loads
+from regiohub.publish import published_snapshot
 from regiohub.registry import Registry, load_registry
 from regiohub.state import read_state_or_empty
 
@@ -71,22 +75,28 @@ def target_rows(targets: list[Target], registry: Registry) -> list[dict]:
     return rows
 
 
-def export_registry(registry: Registry, data: settings.Paths) -> Path:
-    """Write partners, sources (last load, sample or not by provenance), used loads and targets as JSON for dbt."""
+def export_registry(registry: Registry, data: settings.Paths, cutoffs: dict[str, str | None] | None = None) -> Path:
+    """Write partners, sources (the load the build reads up to; sample or not by provenance), the loads used
+    and the agreed targets as JSON for dbt."""
     target = data.build / "registry"
     target.mkdir(parents=True, exist_ok=True)
     partners = [p.model_dump() for p in registry.partners]
     sources, loads = [], []
     for s in registry.sources:
         state = read_state_or_empty(data, s.id)
-        used = source_loads(data, s)
+        built = cutoffs[s.id] if cutoffs is not None and s.id in cutoffs else state.get("last_load_id")
+        pinned = built != state.get("last_load_id")
+        if cutoffs is not None and s.id in cutoffs:  # the build reads loads up to the cut-off, none without one
+            used = source_loads(data, s, up_to=cutoffs[s.id]) if cutoffs[s.id] else []
+        else:
+            used = source_loads(data, s)
         loads += used
         sources.append(
             {
                 **s.model_dump(exclude={"params", "credentials_env"}),
                 "is_sample": is_sample(used),
-                "last_load_id": state.get("last_load_id"),
-                "last_loaded_at": state.get("last_loaded_at"),
+                "last_load_id": built,
+                "last_loaded_at": None if pinned else state.get("last_loaded_at"),
             }
         )
     (target / "loads.json").write_text(json.dumps(loads, ensure_ascii=False, indent=1))
@@ -101,8 +111,18 @@ def missing_raw_sources(registry: Registry, data: settings.Paths) -> list[str]:
     return [s.id for s in registry.sources if not any((data.raw / s.id).glob("*/*.parquet"))]
 
 
-def build_candidate(data: settings.Paths | None = None, registry: Registry | None = None) -> Path:
-    """Run ``dbt build`` into a fresh candidate file; return its path. Raises :class:`PipelineError`."""
+def build_candidate(
+    data: settings.Paths | None = None,
+    registry: Registry | None = None,
+    pins: dict[str, str | None] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Run ``dbt build`` into a fresh candidate file; return its path.
+
+    ``pins`` holds sources back at an older load (see :mod:`regiohub.loads`). The candidate records
+    the load each source was built up to in ``meta_loads``. Raises :class:`DbtBuildError` (with the
+    failed nodes and the candidate, for :mod:`regiohub.isolation`) or :class:`PipelineError`.
+    """
     data = (data or settings.paths()).ensure()
     registry = registry or load_registry()
     missing = missing_raw_sources(registry, data)
@@ -110,20 +130,62 @@ def build_candidate(data: settings.Paths | None = None, registry: Registry | Non
         raise PipelineError(
             f"no raw data yet for {', '.join(missing)}: run `regiohub ingest SOURCE` (or `regiohub run`) first"
         )
-    export_registry(registry, data)
+    base = (published_snapshot(data) or {}).get("snapshot_id")
+    view, cutoffs = compose_raw_view(data, pins or {})
+    export_registry(registry, data, cutoffs)
     candidate = data.build / f"candidate-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.duckdb"
-    run_dbt(["build"], data, candidate)
+    # models first, then every test on the finished candidate: a failing test does not skip what is
+    # downstream of it, so one build shows every broken source (dbt build would stop at the first)
+    models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+    run_dbt(models, data, candidate, raw_dir=view, progress=progress)
+    run_dbt(["test"], data, candidate, raw_dir=view, progress=progress)
+    record_loads(candidate, cutoffs, pins or {}, base)
     return candidate
 
 
-def run_dbt(args: list[str], data: settings.Paths, candidate: Path) -> None:
+def record_loads(
+    candidate: Path, cutoffs: dict[str, str | None], pins: dict[str, str | None], base: str | None
+) -> None:
+    """Write ``meta_loads`` (per source: newest load built, pinned or not) and ``meta_build`` into the candidate.
+
+    ``meta_build.base_snapshot_id`` is the snapshot published when the build started: publishing
+    refuses the candidate if another one was published since (see :mod:`regiohub.publish`).
+    """
+    rows = [(s, c, s in pins) for s, c in sorted(cutoffs.items())]
+    with duckdb.connect(str(candidate)) as con:
+        con.execute("create or replace table main.meta_build as select ?::varchar as base_snapshot_id", [base])
+        con.execute("create or replace table main.meta_loads (source_id varchar, load_id varchar, is_pinned boolean)")
+        if rows:
+            con.executemany("insert into main.meta_loads values (?, ?, ?)", rows)
+        con.execute(
+            "comment on table main.meta_loads is 'Je Quelle die neueste Lieferung (Load-ID), aus der dieser Stand "
+            "gebaut ist; is_pinned: wegen eines Fehlers in einer neueren Lieferung zurückgehalten.'"
+        )
+
+
+class DbtBuildError(PipelineError):
+    """``dbt build`` failed; ``failed`` holds the failed nodes of run_results.json, ``candidate`` the file."""
+
+    def __init__(self, message: str, failed: list[dict], candidate: Path) -> None:
+        super().__init__(message)
+        self.failed = failed
+        self.candidate = candidate
+
+
+def run_dbt(
+    args: list[str],
+    data: settings.Paths,
+    candidate: Path,
+    raw_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> None:
     """Run dbt in a child process against ``candidate``; raise :class:`PipelineError` naming failed nodes.
 
     A child process, not ``dbtRunner``: dbt-duckdb keeps its connection open for the life of the
     process, and the candidate must be closed before it is audited and published.
     """
     dbt_vars = {
-        "raw_dir": str(data.raw),
+        "raw_dir": str(raw_dir or data.raw),
         "registry_dir": str(data.build / "registry"),
         "geo_dir": str(settings.GEO_DIR),
     }
@@ -144,20 +206,28 @@ def run_dbt(args: list[str], data: settings.Paths, candidate: Path) -> None:
         "--vars", json.dumps(dbt_vars),
         "--no-use-colors",
     ]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    (data.build / "dbt_last_output.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    if proc.returncode != 0:
-        failed = _failed_nodes(target_path / "run_results.json")
-        detail = "; ".join(failed[:5]) or (proc.stdout + proc.stderr).strip().splitlines()[-1:][0:1]
-        raise PipelineError(f"dbt {' '.join(args)} failed: {detail} (log: {data.build / 'dbt_last_output.log'})")
+    (target_path / "run_results.json").unlink(missing_ok=True)  # never read a previous build's results
+    returncode, output = stream_dbt(cmd, env, progress)
+    (data.build / "dbt_last_output.log").write_text(output, encoding="utf-8")
+    if returncode != 0:
+        failed = failed_nodes(target_path / "run_results.json")
+        detail = "; ".join(describe_node(r) for r in failed[:5]) or " ".join(output.strip().splitlines()[-1:])
+        raise DbtBuildError(
+            f"dbt {args[0]} failed: {detail} (log: {data.build / 'dbt_last_output.log'})", failed, candidate
+        )
 
 
-def _failed_nodes(run_results: Path) -> list[str]:
+def describe_node(result: dict) -> str:
+    """``dbt test <name>: 3 failing rows`` / ``dbt model <name>: <error>`` — the node's name, never its hash."""
+    kind, _, name = result["unique_id"].split(".")[:3]
+    if result.get("status") == "fail":
+        return f"dbt {kind} {name}: {result.get('failures')} failing rows"
+    return f"dbt {kind} {name}: {' '.join(str(result.get('message') or result['status']).split())[:200]}"
+
+
+def failed_nodes(run_results: Path) -> list[dict]:
+    """The failed or errored results of a dbt invocation (empty if dbt wrote none)."""
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
-    return [
-        f"{r['unique_id'].split('.')[-1]}: {' '.join(str(r.get('message') or r['status']).split())[:160]}"
-        for r in results
-        if r.get("status") in ("error", "fail")
-    ]
+    return [r for r in results if r.get("status") in ("error", "fail")]

@@ -189,7 +189,7 @@ def test_mart_dag_keeps_the_published_mart_when_the_gate_rejects(
     assert _try_number(run, "validate_candidate") == 1  # GateError is final despite retries=1
     assert _sha256(data.published) == before
     assert _asset_events(MART_URI, run) == []
-    assert list(data.build.glob("candidate-*.duckdb")), "the rejected candidate is kept for inspection"
+    assert list(data.build.glob("failed-*.duckdb")), "the rejected candidate is kept (as failed-*) for inspection"
     last = recent_runs(data, limit=1)[0]
     assert (last["run_id"], last["outcome"]) == (run.run_id, "gate_failed")
     assert last["error"].startswith("validate_candidate: audit failed")

@@ -14,6 +14,7 @@ import pytest
 
 from regiohub import settings
 from regiohub.publish import list_snapshots, published_snapshot
+from regiohub.runs import recent_runs
 
 # (kill point, how the test knows the run got there)
 KILL_POINTS: list[tuple[str, Callable[[Path], bool]]] = [
@@ -84,3 +85,8 @@ def test_sigkill_in_every_phase_leaves_the_published_mart_intact(published_copy)
     assert (data.published_dir / "parquet").resolve().name == current
     assert list_snapshots(data)[-1] == current
     assert {p.name for p in (data.published_dir / "exports").iterdir()} <= set(list_snapshots(data))
+    # every killed run is in the history, recorded as failed by the run that cleaned up after it
+    runs = recent_runs(data, len(KILL_POINTS) + 1)
+    assert runs[0]["outcome"] == "published"
+    assert [r["outcome"] for r in runs[1:]] == ["failed"] * len(KILL_POINTS)
+    assert all(r["error"].startswith("interrupted") for r in runs[1:])

@@ -8,6 +8,7 @@ this package stays cheap (e.g. for Airflow DAG parsing).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,8 +27,9 @@ def validate_candidate(
     *,
     registry: Registry | None = None,
     suites_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate the candidate mart; see :func:`regiohub.audit.gate.validate_candidate`."""
     from regiohub.audit.gate import validate_candidate as _validate
 
-    return _validate(candidate, data, registry=registry, suites_dir=suites_dir)
+    return _validate(candidate, data, registry=registry, suites_dir=suites_dir, progress=progress)

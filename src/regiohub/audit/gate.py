@@ -12,11 +12,13 @@ import json
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regiohub import settings
+from regiohub.audit.content import CHECKS, content_findings
 from regiohub.audit.frames import DERIVED, PREVIOUS, read_tables, run_parameters
 from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.raw import raw_frames, source_freshness
@@ -44,6 +46,7 @@ def validate_candidate(
     *,
     registry: Registry | None = None,
     suites_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate every mart table of ``candidate`` with its suite; never modifies the candidate.
 
@@ -82,7 +85,9 @@ def validate_candidate(
     failures: list[str] = []
     warnings: list[str] = []
     checkpoints: list[dict[str, Any]] = []
-    for suite in suites:
+    for n, suite in enumerate(suites, start=1):
+        if progress is not None:
+            progress(f"gate {n}/{len(suites)}: {suite.name}")
         frame = frames.get(suite.name)
         if frame is None and suite.name.startswith(RAW):
             continue  # a source without raw data yet: the transform step refuses to build without it
@@ -97,6 +102,12 @@ def validate_candidate(
             warnings += describe_failures(suite.name, warning)
         checkpoints.append({"checkpoint": result.name, "success": result.success, "validation_results": validations})
 
+    if progress is not None:
+        progress(f"gate: content checks {', '.join(CHECKS)}")
+    findings = content_findings(candidate, data.published if data.published.is_file() else None)
+    failures += [f.line for f in findings]
+    content = [{"check": c, "success": not any(f.check == c for f in findings)} for c in CHECKS]
+
     success = not failures
     results_path = _write_results(
         data.runs / "validations",
@@ -110,10 +121,12 @@ def validate_candidate(
             "warnings": warnings,
             "parameters": {name: v if isinstance(v, int) else len(v) for name, v in parameters.items()},
             "checkpoints": checkpoints,
+            "content_checks": content,
+            "content_findings": [vars(f) for f in findings],
         },
     )
     index = docs_dir / "index.html"
-    report = ValidationReport(success, failures, results_path, index if index.is_file() else None, warnings)
+    report = ValidationReport(success, failures, results_path, index if index.is_file() else None, warnings, findings)
     log.info("%s", report.summary())
     return report
 

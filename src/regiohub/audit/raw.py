@@ -8,11 +8,11 @@ import duckdb
 import pandas as pd
 
 from regiohub import settings
+from regiohub.orchestration.freshness import max_age
 from regiohub.registry import Registry
 from regiohub.state import read_state_or_empty as read_state
 
 PREFIX = "raw__"  # suite / frame names: raw__<source>__<entity>
-PRESETS = {"@hourly": 1, "@daily": 24, "@weekly": 24 * 7, "@monthly": 24 * 31, "@yearly": 24 * 366}
 
 
 def raw_frames(data: settings.Paths, names: set[str]) -> dict[str, pd.DataFrame]:
@@ -28,19 +28,9 @@ def raw_frames(data: settings.Paths, names: set[str]) -> dict[str, pd.DataFrame]
     return frames
 
 
-def schedule_hours(schedule: str) -> float:
-    """Hours between two scheduled deliveries of a source (cron expression or Airflow preset)."""
-    if schedule in PRESETS:
-        return PRESETS[schedule]
-    from croniter import croniter
-
-    it = croniter(schedule, datetime(2026, 1, 5, tzinfo=UTC))
-    first = it.get_next(datetime)
-    return (it.get_next(datetime) - first) / timedelta(hours=1)
-
-
 def source_freshness(data: settings.Paths, registry: Registry, now: datetime | None = None) -> pd.DataFrame:
-    """Per source: hours since the last successful load and the allowance (3 schedule intervals + 1 h).
+    """Per source: hours since the last successful load and the allowance (the one freshness rule of
+    :func:`regiohub.orchestration.freshness.max_age`: three schedule intervals, or the source's override).
 
     ``overdue`` > 1 means the source has stopped delivering (or we stopped fetching it).
     """
@@ -49,7 +39,7 @@ def source_freshness(data: settings.Paths, registry: Registry, now: datetime | N
     for source in registry.sources:
         loaded = read_state(data, source.id).get("last_loaded_at")
         hours = (now - datetime.fromisoformat(loaded)) / timedelta(hours=1) if loaded else float("inf")
-        allowed = 3 * schedule_hours(source.schedule) + 1
+        allowed = max_age(source, now) / timedelta(hours=1)
         rows.append({"source_id": source.id, "hours_since_load": hours, "allowed_hours": allowed,
                      "overdue": hours / allowed})
     return pd.DataFrame(rows, columns=["source_id", "hours_since_load", "allowed_hours", "overdue"])

@@ -22,6 +22,7 @@ class ValidationReport:
     results_path: Path
     docs_path: Path | None = None
     warnings: list[str] = field(default_factory=list)  # failed expectations of severity warning: reported, not blocking
+    findings: list[Any] = field(default_factory=list)  # content checks that failed (audit.content.Finding)
 
     def summary(self) -> str:
         """One line for logs and error messages."""

@@ -11,9 +11,10 @@ from regiohub.dashboard.components import md_escape
 from regiohub.presentation.fmt import MISSING, fmt_cell, fmt_datetime
 from regiohub.presentation.labels import quarantine_reason
 from regiohub.registry import load_registry
+from regiohub.status import held_back
 
 OUTCOMES = {"published": "veröffentlicht", "unchanged": "unverändert", "gate_failed": "Prüfung nicht bestanden",
-            "failed": "fehlgeschlagen", "running": "läuft"}
+            "failed": "fehlgeschlagen", "running": "läuft", "rolled_back": "zurückgesetzt"}
 
 
 def _interval(f: ops.Freshness) -> str:
@@ -75,6 +76,9 @@ def last_gate(paths: settings.Paths) -> None:
         st.error("Letzter Lauf: Prüfung nicht bestanden – " + "; ".join(md_escape(f) for f in failures[:10]))
     elif failed == 0:
         st.success("Letzter Lauf: alle Prüfungen bestanden.")
+    for f in held_back(paths):  # sources whose newest delivery failed: their last published data is shown
+        st.warning(f"Quelle {md_escape(f['source_id'])} zurückgehalten – Prüfung {md_escape(f['check'])} "
+                   f"({md_escape(f['model'])}): {md_escape(f['rows'])}")
 
 
 def quarantine_table(paths: settings.Paths) -> pd.DataFrame:

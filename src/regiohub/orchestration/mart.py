@@ -1,59 +1,90 @@
 """The steps of the mart DAG: build a candidate, audit it, publish it — each one Airflow task.
 
-Thin wrappers over :mod:`regiohub.transform`, :mod:`regiohub.audit` and :mod:`regiohub.publish` that add
-what an Airflow run needs: the build lock, a :class:`~regiohub.errors.GateError` for a rejected candidate,
-and a run record in the run history (what ``regiohub status`` lists). The library is imported inside
-the functions so that parsing the DAG file stays fast.
+The same step functions as ``regiohub run`` (:func:`regiohub.pipeline.build_step`, ``audit_step``,
+``publish_step``: crash recovery, build lock, isolation of broken sources, keeping rejected candidates,
+dbt/GX counts), with the run report carried between the tasks through the run history (keyed by the
+Airflow run id). The library is imported inside the functions so that parsing the DAG file stays fast.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime
+import logging
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regiohub import settings
 
+if TYPE_CHECKING:
+    from regiohub.runs import RunReport
 
-def build(data: settings.Paths | None = None) -> Path:
-    """``dbt build`` of a new candidate under ``build/``; one build per data dir at a time."""
-    from regiohub.publish import exclusive_lock
-    from regiohub.transform import build_candidate
+log = logging.getLogger("regiohub.build_mart")
+
+
+def build(run_id: str | None = None, started_at: datetime | None = None, data: settings.Paths | None = None) -> Path:
+    """Recover from killed runs, then build a candidate with broken sources held back (the CLI's build step).
+
+    dbt's node-by-node progress goes to the task log; the run is recorded (outcome ``running``).
+    """
+    from regiohub.pipeline import build_step
 
     data = (data or settings.paths()).ensure()
-    with exclusive_lock(data.build / ".build.lock"):
-        return build_candidate(data)
+    report = _report(data, run_id, started_at)
+    candidate = build_step(data, None, report, progress=log.info)
+    _save(data, report)
+    return candidate
 
 
-def validate(candidate: Path, data: settings.Paths | None = None) -> Path:
-    """Run the audit gate; raise :class:`GateError` if the candidate fails. Returns the results file."""
-    from regiohub.audit import validate_candidate
-    from regiohub.errors import GateError
+def validate(candidate: Path, run_id: str | None = None, data: settings.Paths | None = None) -> Path:
+    """Run the gate (the CLI's audit step); raise :class:`GateError` if it rejects the candidate."""
+    from regiohub.pipeline import audit_step
 
-    report = validate_candidate(candidate, data or settings.paths())
-    if not report.success:
-        raise GateError(report.summary())
-    return report.results_path
+    data = data or settings.paths()
+    report = _report(data, run_id, None)
+    try:
+        audit_step(candidate, data, report, progress=log.info)
+    finally:
+        _save(data, report)
+    return Path(report.validation_results or "")
 
 
 def publish(candidate: Path, run_id: str, data: settings.Paths | None = None) -> dict[str, Any]:
-    """Publish the audited candidate atomically, remove it, and return a JSON-safe summary."""
-    from regiohub.publish import publish_candidate
+    """Publish the audited candidate atomically (the CLI's publish step); return a JSON-safe summary."""
+    from regiohub.pipeline import publish_step
 
-    result = publish_candidate(candidate, data or settings.paths(), run_id=run_id)
-    for path in (candidate, Path(f"{candidate}.wal")):
-        path.unlink(missing_ok=True)
+    data = data or settings.paths()
+    report = _report(data, run_id, None)
+    result = publish_step(candidate, data, report, progress=log.info)
+    report.outcome = "published"
+    _save(data, report)
     return summary(result)
 
 
 def record(run_id: str, started_at: datetime | None, outcome: str, **details: Any) -> None:
-    """Record this Airflow run in the run history next to the CLI's runs."""
-    from regiohub.pipeline import RunReport, record_run
+    """Record the final outcome of this Airflow run, keeping what its steps recorded before."""
+    data = settings.paths().ensure()
+    report = _report(data, run_id, started_at)
+    report.outcome = outcome
+    for key, value in details.items():
+        setattr(report, key, value)
+    _save(data, report)
 
-    started = started_at.isoformat(timespec="seconds") if started_at else ""
-    record_run(settings.paths().ensure(), RunReport(run_id, started, outcome=outcome, **details))
+
+def _report(data: settings.Paths, run_id: str | None, started_at: datetime | None) -> RunReport:
+    from regiohub.pipeline import new_run_id
+    from regiohub.runs import RunReport, load_run
+
+    run_id = run_id or new_run_id()
+    started = (started_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    return load_run(data, run_id) or RunReport(run_id, started, kind="build")
+
+
+def _save(data: settings.Paths, report: RunReport) -> None:
+    from regiohub.runs import record_run
+
+    record_run(data, report)
 
 
 def summary(result: object) -> dict[str, Any]:
