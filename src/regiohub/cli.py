@@ -116,14 +116,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
     from regiohub.errors import GateError
     from regiohub.publish import publish_candidate
-    from regiohub.snapshots import snapshot_listing
+    from regiohub.snapshot_admin import snapshot_listing
 
     data = settings.paths().ensure()
     if args.list:
         print(snapshot_listing(data))
         return 0
     if args.rollback:
-        from regiohub.snapshots import rollback_recorded
+        from regiohub.snapshot_admin import rollback_recorded
 
         restored = rollback_recorded(data, None if args.rollback is True else args.rollback)
         print(f"rolled back: snapshot {restored} is published again → {data.published}")
