@@ -15,11 +15,10 @@ import socket
 
 import pytest
 
-from regiohub import settings
+from regiohub import notify, settings
 from regiohub.errors import SourceError
 from regiohub.events import inbox
 from regiohub.http import OFFLINE_ENV
-from regiohub.orchestration import notify
 from regiohub.pipeline import run
 from regiohub.runs import recent_runs
 
