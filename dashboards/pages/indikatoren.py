@@ -5,7 +5,7 @@ import streamlit as st
 
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, mapview, tables, values
-from regiohub.dashboard.indicator_view import indicator_view
+from regiohub.dashboard.indicator_view import EMBED_NOTE, embed, indicator_view
 from regiohub.presentation.fmt import fmt_period
 from regiohub.presentation.labels import domain_label
 
@@ -92,3 +92,14 @@ else:
     ui.sample_badge(view.is_sample)
 
 ui.indicator_facts(mart, ind)
+
+with st.expander("Auf der eigenen Website einbinden", icon=":material/code:"):
+    st.markdown(EMBED_NOTE)
+    embed_partner = st.selectbox("Partner der eingebetteten Ansicht", chosen or list(partner_names),
+                                 format_func=partner_names.get, key="einbetten_partner")
+    snippet = embed(indicator_id, embed_partner, f"{name} – {partner_names[embed_partner]}")
+    st.markdown("**Baustein für die Website** (vollständige Ansicht mit Wert, Verlauf, Quelle und Lizenz):")
+    st.code(snippet.iframe, language="html", wrap_lines=True)
+    st.markdown("**Nur das Diagramm als Bild** (SVG):")
+    st.code(snippet.img, language="html", wrap_lines=True)
+    st.code(snippet.svg_url, language="text", wrap_lines=True)

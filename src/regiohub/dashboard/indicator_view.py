@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
+from urllib.parse import quote
 
 import pandas as pd
 
+from regiohub.api.config import ApiSettings
 from regiohub.dashboard import charts, data, tables, values
 from regiohub.transform import load_targets
 
@@ -49,3 +52,37 @@ def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, .
 def _target(indicator_id: str) -> float | None:
     """The agreed target of the whole cooperation (``registry/targets.yml``), if any."""
     return next((t.target_value for t in load_targets() if t.indicator_id == indicator_id), None)
+
+
+EMBED_NOTE = (
+    "Diese Ansicht lässt sich auf der Website Ihrer Kommune einbinden: Kopieren Sie den Baustein in die Seite "
+    "(im Redaktionssystem meist als „HTML“ oder „Einbettung“). Sie zeigt den jüngsten Wert, den Verlauf, die "
+    "Quelle und die Lizenz und aktualisiert sich mit jeder Veröffentlichung. Die Adresse Ihrer Website muss dafür "
+    "beim Datenteam freigeschaltet sein. Soll nur das Diagramm erscheinen, nehmen Sie den Bild-Baustein darunter."
+)
+
+
+@dataclass(frozen=True)
+class Embed:
+    """What a partner's website needs to show one indicator × partner: the iframe snippet and the SVG image URL."""
+
+    url: str
+    svg_url: str
+    iframe: str
+    img: str
+
+
+def embed(indicator_id: str, partner_id: str, title: str, base_url: str | None = None) -> Embed:
+    """The embed view of the read API (``/embed/{indicator}/{partner}`` and ``….svg``) under ``base_url``
+    (default ``REGIOHUB_API_BASE_URL``)."""
+    base = (base_url or ApiSettings().base_url).rstrip("/")
+    url = f"{base}/embed/{quote(indicator_id, safe='')}/{quote(partner_id, safe='')}"
+    svg_url = f"{url}.svg"
+    label = escape(title, quote=True)
+    return Embed(
+        url=url,
+        svg_url=svg_url,
+        iframe=f'<iframe src="{escape(url)}" title="{label}"\n        width="560" height="420" loading="lazy" '
+               f'style="border:0"></iframe>',
+        img=f'<img src="{escape(svg_url)}" alt="{label}" width="560">',
+    )
