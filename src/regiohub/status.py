@@ -37,13 +37,17 @@ def held_back(data: settings.Paths) -> list[dict]:
 
 
 def gate_checks(data: settings.Paths) -> list[dict]:
-    """The content checks of the newest validation, each ``{"check": name, "success": bool}``."""
+    """The content checks of the newest validation, each ``{"check": name, "success": bool, "findings": [...]}``
+    with the findings (``check``, ``indicator_id``, ``detail``, ``sources``) that check raised."""
     import json
 
     results = sorted((data.runs / "validations").glob("*.json"))
     if not results:
         return []
-    return json.loads(results[-1].read_text(encoding="utf-8")).get("content_checks", [])
+    doc = json.loads(results[-1].read_text(encoding="utf-8"))
+    findings = doc.get("content_findings") or []
+    return [{**c, "findings": [f for f in findings if f.get("check") == c.get("check")]}
+            for c in doc.get("content_checks") or []]
 
 
 def render_status(data: settings.Paths) -> str:
