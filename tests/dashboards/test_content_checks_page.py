@@ -11,7 +11,7 @@ from dash_helpers import all_tables, open_app
 
 from regiohub import settings
 from regiohub.audit.content import CHECKS, content_findings
-from regiohub.dashboard.quality import CONTENT_CHECKS
+from regiohub.dashboard.quality import CONTENT_CHECKS, finding_de
 
 _MART = [  # the columns regiohub.audit.content reads, and the catalogue names the page shows
     "create table dim_indicator as select * from (values ('testwert', 'Testwert je Einwohner', 'bevoelkerung',"
@@ -73,3 +73,14 @@ def test_no_content_checks_yet(tmp_path, monkeypatch):
     at = open_app(settings.paths(tmp_path / "data").ensure().data_dir, monkeypatch, "pages/datenqualitaet.py")
     assert not any("Was geprüft wird" in t.value.columns for t in all_tables(at))
     assert any("Noch keine Inhaltsprüfung" in c.value for c in at.caption)
+
+
+def test_a_vanished_series_is_named_in_german(tmp_path):
+    paths, _ = _gate_results(tmp_path)
+    with duckdb.connect(str(tmp_path / "candidate.duckdb")) as con:
+        con.execute("delete from fct_indicator_value where region_ars = '120690000000'")
+    findings = [vars(f) for f in content_findings(tmp_path / "candidate.duckdb", paths.published)]
+    kept = [f for f in findings if f["check"] == "series_kept"]
+    assert [finding_de(f, {"testwert": "Testwert je Einwohner"}) for f in kept] == [
+        "Testwert je Einwohner: 1 bisher veröffentlichte Reihe fehlt ohne Grund im Katalog: "
+        "Potsdam-Mittelmark (120690000000)"]

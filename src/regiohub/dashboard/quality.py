@@ -119,7 +119,7 @@ def _n(count: str, one: str, many: str) -> str:
     return f"{count} {one if count == '1' else many}"
 
 
-def _finding_de(finding: dict, names: dict[str, str]) -> str:
+def finding_de(finding: dict, names: dict[str, str]) -> str:
     """``Indikatorname: <German text>`` for one finding of the content gate."""
     check, indicator = finding.get("check"), finding.get("indicator_id")
     detail = str(finding.get("detail", ""))
@@ -161,6 +161,6 @@ def content_checks_table(paths: settings.Paths) -> pd.DataFrame:
             "Prüfung": title,
             "Was geprüft wird": purpose,
             "Ergebnis": "✔ bestanden" if check.get("success") else "✘ nicht bestanden",
-            "Befunde": "; ".join(_finding_de(f, names) for f in check["findings"]) or MISSING,
+            "Befunde": "; ".join(finding_de(f, names) for f in check["findings"]) or MISSING,
         })
     return pd.DataFrame(rows)
