@@ -1,8 +1,9 @@
-"""What `regiohub status` prints: published snapshot, sources with freshness, last runs."""
+"""What `regiohub status` prints: published snapshot, sources with freshness, last runs (times in Europe/Berlin)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from regiohub import settings
 from regiohub.loads import unpublished_loads
@@ -10,6 +11,20 @@ from regiohub.publish import published_snapshot
 from regiohub.registry import load_registry
 from regiohub.runs import recent_runs
 from regiohub.state import read_state_or_empty as read_state
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"  # as `publish --list`: ``2026-11-28 21:05:00 CET``
+
+
+def local_time(value: datetime | str | None) -> str:
+    """A stored time (UTC ISO, or aware/naive-UTC datetime) as printed by the CLI: Europe/Berlin with its zone."""
+    if not value:
+        return "-"
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(BERLIN).strftime(TIME_FORMAT)
 
 
 def _age(iso: str | None) -> str:
@@ -54,7 +69,7 @@ def render_status(data: settings.Paths) -> str:
     lines = []
     snap = published_snapshot(data)
     if snap:
-        lines.append(f"published: snapshot {snap['snapshot_id']} at {snap['published_at']:%Y-%m-%d %H:%M} UTC "
+        lines.append(f"published: snapshot {snap['snapshot_id']} at {local_time(snap['published_at'])} "
                      f"({data.published})")
     else:
         lines.append("published: nothing yet (run `regiohub run`)")
@@ -77,7 +92,7 @@ def render_status(data: settings.Paths) -> str:
     lines += ["", f"{'run':<44} {'started':<26} {'outcome':<12} {'gate':<22} detail"]
     for r in runs:
         lines.append(
-            f"{r['run_id']:<44} {r['started_at']:<26} {r['outcome']:<12} {_gate(r):<22} "
+            f"{r['run_id']:<44} {local_time(r.get('started_at')):<26} {r['outcome']:<12} {_gate(r):<22} "
             f"{r.get('snapshot_id') or r.get('error') or ''}"
         )
     return "\n".join(lines)
