@@ -1,5 +1,6 @@
-"""Datenqualität: freshness of every source against its schedule, the last runs with their gate results,
-quarantined rows per source and the Great Expectations Data Docs (operational detail: login when configured)."""
+"""Datenqualität: freshness of every source against its schedule, the last runs with their gate results, the
+gate's content checks, quarantined rows per source and the Great Expectations Data Docs (operational detail:
+login when configured)."""
 
 import streamlit as st
 
@@ -13,7 +14,8 @@ paths = settings.paths()
 
 st.subheader("Aktualität je Quelle")
 ui.table(quality.freshness_table(paths))
-st.caption("„überfällig“: letzte Prüfung älter als zwei Abrufintervalle laut Zeitplan der Quelle.")
+st.caption("„überfällig“: letzter erfolgreicher Abruf älter als drei Abrufintervalle laut Zeitplan der Quelle "
+           "(oder als die für die Quelle eingestellte Höchstdauer).")
 
 st.subheader("Letzte Läufe")
 runs = quality.runs_table(paths)
@@ -22,6 +24,13 @@ if runs.empty:
 else:
     ui.table(runs)
     quality.last_gate(paths)
+
+st.subheader("Inhaltsprüfungen der letzten Veröffentlichung")
+checks = quality.content_checks_table(paths)
+if checks.empty:
+    st.caption("Noch keine Inhaltsprüfung gelaufen (sie läuft vor jeder Veröffentlichung).")
+else:
+    ui.table(checks)
 
 st.subheader("Quarantäne")
 quarantine = quality.quarantine_table(paths)

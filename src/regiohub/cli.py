@@ -55,6 +55,8 @@ def _offline_if(enabled: bool) -> contextlib.AbstractContextManager:
 def cmd_run(args: argparse.Namespace) -> int:
     from regiohub.console import summary
     from regiohub.pipeline import RunReport, new_run_id, run
+    from regiohub.snapshots import snapshot_time
+    from regiohub.status import local_time
 
     report = RunReport(new_run_id(), "")
     try:
@@ -64,7 +66,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if report.outcome == "unchanged":
         print("nothing new: every raw load is published")
     else:
-        print(f"published snapshot {report.snapshot_id} → {settings.paths().published}")
+        print(f"published snapshot {report.snapshot_id} at {local_time(snapshot_time(report.snapshot_id or ''))} "
+              f"→ {settings.paths().published}")
     if report.failed_sources:
         print(f"error: sources failed: {', '.join(report.failed_sources)} (their last published data is used; "
               "`regiohub status` shows why)", file=sys.stderr)
@@ -117,6 +120,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.errors import GateError
     from regiohub.publish import publish_candidate
     from regiohub.snapshot_admin import snapshot_listing
+    from regiohub.status import local_time
 
     data = settings.paths().ensure()
     if args.list:
@@ -133,7 +137,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if not report.success:
         raise GateError(f"{candidate.name} failed the audit gate; not published: " + "; ".join(report.failures[:3]))
     result = publish_candidate(candidate, data)
-    print(f"published snapshot {result.snapshot_id} → {result.path}")
+    print(f"published snapshot {result.snapshot_id} at {local_time(result.published_at)} → {result.path}")
     return 0
 
 

@@ -1,8 +1,9 @@
-"""What `regiohub status` prints: published snapshot, sources with freshness, last runs."""
+"""What `regiohub status` prints: published snapshot, sources with freshness, last runs (times in Europe/Berlin)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from regiohub import settings
 from regiohub.loads import unpublished_loads
@@ -10,6 +11,20 @@ from regiohub.publish import published_snapshot
 from regiohub.registry import load_registry
 from regiohub.runs import recent_runs
 from regiohub.state import read_state_or_empty as read_state
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"  # as `publish --list`: ``2026-11-28 21:05:00 CET``
+
+
+def local_time(value: datetime | str | None) -> str:
+    """A stored time (UTC ISO, or aware/naive-UTC datetime) as printed by the CLI: Europe/Berlin with its zone."""
+    if not value:
+        return "-"
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(BERLIN).strftime(TIME_FORMAT)
 
 
 def _age(iso: str | None) -> str:
@@ -37,20 +52,24 @@ def held_back(data: settings.Paths) -> list[dict]:
 
 
 def gate_checks(data: settings.Paths) -> list[dict]:
-    """The content checks of the newest validation, each ``{"check": name, "success": bool}``."""
+    """The content checks of the newest validation, each ``{"check": name, "success": bool, "findings": [...]}``
+    with the findings (``check``, ``indicator_id``, ``detail``, ``sources``) that check raised."""
     import json
 
     results = sorted((data.runs / "validations").glob("*.json"))
     if not results:
         return []
-    return json.loads(results[-1].read_text(encoding="utf-8")).get("content_checks", [])
+    doc = json.loads(results[-1].read_text(encoding="utf-8"))
+    findings = doc.get("content_findings") or []
+    return [{**c, "findings": [f for f in findings if f.get("check") == c.get("check")]}
+            for c in doc.get("content_checks") or []]
 
 
 def render_status(data: settings.Paths) -> str:
     lines = []
     snap = published_snapshot(data)
     if snap:
-        lines.append(f"published: snapshot {snap['snapshot_id']} at {snap['published_at']:%Y-%m-%d %H:%M} UTC "
+        lines.append(f"published: snapshot {snap['snapshot_id']} at {local_time(snap['published_at'])} "
                      f"({data.published})")
     else:
         lines.append("published: nothing yet (run `regiohub run`)")
@@ -73,7 +92,7 @@ def render_status(data: settings.Paths) -> str:
     lines += ["", f"{'run':<44} {'started':<26} {'outcome':<12} {'gate':<22} detail"]
     for r in runs:
         lines.append(
-            f"{r['run_id']:<44} {r['started_at']:<26} {r['outcome']:<12} {_gate(r):<22} "
+            f"{r['run_id']:<44} {local_time(r.get('started_at')):<26} {r['outcome']:<12} {_gate(r):<22} "
             f"{r.get('snapshot_id') or r.get('error') or ''}"
         )
     return "\n".join(lines)

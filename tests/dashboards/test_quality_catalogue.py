@@ -12,6 +12,7 @@ from dash_helpers import all_tables, last_published_run, mart_rows, open_app, pa
 
 from regiohub import settings
 from regiohub.dashboard import ops
+from regiohub.orchestration.freshness import overdue_sources, schedule_interval
 from regiohub.presentation.labels import plain_formula
 from regiohub.registry import load_registry
 from regiohub.runs import RunReport, record_run
@@ -75,14 +76,35 @@ def test_freshness_is_judged_against_the_schedule(tmp_path):
     paths = settings.paths(tmp_path)
     paths.state.mkdir(parents=True)
     checked = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
-    for source in ("fast", "slow"):
-        (paths.state / f"{source}.json").write_text(json.dumps({"last_checked_at": checked.isoformat()}))
-    now = checked + timedelta(hours=3)
-    status = {f.source_id: f.status for f in ops.freshness(paths, {"fast": "*/15 * * * *", "slow": "@daily",
-                                                                  "never": "@weekly"}, now)}
-    assert status == {"fast": ops.STATUS_LATE, "slow": ops.STATUS_OK, "never": ops.STATUS_NEVER}
-    assert ops.schedule_interval("@monthly") >= timedelta(days=28)
-    assert ops.schedule_interval("not a schedule") is None
+    for source in ("fast", "slow", "edge"):  # what regiohub.ingest writes after a poll
+        (paths.state / f"{source}.json").write_text(json.dumps({"last_checked_at": checked.isoformat(),
+                                                                "last_status": "unchanged"}))
+    schedules = {"fast": "*/15 * * * *", "slow": "@daily", "never": "@weekly", "edge": "@hourly"}
+    status = {f.source_id: f.status for f in ops.freshness(paths, schedules, checked + timedelta(hours=3))}
+    # the one rule of regiohub.orchestration.freshness: late after three intervals (the gate's and the DAG's)
+    assert status == {"fast": ops.STATUS_LATE, "slow": ops.STATUS_OK, "never": ops.STATUS_NEVER,
+                      "edge": ops.STATUS_OK}
+    later = {f.source_id: f.status for f in ops.freshness(paths, schedules, checked + timedelta(hours=3, minutes=1))}
+    assert later["edge"] == ops.STATUS_LATE and later["slow"] == ops.STATUS_OK
+    assert schedule_interval("@monthly") >= timedelta(days=28)
+    assert schedule_interval("not a schedule") is None
+
+
+def test_dashboard_and_freshness_dag_agree(tmp_path, monkeypatch):
+    """Datenqualität marks exactly the sources late that the freshness DAG reports as overdue."""
+    paths = settings.paths(tmp_path)
+    paths.state.mkdir(parents=True)
+    registry = load_registry()
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    for i, source in enumerate(registry.sources):  # polls from 1 hour to many days ago
+        when = now - timedelta(hours=1 + 7 * i)
+        (paths.state / f"{source.id}.json").write_text(json.dumps({"last_checked_at": when.isoformat(),
+                                                                  "last_status": "loaded"}))
+    monkeypatch.setenv(f"REGIOHUB_MAX_AGE_HOURS_{registry.sources[0].id.upper()}", "0.5")
+    late = {f.source_id for f in ops.freshness(paths, {s.id: s.schedule for s in registry.sources}, now)
+            if f.status == ops.STATUS_LATE}
+    assert late == {o.source_id for o in overdue_sources(registry, paths, now)}
+    assert registry.sources[0].id in late and len(late) < len(registry.sources)
 
 
 def _quality_page(data_dir, monkeypatch, env: dict[str, str], auth: bool = False):

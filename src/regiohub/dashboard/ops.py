@@ -13,31 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from croniter import croniter
 
 from regiohub import settings
+from regiohub.orchestration.freshness import allowed_age, is_overdue, last_success, schedule_interval
 from regiohub.runs import recent_runs
 
-_ALIASES = {
-    "@hourly": "0 * * * *",
-    "@daily": "0 0 * * *",
-    "@weekly": "0 0 * * 0",
-    "@monthly": "0 0 1 * *",
-    "@yearly": "0 0 1 1 *",
-    "@annually": "0 0 1 1 *",
-}
 STATUS_OK, STATUS_LATE, STATUS_NEVER, STATUS_ERROR = "aktuell", "überfällig", "nie geladen", "Fehler"
-
-
-def schedule_interval(schedule: str) -> timedelta | None:
-    """The nominal interval of a cron schedule or preset (None if it cannot be read)."""
-    expr = _ALIASES.get(schedule.strip(), schedule.strip())
-    try:
-        it = croniter(expr, datetime(2026, 1, 5, tzinfo=UTC))
-        first = it.get_next(datetime)
-        return it.get_next(datetime) - first
-    except (ValueError, KeyError):
-        return None
 
 
 def _parse_time(value: object) -> datetime | None:
@@ -72,22 +53,25 @@ def source_state(data: settings.Paths, source_id: str) -> dict[str, Any]:
 
 
 def freshness(data: settings.Paths, schedules: dict[str, str], now: datetime | None = None) -> list[Freshness]:
-    """Per source: last check and load against the schedule; late when the last check is older than 2 intervals."""
+    """Per source: last check and load, judged by the one freshness rule of
+    :mod:`regiohub.orchestration.freshness` (the gate's and the freshness DAG's): late when the last
+    successful poll is older than the allowed age (three schedule intervals unless configured)."""
     now = now or datetime.now(UTC)
     out = []
     for source_id, schedule in schedules.items():
         state = source_state(data, source_id)
-        interval = schedule_interval(schedule)
         checked = _parse_time(state.get("last_checked_at") or state.get("last_loaded_at"))
         loaded = _parse_time(state.get("last_loaded_at"))
+        last = _parse_time(last_success(state))
         if state.get("last_error"):
             status = STATUS_ERROR
-        elif checked is None:
+        elif last is None:
             status = STATUS_NEVER
-        elif interval is not None and now - checked > 2 * interval:
+        elif is_overdue(last, allowed_age(source_id, schedule, now), now):
             status = STATUS_LATE
         else:
             status = STATUS_OK
+        interval = schedule_interval(schedule, now)
         out.append(Freshness(source_id, schedule, interval, checked, loaded, status, state.get("last_error")))
     return out
 

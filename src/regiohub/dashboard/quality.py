@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from regiohub import settings
 from regiohub.dashboard import data, ops
 from regiohub.dashboard.components import md_escape
-from regiohub.presentation.fmt import MISSING, fmt_cell, fmt_datetime
+from regiohub.presentation.fmt import MISSING, fmt_cell, fmt_date, fmt_datetime
 from regiohub.presentation.labels import quarantine_reason
 from regiohub.registry import load_registry
-from regiohub.status import held_back
+from regiohub.status import gate_checks, held_back
 
 OUTCOMES = {"published": "veröffentlicht", "unchanged": "unverändert", "gate_failed": "Prüfung nicht bestanden",
             "failed": "fehlgeschlagen", "running": "läuft", "rolled_back": "zurückgesetzt"}
@@ -95,3 +97,70 @@ def data_docs_link(paths: settings.Paths) -> None:
         return
     st.markdown(f"[Data Docs öffnen]({index.as_uri()}) – auf dem Server unter `{md_escape(index)}`")
     st.caption("Der Link öffnet die lokale Datei; im Browser eines anderen Rechners den Pfad auf dem Server nutzen.")
+
+
+CONTENT_CHECKS = {  # check id of regiohub.audit.content → (German name, what it guards)
+    "values_finite": ("Alle Werte endlich", "Kein Indikatorwert ist unendlich oder keine Zahl."),
+    "series_kept": ("Keine Reihe verschwunden",
+                    "Jede Reihe (Indikator und Gebiet) der bisher veröffentlichten Daten ist weiter vorhanden, "
+                    "außer der Katalog nennt einen Grund."),
+    "catalogue_coverage": ("Jede Partnerin mit aktuellem Wert",
+                           "Jeder Indikator des Katalogs hat für jede Partnerin einen Wert für den neuesten "
+                           "Zeitraum – oder der Katalog begründet, warum nicht."),
+}
+_FINDINGS = {  # the gate's finding texts (regiohub.audit.content), parsed to be said in German
+    "values_finite": re.compile(r"(\d+) values not finite, e\.g\. (.*)"),
+    "series_kept": re.compile(r"(\d+) series of the published snapshot missing .*?: (.*)"),
+    "catalogue_coverage": re.compile(r"no value for (.*) and no reason in the catalogue for (\d+) partners: (.*)"),
+}
+
+
+def _n(count: str, one: str, many: str) -> str:
+    return f"{count} {one if count == '1' else many}"
+
+
+def finding_de(finding: dict, names: dict[str, str]) -> str:
+    """``Indikatorname: <German text>`` for one finding of the content gate."""
+    check, indicator = finding.get("check"), finding.get("indicator_id")
+    detail = str(finding.get("detail", ""))
+    match = _FINDINGS[check].fullmatch(detail) if check in _FINDINGS else None
+    if match is None:
+        return f"{names.get(indicator, indicator)}: {detail}"
+    if check == "values_finite":
+        n, shown = match.groups()
+        text = f"{_n(n, 'Wert', 'Werte')} unendlich oder keine Zahl, z. B. {shown}"
+    elif check == "series_kept":
+        n, shown = match.groups()
+        text = f"{_n(n, 'bisher veröffentlichte Reihe fehlt', 'bisher veröffentlichte Reihen fehlen')} " \
+               f"ohne Grund im Katalog: {shown}"
+    else:
+        period, n, shown = match.groups()
+        when = "keinen Zeitraum" if period == "any period" else fmt_date(period)
+        text = f"kein Wert für {when} und kein Grund im Katalog bei {_n(n, 'Partnerin', 'Partnerinnen')}: {shown}"
+    return f"{names.get(indicator, indicator)}: {text}"
+
+
+def _indicator_names() -> dict[str, str]:
+    mart = data.current_mart()
+    if mart is None:
+        return {}
+    try:
+        return data.indicators(mart)["name_de"].to_dict()
+    except Exception:  # noqa: BLE001 - an unreadable mart must not hide the gate's results
+        return {}
+
+
+def content_checks_table(paths: settings.Paths) -> pd.DataFrame:
+    """The content checks of the newest gate run: German name and purpose, status (icon + text), findings."""
+    checks = gate_checks(paths)
+    names = _indicator_names() if any(c["findings"] for c in checks) else {}
+    rows = []
+    for check in checks:
+        title, purpose = CONTENT_CHECKS.get(check.get("check"), (str(check.get("check")), ""))
+        rows.append({
+            "Prüfung": title,
+            "Was geprüft wird": purpose,
+            "Ergebnis": "✔ bestanden" if check.get("success") else "✘ nicht bestanden",
+            "Befunde": "; ".join(finding_de(f, names) for f in check["findings"]) or MISSING,
+        })
+    return pd.DataFrame(rows)

@@ -1,7 +1,8 @@
 """Which sources stopped delivering: the SLA check behind the ``source_freshness`` DAG.
 
 A source is overdue when its last successful poll (``loaded`` or ``unchanged``) is older than its
-allowed age: three schedule intervals by default, or ``REGIOHUB_MAX_AGE_HOURS_<SOURCE_ID>`` hours.
+allowed age: three schedule intervals by default (:data:`LATE_AFTER_INTERVALS`), or
+``REGIOHUB_MAX_AGE_HOURS_<SOURCE_ID>`` hours.
 Each source is reported once when it becomes overdue and once when it recovers (kept in
 ``runs/freshness.json``), so an hourly check does not flood the operators.
 """
@@ -20,18 +21,56 @@ PRESETS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0"
            "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"}
 
 
-def schedule_interval(schedule: str, now: datetime) -> timedelta:
-    """The longest gap between two runs of a cron expression or preset, sampled over the next runs."""
+LATE_AFTER_INTERVALS = 3  # the one tolerance: the gate, the freshness DAG and Datenqualität all use it
+
+
+def schedule_interval(schedule: str, now: datetime | None = None) -> timedelta | None:
+    """The longest gap between two runs of a cron expression or preset, sampled over the next runs
+    (None if the schedule cannot be read)."""
     from croniter import croniter
 
-    it = croniter(PRESETS.get(schedule, schedule), now)
-    stamps = [it.get_next(datetime) for _ in range(5)]
+    expr = schedule.strip()
+    try:
+        it = croniter(PRESETS.get(expr, expr), now or datetime.now(UTC))
+        stamps = [it.get_next(datetime) for _ in range(5)]
+    except (ValueError, KeyError):
+        return None
     return max(b - a for a, b in zip(stamps, stamps[1:], strict=False))
 
 
+def allowed_age(source_id: str, schedule: str, now: datetime | None = None) -> timedelta | None:
+    """How old a source's last successful poll may be: ``REGIOHUB_MAX_AGE_HOURS_<SOURCE_ID>`` hours, else
+    :data:`LATE_AFTER_INTERVALS` schedule intervals (None if the schedule cannot be read)."""
+    hours = os.environ.get(f"REGIOHUB_MAX_AGE_HOURS_{source_id.upper()}")
+    if hours:
+        return timedelta(hours=float(hours))
+    interval = schedule_interval(schedule, now)
+    return None if interval is None else LATE_AFTER_INTERVALS * interval
+
+
 def max_age(source: Source, now: datetime) -> timedelta:
-    hours = os.environ.get(f"REGIOHUB_MAX_AGE_HOURS_{source.id.upper()}")
-    return timedelta(hours=float(hours)) if hours else 3 * schedule_interval(source.schedule, now)
+    """:func:`allowed_age` of a registry source (whose schedule must be readable)."""
+    limit = allowed_age(source.id, source.schedule, now)
+    if limit is None:
+        raise ValueError(f"source {source.id}: schedule {source.schedule!r} cannot be read")
+    return limit
+
+
+def last_success(state: dict) -> str | None:
+    """The time of a source's last successful poll (``loaded`` or ``unchanged``), ISO, from its state."""
+    last = state.get("last_loaded_at")
+    if state.get("last_status") in ("loaded", "unchanged") and state.get("last_checked_at"):
+        last = max(filter(None, (last, state["last_checked_at"])))
+    return last
+
+
+def is_overdue(last: str | datetime | None, limit: timedelta | None, now: datetime) -> bool:
+    """The rule: overdue when there was never a success or the last one is older than the allowed age."""
+    if last is None:
+        return True
+    when = datetime.fromisoformat(last) if isinstance(last, str) else last
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return limit is not None and now - when > limit
 
 
 @dataclass(frozen=True)
@@ -50,11 +89,9 @@ def overdue_sources(registry: Registry, data: settings.Paths, now: datetime | No
     overdue = []
     for source in registry.sources:
         state = read_state(data, source.id)
-        last = state.get("last_loaded_at")
-        if state.get("last_status") in ("loaded", "unchanged") and state.get("last_checked_at"):
-            last = max(filter(None, (last, state["last_checked_at"])))
+        last = last_success(state)
         limit = max_age(source, now)
-        if last is None or now - datetime.fromisoformat(last) > limit:
+        if is_overdue(last, limit, now):
             overdue.append(Overdue(source.id, last, round(limit.total_seconds() / 3600, 1), state.get("last_error")))
     return overdue
 
