@@ -54,7 +54,8 @@ def _offline_if(enabled: bool) -> contextlib.AbstractContextManager:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from regiohub.console import summary
-    from regiohub.pipeline import RunReport, new_run_id, run
+    from regiohub.ids import new_run_id
+    from regiohub.pipeline import RunReport, run
     from regiohub.snapshots import snapshot_time
     from regiohub.status import local_time
 

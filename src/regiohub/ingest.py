@@ -17,7 +17,6 @@ import json
 import logging
 import shutil
 import time
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ from regiohub import http, intake, settings
 from regiohub.connectors import connector_for
 from regiohub.connectors.base import Connector, FetchContext
 from regiohub.errors import SourceError
+from regiohub.ids import new_load_id
 from regiohub.raw_writer import max_merge, parse_and_write
 from regiohub.registry import Registry, Source, load_registry
 from regiohub.state import (
@@ -40,7 +40,7 @@ from regiohub.state import (
     write_state,
 )
 
-__all__ = ["IngestResult", "ingest_source", "new_load_id", "read_state", "write_state"]
+__all__ = ["IngestResult", "ingest_source", "read_state", "write_state"]
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +63,6 @@ class IngestResult:
     @property
     def changed(self) -> bool:
         return self.status == "loaded"
-
-
-def new_load_id() -> str:
-    """Sortable, unique: UTC time plus a random suffix."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def origin_of_fetch() -> Origin:

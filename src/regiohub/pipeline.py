@@ -9,17 +9,18 @@ from __future__ import annotations
 import errno
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from regiohub import crashpoints, settings
 from regiohub.errors import GateError, PipelineError, SourceError
+from regiohub.ids import new_run_id
 from regiohub.ingest import IngestResult, ingest_source
 from regiohub.isolation import build_isolated, carry_forward, known_bad
 from regiohub.loads import unpublished_loads
-from regiohub.publish import PublishResult, exclusive_lock, publish_candidate
+from regiohub.locks import build_lock
+from regiohub.publish import PublishResult, publish_candidate
 from regiohub.publish import recover as publish_recover
 from regiohub.registry import Registry, load_registry
 from regiohub.runs import (
@@ -37,10 +38,6 @@ __all__ = ["RunReport", "audit_step", "build_and_publish", "build_step", "ingest
            "recent_runs", "record_run", "run"]
 
 log = logging.getLogger(__name__)
-
-
-def new_run_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def ingest_all(
@@ -102,7 +99,7 @@ def build_step(
 ) -> Path:
     """Recover from killed runs, then build a candidate under the build lock (see :mod:`regiohub.isolation`)."""
     registry = registry or load_registry()
-    with exclusive_lock(data.build / ".build.lock"):
+    with build_lock(data):
         recover(data)
         t0 = time.monotonic()
         try:

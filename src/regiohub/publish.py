@@ -17,12 +17,9 @@ Next to it:
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +28,9 @@ import duckdb
 
 from regiohub import settings
 from regiohub.errors import PipelineError
-from regiohub.snapshots import candidate_base, next_snapshot_id
+from regiohub.ids import next_snapshot_id
+from regiohub.locks import publish_lock
+from regiohub.snapshots import candidate_base
 
 MART_SCHEMA = "main"
 STORAGE_VERSION = "v1.0.0"
@@ -45,18 +44,6 @@ class PublishResult:
     tables: dict[str, int]
 
 
-@contextmanager
-def exclusive_lock(lock_file: Path) -> Iterator[None]:
-    """An exclusive advisory lock held for the block (released by the OS if the process dies)."""
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_file, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def keep_snapshots() -> int:
     return max(1, int(os.environ.get("REGIOHUB_KEEP_SNAPSHOTS", "5")))
 
@@ -67,7 +54,7 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
 
     data = (data or settings.paths()).ensure()
     published_at = datetime.now(UTC)
-    with exclusive_lock(data.published_dir / ".publish.lock"):
+    with publish_lock(data):
         _recover_locked(data)
         current = published_snapshot(data)
         base = candidate_base(candidate)
@@ -194,7 +181,7 @@ def list_snapshots(data: settings.Paths) -> list[str]:
 def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None) -> str:
     """Make a kept snapshot the published mart again (default: the one before the current); return its id."""
     data = (data or settings.paths()).ensure()
-    with exclusive_lock(data.published_dir / ".publish.lock"):
+    with publish_lock(data):
         _recover_locked(data)
         kept = list_snapshots(data)
         current = (published_snapshot(data) or {}).get("snapshot_id")
@@ -219,7 +206,7 @@ def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None)
 
 def recover(data: settings.Paths) -> None:
     """Clean up after a process that died while publishing (the published mart itself is always intact)."""
-    with exclusive_lock(data.published_dir / ".publish.lock"):
+    with publish_lock(data):
         _recover_locked(data)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from regiohub import settings
-from regiohub.pipeline import _first_line, _now, new_run_id
+from regiohub.ids import new_run_id
+from regiohub.pipeline import _first_line, _now
 from regiohub.publish import list_snapshots, published_snapshot, rollback
 from regiohub.runs import RunReport, record_run
 from regiohub.snapshots import snapshot_time

@@ -1,33 +1,22 @@
-"""Snapshot ids: new ones that always sort last, their publish time, and the base a candidate was built on."""
+"""Snapshots: their publish time, and the snapshot a candidate was built on (ids: :mod:`regiohub.ids`)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+
+from regiohub.ids import time_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def snapshot_time(snapshot_id: str) -> datetime | None:
     """The publish time encoded in a snapshot id (``20261128T183259299776Z-801c``), in Europe/Berlin."""
-    try:
-        return datetime.strptime(snapshot_id.split("-")[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC).astimezone(BERLIN)
-    except ValueError:
-        return None
-
-
-def next_snapshot_id(now: datetime, existing: list[str]) -> str:
-    """A new snapshot id that sorts after every existing one, even if the clock was set back since."""
-    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    newest = max((s.split("-")[0] for s in existing), default="")
-    if stamp <= newest:
-        bumped = datetime.strptime(newest, "%Y%m%dT%H%M%S%fZ") + timedelta(microseconds=1)
-        stamp = bumped.strftime("%Y%m%dT%H%M%S%fZ")
-    return stamp + "-" + uuid.uuid4().hex[:4]
+    when = time_of(snapshot_id)
+    return when.astimezone(BERLIN) if when else None
 
 
 def candidate_base(candidate: Path) -> str | None:

@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from regiohub import settings
 from regiohub.dbt_progress import stream_dbt
 from regiohub.errors import PipelineError
+from regiohub.ids import new_candidate_name
 from regiohub.loads import compose_raw_view
 from regiohub.provenance import is_sample, source_loads
 from regiohub.publish import published_snapshot
@@ -133,7 +133,7 @@ def build_candidate(
     base = (published_snapshot(data) or {}).get("snapshot_id")
     view, cutoffs = compose_raw_view(data, pins or {})
     export_registry(registry, data, cutoffs)
-    candidate = data.build / f"candidate-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.duckdb"
+    candidate = data.build / new_candidate_name()
     # models first, then every test on the finished candidate: a failing test does not skip what is
     # downstream of it, so one build shows every broken source (dbt build would stop at the first)
     models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]

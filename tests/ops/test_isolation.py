@@ -25,7 +25,7 @@ import pytest
 
 from regiohub import settings
 from regiohub.cli import main
-from regiohub.ingest import new_load_id
+from regiohub.ids import new_load_id
 from regiohub.loads import published_loads, unpublished_loads
 from regiohub.pipeline import recent_runs, run
 from regiohub.replay import RECORDINGS_DIR, offline

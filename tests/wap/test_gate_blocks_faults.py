@@ -10,7 +10,8 @@ import pytest
 
 from regiohub import settings
 from regiohub.errors import GateError
-from regiohub.pipeline import audit_and_publish, new_run_id, recent_runs, record_run
+from regiohub.ids import new_run_id
+from regiohub.pipeline import audit_and_publish, recent_runs, record_run
 from regiohub.runs import RunReport
 
 FAULTS = {

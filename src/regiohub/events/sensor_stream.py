@@ -168,7 +168,7 @@ def dead_letter(r, entry_id: str, values: dict[bytes, bytes], reason: str) -> No
 
 def load(r, data: settings.Paths | None = None) -> SensorLoad:
     """Read unacknowledged readings, write them as one raw load, then acknowledge them."""
-    from regiohub.ingest import new_load_id
+    from regiohub.ids import new_load_id
 
     data = (data or settings.paths()).ensure()
     entries = read_unacknowledged(r)

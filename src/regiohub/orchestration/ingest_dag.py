@@ -29,10 +29,10 @@ def ingest_locked(source_id: str, **kwargs: Any) -> Any:
     """``ingest_source`` under the source's lock: the scheduled poll and an inbox load never interleave."""
     from regiohub import settings
     from regiohub.ingest import ingest_source
-    from regiohub.publish import exclusive_lock
+    from regiohub.locks import ingest_lock
 
     data = settings.paths().ensure()
-    with exclusive_lock(data.state / f".{source_id}.ingest.lock"):
+    with ingest_lock(data, source_id):
         try:
             result = ingest_source(source_id, data=data, **kwargs)
         except Exception as exc:

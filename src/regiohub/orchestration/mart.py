@@ -73,7 +73,7 @@ def record(run_id: str, started_at: datetime | None, outcome: str, **details: An
 
 
 def _report(data: settings.Paths, run_id: str | None, started_at: datetime | None) -> RunReport:
-    from regiohub.pipeline import new_run_id
+    from regiohub.ids import new_run_id
     from regiohub.runs import RunReport, load_run
 
     run_id = run_id or new_run_id()
