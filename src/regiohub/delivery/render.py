@@ -15,7 +15,7 @@ class RenderedReport:
 
 
 def report_years(published: Path) -> list[int]:
-    from regiohub.reports.model import report_years as years
+    from regiohub.reports.build import report_years as years
     from regiohub.reports.reader import DuckDBReader
 
     return [int(y) for y in years(DuckDBReader(published))]
@@ -24,8 +24,8 @@ def report_years(published: Path) -> list[int]:
 def render_report(published: Path, partner_id: str, year: int) -> RenderedReport:
     """The partner's cooperation report for ``year`` from the published mart, as the dashboard renders it."""
     from regiohub.reports import text
+    from regiohub.reports.build import build_report
     from regiohub.reports.excel import render_excel
-    from regiohub.reports.model import build_report
     from regiohub.reports.pdf import render_pdf
     from regiohub.reports.reader import DuckDBReader
 
