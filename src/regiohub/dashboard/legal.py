@@ -32,11 +32,11 @@ PAGE_SETUP = """
   blockquote, blockquote p, code { color: #2f2d2b !important; opacity: 1 !important; }
   [data-testid="stDataFrame"] { max-width: 100%; }
   [data-testid="stMultiSelectTagsContainer"] { flex-wrap: wrap !important; overflow-x: visible !important; }
-  .rh-table table { width: 100%; border-collapse: collapse; font-size: 0.92rem; table-layout: fixed; }
+  .rh-table table { width: 100%; border-collapse: collapse; font-size: 0.92rem; table-layout: auto; }
   .rh-table caption { text-align: left; color: #4a4a4a; padding-bottom: 0.3rem; }
   .rh-table th, .rh-table td { border-bottom: 1px solid #d5d5d5; padding: 0.35rem 0.5rem; text-align: left;
     vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
-  .rh-table th { background: #eef2f6; color: #1f1f1f; font-weight: 600; }
+  .rh-table th { background: #eef2f6; color: #1f1f1f; font-weight: 600; overflow-wrap: normal; }
   .rh-table td.num { text-align: right; white-space: nowrap; }
   @media (max-width: 640px) {
     .rh-table table { table-layout: auto; }
