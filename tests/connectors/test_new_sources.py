@@ -12,7 +12,7 @@ import pytest
 
 from regiohub import settings
 from regiohub.cli import main
-from regiohub.connectors.regionalstatistik_ffcsv import _credentials
+from regiohub.connectors.genesis_intake import credentials
 from regiohub.errors import SourceError
 from regiohub.http import OFFLINE_ENV
 from regiohub.ingest import ingest_source
@@ -87,7 +87,7 @@ def test_regionalstatistik_needs_credentials_online(monkeypatch):
     monkeypatch.delenv(OFFLINE_ENV, raising=False)
     source = load_registry().source("regionalstatistik_bevoelkerung")
     with pytest.raises(SourceError, match="set the environment variable REGIOHUB_REGIONALSTATISTIK_TOKEN"):
-        _credentials(source)
+        credentials(source)
 
 
 def test_regionalstatistik_older_flat_export_with_german_dates(data_dir, capsys):

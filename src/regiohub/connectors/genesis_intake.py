@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from regiohub.connectors.archives import is_zip, unpack
-from regiohub.connectors.base import reject_error_page
+from regiohub.connectors.base import FetchContext, reject_error_page
 from regiohub.connectors.csv_payloads import as_utf8
 from regiohub.connectors.genesis_ffcsv import clip, read_values
 from regiohub.errors import SourceError
@@ -142,3 +142,14 @@ def credentials(source: Source) -> dict[str, str]:
     raise SourceError(source.id, f"set the environment variable {source.credentials_env} to the account token")
 
 
+def request_tablefile(ctx: FetchContext, table: str, **extra: str) -> None:
+    """POST the GENESIS ``tablefile`` request for ``table`` (ffcsv, with quality flags) into landing."""
+    ctx.get(
+        ctx.source.resolved_url(),
+        ctx.landing_dir / f"{table}_tablefile",  # a ZIP, recognised by content when parsed
+        method="POST",
+        conditional=False,
+        headers=credentials(ctx.source),
+        data={"name": table, "area": "all", "compress": "false", "format": "ffcsv", "language": "de",
+              "quality": "on", **extra},
+    )

@@ -19,7 +19,7 @@ import duckdb
 
 from regiohub.connectors.base import Connector, FetchContext
 from regiohub.connectors.genesis_ffcsv import CHECKS
-from regiohub.connectors.genesis_intake import Table, credentials, read_tables
+from regiohub.connectors.genesis_intake import Table, read_tables, request_tablefile
 from regiohub.registry import Source
 
 TABLES = {
@@ -48,15 +48,7 @@ class RegionalstatistikConnector(Connector):
         elif "startyear" in ctx.source.params:
             years = {"startyear": ctx.source.params["startyear"]}
         for table in _tables(ctx.source, "table"):
-            ctx.get(
-                ctx.source.resolved_url(),
-                ctx.landing_dir / f"{table}_tablefile",  # a ZIP, recognised by content when parsed
-                method="POST",
-                conditional=False,
-                headers=credentials(ctx.source),
-                data={"name": table, "area": "all", "compress": "false", "format": "ffcsv", "language": "de",
-                      "quality": "on", **years},
-            )
+            request_tablefile(ctx, table, **years)
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         accepted = [TABLES[t] for t in _tables(source, "tables") if t in TABLES]
@@ -68,6 +60,3 @@ def _tables(source: Source, param: str) -> list[str]:
     """Table codes from a comma-separated registry parameter; ``tables`` defaults to both 12411 tables."""
     default = ",".join(TABLES) if param == "tables" else ""
     return [t.strip() for t in source.params.get(param, default).split(",") if t.strip()]
-
-
-_credentials = credentials  # the name earlier callers import

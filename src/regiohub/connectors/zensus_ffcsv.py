@@ -19,7 +19,7 @@ import duckdb
 
 from regiohub.connectors.base import Connector, FetchContext
 from regiohub.connectors.genesis_ffcsv import CHECKS
-from regiohub.connectors.genesis_intake import Table, credentials, read_tables
+from regiohub.connectors.genesis_intake import Table, read_tables, request_tablefile
 from regiohub.registry import Source
 
 STATISTIC, REGION_VARIABLE, PERSONS = "1000A", "GEOGM4", "PRS018"
@@ -39,17 +39,8 @@ class ZensusFfcsvConnector(Connector):
     def fetch(self, ctx: FetchContext) -> None:
         params = ctx.source.params
         table = params["table"]
-        ctx.get(
-            ctx.source.resolved_url(),
-            ctx.landing_dir / f"{table}_tablefile",  # a ZIP, recognised by content when parsed
-            method="POST",
-            conditional=False,
-            headers=credentials(ctx.source),
-            data={"name": table, "area": "all", "compress": "false", "format": "ffcsv", "language": "de",
-                  "quality": "on",
-                  "regionalvariable": params.get("regionalvariable", REGION_VARIABLE),
-                  "regionalkey": params.get("regionalkey", "12*")},
-        )
+        request_tablefile(ctx, table, regionalvariable=params.get("regionalvariable", REGION_VARIABLE),
+                          regionalkey=params.get("regionalkey", "12*"))
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         accepted = [Table(source.params.get("table", STATISTIC), STATISTIC, REGION_VARIABLE, PERSONS)]
