@@ -68,15 +68,21 @@ def _partner_figure(mart: data.Mart, partner_id: str, ind: pd.Series, card: KeyF
     card.is_sample = bool(last["is_sample"])
     note = origin_note(last["is_inherited"], last["measured_level"], last["measured_name"])
     card.caption = f"Stand {fmt_period(last['period'], ind['period_type'])}" + (f" ({note})" if note else "")
+    _trend_and_delta(card, series, ind, decimals)
+    hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"], partner_id=partner_id,
+                     region_ars=last["measured_ars"])
+    card.statuses = hit["status"].astype(str).tolist()
+
+
+def _trend_and_delta(card: KeyFigure, series: pd.DataFrame, ind: pd.Series, decimals: int) -> None:
+    """The series as sparkline, and the change of the last value against the one before."""
     card.trend = [float(v) for v in series["value"] if not is_missing(v)]
+    last = series.iloc[-1]
     if len(series) > 1:
         prev = series.iloc[-2]
         if not (is_missing(prev["value"]) or is_missing(last["value"])):
             change = fmt_change(float(last["value"]) - float(prev["value"]), decimals)
             card.delta = f"{change} ggü. {fmt_period(prev['period'], ind['period_type'])}"
-    hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"], partner_id=partner_id,
-                     region_ars=last["measured_ars"])
-    card.statuses = hit["status"].astype(str).tolist()
 
 
 def _region_figure(mart: data.Mart, ind: pd.Series, card: KeyFigure) -> None:
@@ -90,12 +96,7 @@ def _region_figure(mart: data.Mart, ind: pd.Series, card: KeyFigure) -> None:
     card.is_sample, card.suppressed = bool(last["is_sample"]), bool(last["is_suppressed"])
     card.value = fmt_cell(last["value"], last["is_suppressed"], decimals)
     card.caption = f"Kooperationsraum, Stand {fmt_period(last['period'], ind['period_type'])}"
-    card.trend = [float(v) for v in series["value"] if not is_missing(v)]
-    if len(series) > 1:
-        prev = series.iloc[-2]
-        if not (is_missing(prev["value"]) or is_missing(last["value"])):
-            change = fmt_change(float(last["value"]) - float(prev["value"]), decimals)
-            card.delta = f"{change} ggü. {fmt_period(prev['period'], ind['period_type'])}"
+    _trend_and_delta(card, series, ind, decimals)
     hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"],
                      region_ars=build.cooperation_ars(mart))
     card.statuses = hit["status"].astype(str).tolist()
