@@ -105,6 +105,7 @@ def check_table(
             what = (f"table {named[0]}" if named and named[0] not in [t.code for t in accepted]
                     else f"a table of statistic {clip(statistic)} ({clip(label)}) by {clip(region_variable)}")
             raise SourceError(source.id, f"{what} is not one of {codes} (file {payload.shown})")
+        # ``table`` is our own temp table's name, never text from the payload
         variables = {r[0] for r in con.execute(f'select distinct value_variable_code from "{table}"').fetchall()}
         if match[0].value_variable not in variables:
             raise SourceError(source.id, f"{payload.shown}: table {match[0].code} without "

@@ -17,7 +17,10 @@ def region_kreise() -> list[str]:
 def require_region_rows(
     con: duckdb.DuckDBPyConnection, name: str, condition: str, source: Source, table: PublisherCsv
 ) -> None:
-    """Reject a release without a single row for the region (``condition`` uses ``$kreise``)."""
+    """Reject a release without a single row for the region (``condition`` uses ``$kreise``).
+
+    ``name`` and ``condition`` are the connector's own constants (temp table, column test), never payload text.
+    """
     n = con.execute(f'select count(*) from "{name}" where {condition}', {"kreise": region_kreise()}).fetchall()[0][0]
     if not n:
         raise no_region_rows(source, table)
