@@ -11,7 +11,8 @@
     regiohub serve [--port 8501]            dashboards
     regiohub demo                           `run --offline`, then `serve`
     regiohub api [--host H] [--port 8000]   read API over the published mart (OpenAPI at /docs)
-    regiohub airflow [init] [--port 8080]   Airflow for this project (AIRFLOW_HOME under the data dir)
+    regiohub airflow [init|stop] [--offline] [--port 8080]
+                                            Airflow for this project (AIRFLOW_HOME under the data dir)
 """
 
 from __future__ import annotations
@@ -192,10 +193,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
-    from regiohub.orchestration.local import AirflowStack, init, serve
+    from regiohub.orchestration.instance import stop_instance
+    from regiohub.orchestration.launcher import init, serve
+    from regiohub.orchestration.local import AirflowStack
 
     data_dir = settings.data_dir()
     stack = AirflowStack(home=(args.home or data_dir / "airflow").resolve(), data_dir=data_dir, port=args.port)
+    if args.action == "stop":
+        print(stop_instance(stack.home))
+        return 0
     if args.action == "init":
         init(stack)
         return 0
@@ -251,9 +257,11 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--workers", type=int, default=1)
     sp = add("demo", cmd_demo, "run offline on the shipped samples, then serve the dashboards")
     sp.add_argument("--port", type=int, default=8501)
-    sp = add("airflow", cmd_airflow, "start Airflow locally (api-server, scheduler, dag-processor, triggerer)")
-    sp.add_argument("action", nargs="?", choices=["start", "init"], default="start",
-                    help="init: only migrate the metadata DB and create the password")
+    sp = add("airflow", cmd_airflow, "start Airflow locally (api-server, scheduler, dag-processor, triggerer)",
+             offline=True)
+    sp.add_argument("action", nargs="?", choices=["start", "init", "stop"], default="start",
+                    help="init: only write airflow.cfg, migrate the metadata DB and create the password; "
+                         "stop: stop the running instance (or processes an earlier start left behind)")
     sp.add_argument("--port", type=int, default=8080)
     sp.add_argument("--home", type=Path, help="AIRFLOW_HOME (default: $REGIOHUB_DATA_DIR/airflow)")
     return p

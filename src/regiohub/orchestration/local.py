@@ -1,10 +1,11 @@
 """Run Airflow for this project as real processes: api-server, scheduler, dag-processor, triggerer.
 
-Used by ``regiohub airflow`` (local operation) and by the integration tests. Everything Airflow writes
-lives in its own ``AIRFLOW_HOME`` (default ``$REGIOHUB_DATA_DIR/airflow``). Sized for a small machine:
-LocalExecutor with parallelism 4 and one API worker. There is no default password: the simple auth
-manager's password for user ``regiohub`` comes from ``REGIOHUB_AIRFLOW_PASSWORD`` or is generated once
-and kept in ``AIRFLOW_HOME/passwords.json``.
+Used by ``regiohub airflow`` (:mod:`regiohub.orchestration.launcher`) and by the integration tests.
+Everything Airflow writes lives in its own ``AIRFLOW_HOME`` (default ``$REGIOHUB_DATA_DIR/airflow``).
+Sized for a small machine: LocalExecutor with parallelism 4 and one API worker. There is no default
+password: the simple auth manager's password for user ``regiohub`` comes from ``REGIOHUB_AIRFLOW_PASSWORD``
+or is generated once and kept in ``AIRFLOW_HOME/passwords.json``. The metadata DB is ``REGIOHUB_AIRFLOW_DB``
+(a SQLAlchemy URL), else ``AIRFLOW__DATABASE__SQL_ALCHEMY_CONN``, else SQLite in AIRFLOW_HOME (demo only).
 """
 
 from __future__ import annotations
@@ -21,11 +22,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from regiohub import settings
+from regiohub.orchestration.instance import INSTANCE_ENV, instance_processes, terminate
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 ADMIN_USER = "regiohub"
 DEFAULT_PORT = 8080
 REDIS_CONN_ID = "regiohub_redis"
+LOG_PORT_VARS = ("AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT", "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT")
+DEFAULT_LOG_PORTS = (8793, 8794)
+
+
+def default_db_url() -> str | None:
+    """``REGIOHUB_AIRFLOW_DB``, else ``AIRFLOW__DATABASE__SQL_ALCHEMY_CONN`` (compose), else None (SQLite)."""
+    return os.environ.get("REGIOHUB_AIRFLOW_DB") or os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or None
+
+
+def default_log_ports() -> tuple[int, int]:
+    """The log server ports of the workers and the triggerer: from the environment, else Airflow's defaults."""
+    return tuple(int(os.environ.get(var) or d) for var, d in zip(LOG_PORT_VARS, DEFAULT_LOG_PORTS, strict=True))
 
 
 def free_port() -> int:
@@ -49,16 +63,16 @@ class AirflowStack:
 
     home: Path
     data_dir: Path
-    # default: $AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, else SQLite in AIRFLOW_HOME (PostgreSQL for production and tests)
-    db_url: str | None = field(default_factory=lambda: os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"))
+    # default: see default_db_url(); None: SQLite in AIRFLOW_HOME (demo only)
+    db_url: str | None = field(default_factory=default_db_url)
     port: int = DEFAULT_PORT
     parallelism: int = 4
     redis_url: str = field(default_factory=lambda: os.environ.get("REGIOHUB_REDIS_URL", "redis://127.0.0.1:6379/0"))
     paused_at_creation: bool = True
     fast: bool = False  # short parse/poll intervals (tests)
     extra_env: dict[str, str] = field(default_factory=dict)
-    # Log servers of the workers and the triggerer (Airflow's defaults 8793/8794 unless given).
-    log_ports: tuple[int, int] | None = None
+    # Log servers of the workers and the triggerer (see default_log_ports()).
+    log_ports: tuple[int, int] = field(default_factory=default_log_ports)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -83,12 +97,19 @@ class AirflowStack:
             self.passwords_file.chmod(0o600)
         return json.loads(self.passwords_file.read_text())[ADMIN_USER], generated
 
+    @property
+    def sqlite(self) -> bool:
+        return not self.db_url or self.db_url.startswith("sqlite")
+
     def env(self) -> dict[str, str]:
         """The environment every Airflow process of this installation runs with."""
+        return {**os.environ, **self.settings(), INSTANCE_ENV: str(self.home)} | self.extra_env
+
+    def settings(self) -> dict[str, str]:
+        """This installation's own variables (what :func:`~.instance.write_airflow_cfg` writes to airflow.cfg)."""
         self.home.mkdir(parents=True, exist_ok=True)
         db_url = self.db_url or f"sqlite:///{self.home / 'airflow.db'}"
         env = {
-            **os.environ,
             "AIRFLOW_HOME": str(self.home),
             "REGIOHUB_DATA_DIR": str(self.data_dir),
             "AIRFLOW__CORE__DAGS_FOLDER": str(settings.REPO_ROOT / "dags"),
@@ -112,10 +133,9 @@ class AirflowStack:
             "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
             "AIRFLOW__SCHEDULER__STANDALONE_DAG_PROCESSOR": "True",
             f"AIRFLOW_CONN_{REDIS_CONN_ID.upper()}": self.redis_url,
+            LOG_PORT_VARS[0]: str(self.log_ports[0]),
+            LOG_PORT_VARS[1]: str(self.log_ports[1]),
         }
-        if self.log_ports:
-            env["AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT"] = str(self.log_ports[0])
-            env["AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT"] = str(self.log_ports[1])
         if self.fast:
             env |= {
                 "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
@@ -124,7 +144,7 @@ class AirflowStack:
                 "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "2",
                 "REGIOHUB_POKE_INTERVAL": "1",
             }
-        return env | self.extra_env
+        return env
 
     def airflow(self, *args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
         """Run an ``airflow`` CLI command with this installation's environment."""
@@ -146,7 +166,7 @@ class AirflowStack:
             args = [name] + (["--port", str(self.port)] if name == "api-server" else [])
             with open(logs / f"{name}.log", "ab") as log:
                 self.processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", "airflow", *args],
+                    [sys.executable, "-m", "regiohub.orchestration.child", str(os.getpid()), *args],
                     env=self.env(),
                     stdout=log,
                     stderr=subprocess.STDOUT,
@@ -154,8 +174,13 @@ class AirflowStack:
                 )
 
     def stop(self, *components: str, timeout: float = 30) -> None:
-        """Stop components (default: all) with SIGTERM, then SIGKILL after ``timeout`` seconds."""
+        """Stop components (default: all) with SIGTERM, then SIGKILL after ``timeout`` seconds.
+
+        Stopping all also ends any other process of this installation still running afterwards (task
+        processes run in process groups of their own).
+        """
         names = components or tuple(self.processes)
+        started = bool(names)
         for name in names:
             proc = self.processes.get(name)
             if proc is not None and proc.poll() is None:
@@ -169,6 +194,8 @@ class AirflowStack:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        if started and not components:
+            terminate(instance_processes(self.home), timeout=10)
 
     def wait_until_healthy(self, timeout: float = 180) -> None:
         """Block until the API server answers and reports a healthy scheduler, dag-processor and triggerer."""
@@ -191,31 +218,3 @@ class AirflowStack:
             time.sleep(1)
         raise TimeoutError(f"Airflow did not become healthy within {timeout:.0f}s (last: {last})")
 
-
-def init(stack: AirflowStack) -> None:
-    """Migrate the metadata DB and make sure a password exists; print a generated one (once)."""
-    stack.migrate()
-    password, generated = stack.ensure_password()
-    if generated:
-        print(f"Airflow user {ADMIN_USER}, generated password (shown once): {password}")
-    else:
-        print(f"Airflow user {ADMIN_USER}: password from REGIOHUB_AIRFLOW_PASSWORD or {stack.passwords_file}")
-
-
-def serve(stack: AirflowStack) -> int:
-    """``regiohub airflow``: init, start the four components, wait until healthy, run until Ctrl+C."""
-    init(stack)
-    stack.start()
-    try:
-        stack.wait_until_healthy()
-        print(f"Airflow is up on {stack.base_url} (AIRFLOW_HOME {stack.home}, data {stack.data_dir}); Ctrl+C stops it")
-        while all(proc.poll() is None for proc in stack.processes.values()):
-            time.sleep(2)
-        failed = [name for name, proc in stack.processes.items() if proc.poll() is not None]
-        print(f"error: airflow {', '.join(failed)} stopped; logs in {stack.home / 'logs' / 'components'}",
-              file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stack.stop()
