@@ -1,16 +1,17 @@
-"""Datenqualität: freshness of every source against its schedule, the last runs with their gate results, the
-gate's content checks, quarantined rows per source and the Great Expectations Data Docs (operational detail:
-login when configured)."""
+"""Datenqualität: failures not yet acknowledged (banner), freshness of every source against its schedule, the
+last runs with their gate results, the gate's content checks, quarantined rows per source and the Great
+Expectations Data Docs (operational detail: login when configured)."""
 
 import streamlit as st
 
 from regiohub import settings
-from regiohub.dashboard import access, quality
+from regiohub.dashboard import access, alerts_view, quality
 from regiohub.dashboard import components as ui
 
 ui.page("Datenqualität")
 access.require_login()
 paths = settings.paths()
+alerts_view.banner(paths)
 
 st.subheader("Aktualität je Quelle")
 ui.table(quality.freshness_table(paths))

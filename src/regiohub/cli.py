@@ -6,7 +6,8 @@
     regiohub transform                      build a candidate mart with dbt
     regiohub validate [CANDIDATE]           run the audit gate on a candidate
     regiohub publish [CANDIDATE]            audit and publish a candidate
-    regiohub status                         last runs, freshness per source, published snapshot
+    regiohub status                         open failures, last runs, freshness per source, published snapshot
+    regiohub ack [ID ...]                   acknowledge open failures (default: all)
     regiohub sources [check]                list the registry; check: validate it and probe each source offline
     regiohub serve [--port 8501]            dashboards
     regiohub demo                           `run --offline`, then `serve`
@@ -56,6 +57,7 @@ def _offline_if(enabled: bool) -> contextlib.AbstractContextManager:
 def cmd_run(args: argparse.Namespace) -> int:
     from regiohub.console import summary
     from regiohub.ids import new_run_id
+    from regiohub.notify import notify_run
     from regiohub.pipeline import RunReport, run
     from regiohub.snapshots import snapshot_time
     from regiohub.status import local_time
@@ -65,6 +67,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         run(force=args.force, progress=progress(), report=report)
     finally:
         summary(report)
+        notify_run(report)
     if report.outcome == "unchanged":
         print("nothing new: every raw load is published")
     else:
@@ -147,6 +150,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     from regiohub.status import render_status
 
     print(render_status(settings.paths()))
+    return 0
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    from regiohub.alerts import acknowledge
+
+    done = acknowledge(settings.paths(), args.ids or None)
+    for alert in done:
+        print(f"acknowledged {alert['id']}: {alert['subject']}")
+    if args.ids and not done:
+        raise RegiohubError(f"no open failure with id {', '.join(args.ids)} (`regiohub status` lists them)")
+    print(f"{len(done)} failure(s) acknowledged" if done else "no open failures")
     return 0
 
 
@@ -245,7 +260,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--rollback", nargs="?", const=True, metavar="SNAPSHOT",
                     help="publish a kept snapshot again (default: the one before the current)")
     sp.add_argument("--list", action="store_true", help="list the kept snapshots")
-    add("status", cmd_status, "last runs, freshness per source, published snapshot")
+    add("status", cmd_status, "open failures, last runs, freshness per source, published snapshot")
+    sp = add("ack", cmd_ack, "acknowledge open failures (all, or those given): they leave status and Datenqualität")
+    sp.add_argument("ids", nargs="*", metavar="ID", help="failure ids as `regiohub status` prints them (or a prefix)")
     sp = add("sources", cmd_sources, "list registered sources and partners; `check`: validate and probe them")
     sp.add_argument("action", nargs="?", choices=["check"],
                     help="validate the registry and probe every source offline against the shipped samples")

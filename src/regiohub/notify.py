@@ -1,10 +1,14 @@
-"""Operator notifications: log, e-mail and/or webhook, chosen by environment variables.
+"""Operator notifications: always an alert (:mod:`regiohub.alerts`), plus log, e-mail and/or webhook.
+
+Configured once for Airflow's failure callbacks and ``regiohub run``: ``registry/notifications.yml``
+(or the file ``REGIOHUB_NOTIFICATIONS`` names) holds what is no secret; environment variables override it:
 
 ``REGIOHUB_NOTIFY``            comma-separated channels: ``log`` (default), ``email``, ``webhook``
 ``REGIOHUB_NOTIFY_EMAIL``      recipients (comma-separated) for ``email``
-``REGIOHUB_SMTP_HOST``/``_PORT``/``_FROM``; ``REGIOHUB_SMTP_USER`` and ``REGIOHUB_SMTP_PASSWORD`` if the relay
-                               needs a login (from the environment or a secret store, never the repository)
-``REGIOHUB_NOTIFY_WEBHOOK_URL`` receives ``{"text": …, "subject": …, "details": {…}}`` (Slack/Teams/Mattermost style)
+``REGIOHUB_SMTP_HOST``/``_PORT``/``_FROM``/``_STARTTLS``; ``REGIOHUB_SMTP_USER`` and ``REGIOHUB_SMTP_PASSWORD``
+                               if the relay needs a login (environment only, never a file in the repository)
+``REGIOHUB_NOTIFY_WEBHOOK_URL`` receives ``{"text": …, "subject": …, "details": {…}}`` (Slack/Teams/Mattermost
+                               style); environment only, the URL is the secret
 
 A failing channel is logged and does not hide the others or the original failure. Secrets stay out of
 every message: a failing webhook is reported without its URL (the URL is the secret), and the values of
@@ -20,21 +24,37 @@ import smtplib
 from email.message import EmailMessage
 from typing import Any
 
+from regiohub.errors import RegiohubError
+from regiohub.notify_config import config
+
 log = logging.getLogger("regiohub.notify")
 SECRET_NAMES = re.compile(r"TOKEN|PASSWORD|SECRET|WEBHOOK_URL|FERNET|_KEY$|REDIS_URL|SQL_ALCHEMY_CONN|^AIRFLOW_CONN_")
 MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
 
 
 def channels() -> list[str]:
-    return [c.strip() for c in os.environ.get("REGIOHUB_NOTIFY", "log").split(",") if c.strip()]
+    return config().channels
 
 
-def notify(subject: str, body: str, details: dict[str, Any] | None = None) -> list[str]:
-    """Send the notification on every configured channel; return the channels that succeeded."""
+def notify(subject: str, body: str, details: dict[str, Any] | None = None, *, alert: bool = True) -> list[str]:
+    """Record an alert (unless ``alert`` is false: news, not a failure), then send the notification on every
+    configured channel; return the channels that succeeded."""
     sent = []
     subject, body = redact(subject), redact(body)
     details = {k: redact(v) if isinstance(v, str) else v for k, v in (details or {}).items()}
-    for channel in channels():
+    if alert:
+        try:
+            from regiohub import alerts
+
+            alerts.record(subject, body, details)
+        except OSError as exc:  # e.g. a read-only data dir: the channels still go out
+            log.error("could not record the alert: %s", describe(exc))
+    try:
+        wanted = channels()
+    except RegiohubError as exc:  # a broken notifications file must not hide the failure being reported
+        log.error("%s; notifying via the log only", exc)
+        wanted = ["log"]
+    for channel in wanted:
         try:
             {"log": _log, "email": _email, "webhook": _webhook}[channel](subject, body, details)
             sent.append(channel)
@@ -71,19 +91,18 @@ def _log(subject: str, body: str, details: dict[str, Any]) -> None:
 
 
 def _email(subject: str, body: str, details: dict[str, Any]) -> None:
-    recipients = [r.strip() for r in os.environ.get("REGIOHUB_NOTIFY_EMAIL", "").split(",") if r.strip()]
-    if not recipients:
-        raise ValueError("REGIOHUB_NOTIFY_EMAIL is not set")
+    email = config().email
+    if not email.recipients:
+        raise ValueError("REGIOHUB_NOTIFY_EMAIL is not set and the notifications file names no recipients")
     msg = EmailMessage()
-    msg["Subject"], msg["To"] = subject, ", ".join(recipients)
-    msg["From"] = os.environ.get("REGIOHUB_SMTP_FROM", "regiohub@localhost")
+    msg["Subject"], msg["To"], msg["From"] = subject, ", ".join(email.recipients), email.sender
     msg.set_content(body)
-    host = os.environ.get("REGIOHUB_SMTP_HOST", "localhost")
-    port = int(os.environ.get("REGIOHUB_SMTP_PORT", "25"))
-    with smtplib.SMTP(host, port, timeout=20) as smtp:
-        if os.environ.get("REGIOHUB_SMTP_USER"):
+    user = os.environ.get("REGIOHUB_SMTP_USER")
+    with smtplib.SMTP(email.smtp_host, email.smtp_port, timeout=20) as smtp:
+        if user or email.starttls:
             smtp.starttls()
-            smtp.login(os.environ["REGIOHUB_SMTP_USER"], os.environ.get("REGIOHUB_SMTP_PASSWORD", ""))
+        if user:
+            smtp.login(user, os.environ.get("REGIOHUB_SMTP_PASSWORD", ""))
         smtp.send_message(msg)
 
 
@@ -96,3 +115,17 @@ def _webhook(subject: str, body: str, details: dict[str, Any]) -> None:
     payload = {"text": f"{subject}\n{body}", "subject": subject, "details": details}
     response = requests.post(url, json=payload, timeout=10)
     response.raise_for_status()
+
+
+def notify_run(report: Any) -> None:
+    """``regiohub run``'s failures (a :class:`~regiohub.runs.RunReport`): one notification per failed source,
+    one for a run that failed as a whole."""
+    for entry in report.ingested:
+        if entry.get("status") == "failed":
+            source_id = entry["source_id"]
+            notify(f"Regio.hub: regiohub run: source {source_id} failed", entry.get("error") or "unknown error",
+                   {"kind": "run", "run_id": report.run_id, "source_id": source_id,
+                    "load_id": entry.get("load_id"), "error": entry.get("error")})
+    if report.outcome in ("failed", "gate_failed"):
+        notify(f"Regio.hub: regiohub run {report.outcome.replace('_', ' ')}", report.error or "unknown error",
+               {"kind": "run", "run_id": report.run_id, "outcome": report.outcome, "error": report.error})

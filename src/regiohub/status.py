@@ -65,8 +65,22 @@ def gate_checks(data: settings.Paths) -> list[dict]:
             for c in doc.get("content_checks") or []]
 
 
+def open_failures(data: settings.Paths) -> list[str]:
+    """The unacknowledged failures, newest first: a heading and one line each (empty if there are none)."""
+    from regiohub.alerts import open_alerts
+
+    alerts = open_alerts(data)
+    if not alerts:
+        return []
+    lines = [f"FAILURES not yet acknowledged ({len(alerts)}; `regiohub ack` clears them, `regiohub ack ID` one):"]
+    for a in alerts:
+        error = (a.get("details") or {}).get("error") or next(iter((a.get("body") or "").splitlines()), "")
+        lines.append(f"  {a['id']}  {local_time(a['raised_at'])}  {a['subject']}" + (f": {error}" if error else ""))
+    return lines + [""]
+
+
 def render_status(data: settings.Paths) -> str:
-    lines = []
+    lines = open_failures(data)
     snap = published_snapshot(data)
     if snap:
         lines.append(f"published: snapshot {snap['snapshot_id']} at {local_time(snap['published_at'])} "

@@ -52,7 +52,7 @@ def build_freshness_dag() -> DAG:
                 )
             for source_id in recovered:
                 notify(f"Regio.hub: source {source_id} delivers again", "back within its allowed age",
-                       {"source_id": source_id})
+                       {"source_id": source_id}, alert=False)
             return {"overdue": [o.source_id for o in overdue], "alerted": [o.source_id for o in fresh_alerts],
                     "recovered": recovered}
 

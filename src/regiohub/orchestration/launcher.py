@@ -70,7 +70,7 @@ def serve(stack: AirflowStack) -> int:
         init(stack)
         stack.start()
         lock.write(info | {"components": {name: proc.pid for name, proc in stack.processes.items()}})
-        stack.wait_until_healthy()
+        stack.wait_until_healthy(timeout=600)  # a loaded small machine can take minutes
         print(f"Airflow is up on {stack.base_url} (AIRFLOW_HOME {stack.home}, data {stack.data_dir}, "
               f"metadata DB {db_label(stack)}); stop with Ctrl+C, `kill {os.getpid()}` or `regiohub airflow stop`",
               flush=True)
