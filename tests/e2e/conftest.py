@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -68,11 +69,23 @@ def served_data_dir(demo_data_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def app_url(served_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``streamlit run`` of the dashboards on a free local port, over the demo mart."""
+    yield from serve_app(served_data_dir, tmp_path_factory.mktemp("streamlit") / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def serve_dashboards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
+    """Serve the dashboards over another data dir: ``url = serve_dashboards(data_dir)`` (stopped after the module)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda data_dir: stack.enter_context(contextlib.contextmanager(serve_app)(
+            data_dir, tmp_path_factory.mktemp("streamlit") / "streamlit.log"))
+
+
+def serve_app(data_dir: Path, log: Path) -> Iterator[str]:
+    """Run the dashboards with ``streamlit run`` over ``data_dir`` on a free port; yield the URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     cmd = [sys.executable, "-m", "streamlit", "run", str(settings.DASHBOARD_APP), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "REGIOHUB_DATA_DIR": str(served_data_dir)}
+    env = {**os.environ, "REGIOHUB_DATA_DIR": str(data_dir)}
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=settings.REPO_ROOT)
     url = f"http://127.0.0.1:{port}"
