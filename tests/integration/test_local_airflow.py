@@ -71,3 +71,27 @@ def test_init_migrates_its_own_db_under_the_data_dir_and_prints_the_password_onc
     assert (home / "airflow.db").stat().st_size > 100_000  # a migrated metadata DB
     assert f"generated password (shown once): {password}" in first
     assert password not in second
+
+
+def test_postgres_from_regiohub_airflow_db_and_settings_in_airflow_cfg(tmp_path, monkeypatch) -> None:
+    from regiohub.orchestration.instance import write_airflow_cfg
+
+    url = "postgresql+psycopg2://airflow:p%40ss%word@127.0.0.1:5432/airflow"
+    monkeypatch.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "postgresql://compose-default")
+    monkeypatch.setenv("REGIOHUB_AIRFLOW_DB", url)
+    stack = _stack(tmp_path)
+    stack.db_url = AirflowStack(home=stack.home, data_dir=stack.data_dir).db_url
+    assert stack.db_url == url and not stack.sqlite
+    (stack.home / "airflow.cfg").parent.mkdir(parents=True, exist_ok=True)
+    (stack.home / "airflow.cfg").write_text("[webserver]\nexpose_config = False\n[core]\nexecutor = Other\n")
+
+    path = write_airflow_cfg(stack.home, stack.settings())
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    written = path.read_text()
+    assert "sql_alchemy_conn = postgresql+psycopg2://airflow:p%%40ss%%word@" in written  # Airflow interpolates %
+    assert "executor = LocalExecutor" in written and "expose_config = False" in written  # others kept
+    monkeypatch.delenv("REGIOHUB_AIRFLOW_DB")
+    assert AirflowStack(home=stack.home, data_dir=stack.data_dir).db_url == "postgresql://compose-default"
+    monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+    assert AirflowStack(home=stack.home, data_dir=stack.data_dir).sqlite
