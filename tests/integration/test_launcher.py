@@ -130,7 +130,7 @@ def test_a_second_start_is_refused_at_once(launched: Launched, tmp_path: Path) -
 
 def test_sigterm_stops_every_process_it_started(launched: Launched) -> None:
     started = psutil.Process(launched.proc.pid).children(recursive=True)
-    names = " ".join(" ".join(p.cmdline()) for p in started)
+    names = " ".join(" ".join(p.cmdline()) for p in started).replace("_", "-")  # titles: "airflow api_server …"
     assert len(started) >= 5 and all(f"airflow {c}" in names for c in ("api-server", "scheduler", "triggerer"))
 
     launched.proc.send_signal(signal.SIGTERM)

@@ -32,6 +32,8 @@ class StopSignalError(Exception):
 
 def init(stack: AirflowStack) -> None:
     """Write airflow.cfg, migrate the metadata DB and make sure a password exists; print a generated one once."""
+    if stack.sqlite:
+        print(SQLITE_WARNING, file=sys.stderr)
     instance.write_airflow_cfg(stack.home, stack.settings())
     stack.migrate()
     password, generated = stack.ensure_password()
@@ -62,8 +64,6 @@ def serve(stack: AirflowStack) -> int:
         instance.refuse_leftovers(stack.home)
         instance.refuse_busy_ports({"UI/API": stack.port, "worker log server": stack.log_ports[0],
                                     "triggerer log server": stack.log_ports[1]})
-        if stack.sqlite:
-            print(SQLITE_WARNING, file=sys.stderr)
         info = {"launcher_pid": os.getpid(), "base_url": stack.base_url, "home": str(stack.home),
                 "started_at": datetime.now(UTC).isoformat(timespec="seconds")}
         lock.write(info)
