@@ -73,8 +73,8 @@ def launched(services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lau
                AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
                AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()))
     home, port = base / "data" / "airflow", free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "regiohub.cli", "airflow", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "regiohub.cli", "airflow", "--offline", "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     run = Launched(proc, home, port, env, db_url)
     threading.Thread(target=lambda: run.output.extend(iter(proc.stdout.readline, "")), daemon=True).start()
     try:
@@ -112,6 +112,19 @@ def test_airflow_cfg_serves_airflow_commands_in_another_terminal(launched: Launc
     for log in (launched.home / "logs" / "components").glob("*.log"):
         assert DB_PASSWORD not in log.read_text(errors="replace"), log.name
     assert "SQLite" not in launched.text()
+
+
+def test_offline_the_components_fetch_from_the_replay_server(launched: Launched) -> None:
+    import requests
+
+    from regiohub.http import OFFLINE_ENV
+
+    scheduler = next(p for p in psutil.Process(launched.proc.pid).children() if "scheduler" in " ".join(p.cmdline()))
+    base = scheduler.environ()[OFFLINE_ENV]
+    assert base.startswith("http://127.0.0.1:")
+    answer = requests.get(f"{base}/opendata.potsdam.de/api/explore/v2.1/catalog/datasets/einwohner-nach-stadtteilen/"
+                          "exports/json", timeout=30)
+    assert answer.status_code == 200 and answer.json()  # the shipped recording, served by the launcher
 
 
 def test_a_second_start_is_refused_at_once(launched: Launched, tmp_path: Path) -> None:

@@ -95,3 +95,37 @@ def test_postgres_from_regiohub_airflow_db_and_settings_in_airflow_cfg(tmp_path,
     assert AirflowStack(home=stack.home, data_dir=stack.data_dir).db_url == "postgresql://compose-default"
     monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
     assert AirflowStack(home=stack.home, data_dir=stack.data_dir).sqlite
+
+
+def test_a_component_ends_when_its_launcher_is_killed_hard(tmp_path) -> None:
+    """``kill -9`` of the launcher: the kernel sends SIGTERM to each component (PR_SET_PDEATHSIG)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    launcher = subprocess.Popen([sys.executable, "-c", (
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-m', 'regiohub.orchestration.child', str(os.getpid()),\n"
+        "                          sys.executable, '-c', 'import time; time.sleep(120)'], start_new_session=True)\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(120)\n")], stdout=subprocess.PIPE, text=True)
+    component = psutil.Process(int(launcher.stdout.readline()))
+    try:
+        deadline = time.monotonic() + 60
+        while "regiohub.orchestration.child" in " ".join(component.cmdline()):  # until it has become the command
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert os.getpgid(component.pid) == component.pid  # a process group of its own
+
+        launcher.send_signal(signal.SIGKILL)
+        launcher.wait(10)
+
+        component.wait(30)  # raises TimeoutExpired if it outlives its launcher (it would sleep for 120 s)
+        assert not component.is_running()
+    finally:
+        if component.is_running():
+            component.kill()

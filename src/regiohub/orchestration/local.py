@@ -164,9 +164,10 @@ class AirflowStack:
             if name in self.processes and self.processes[name].poll() is None:
                 continue
             args = [name] + (["--port", str(self.port)] if name == "api-server" else [])
+            ends_with_us = [sys.executable, "-m", "regiohub.orchestration.child", str(os.getpid())]
             with open(logs / f"{name}.log", "ab") as log:
                 self.processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", "regiohub.orchestration.child", str(os.getpid()), *args],
+                    [*ends_with_us, sys.executable, "-m", "airflow", *args],
                     env=self.env(),
                     stdout=log,
                     stderr=subprocess.STDOUT,
