@@ -79,7 +79,7 @@ def _all(data: settings.Paths) -> list[dict[str, Any]]:
 
 def _write(path: Path, alert: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(alert, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.write_text(json.dumps(alert, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     os.replace(tmp, path)
 
 

@@ -47,7 +47,7 @@ def notify(subject: str, body: str, details: dict[str, Any] | None = None, *, al
             from regiohub import alerts
 
             alerts.record(subject, body, details)
-        except OSError as exc:  # e.g. a read-only data dir: the channels still go out
+        except Exception as exc:  # e.g. a read-only data dir: the channels still go out
             log.error("could not record the alert: %s", describe(exc))
     try:
         wanted = channels()
