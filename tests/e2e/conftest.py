@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from filelock import FileLock
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from regiohub import settings
 
 CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_LOCK = Path(os.environ.get("TMPDIR", "/tmp")) / "regiohub-chromium-install.lock"
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,10 +49,12 @@ def _install_chromium() -> str | None:
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """The chromium executable (installed on first use where missing; the test is skipped if impossible)."""
-    if not CHROMIUM.exists():
-        reason = _install_chromium()
-        if reason or not CHROMIUM.exists():
-            pytest.skip(f"headless chromium unavailable: {reason or 'not installed'}")
+    reason = None
+    with FileLock(INSTALL_LOCK):  # test workers run in parallel; one apt-get at a time
+        if not CHROMIUM.exists():
+            reason = _install_chromium()
+    if reason or not CHROMIUM.exists():
+        pytest.skip(f"headless chromium unavailable: {reason or 'not installed'}")
     return CHROMIUM
 
 
@@ -149,12 +153,18 @@ AXE_DIR = settings.REPO_ROOT / ".tools" / "axe"
 def axe_script() -> Path:
     """axe-core's axe.min.js from npm (installed once into .tools/axe; skipped without npm)."""
     path = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-    if not path.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is not available to install axe-core")
-        done = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
-                               f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300, check=False)
-        if done.returncode != 0 or not path.exists():
-            pytest.skip(f"axe-core could not be installed: {done.stderr.strip()[-300:]}")
+    AXE_DIR.mkdir(parents=True, exist_ok=True)
+    with FileLock(AXE_DIR.with_suffix(".lock")):
+        if not path.exists():
+            _install_axe(path)
     return path
+
+
+def _install_axe(path: Path) -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not available to install axe-core")
+    done = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
+                           f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300, check=False)
+    if done.returncode != 0 or not path.exists():
+        pytest.skip(f"axe-core could not be installed: {done.stderr.strip()[-300:]}")
