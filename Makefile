@@ -20,9 +20,12 @@ install: $(UV)
 demo: install
 	$(UV) run regiohub demo
 
+# Two pytest workers (pytest-xdist); a test file stays on one worker so its module fixtures are built once.
+TEST_WORKERS ?= 2
+
 test: install
 	$(UV) run ruff check .
-	$(UV) run pytest
+	$(UV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
 run: install
 	.venv/bin/regiohub run
