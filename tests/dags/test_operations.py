@@ -11,16 +11,18 @@ import pytest
 
 from regiohub import settings
 from regiohub.errors import SourceError
+from regiohub.events import inbox
 from regiohub.ingest import ingest_source
 from regiohub.orchestration import history
 from regiohub.orchestration.callbacks import rerun_command, rerun_hint
 from regiohub.orchestration.inbox_dag import ingest_inbox_files
 from regiohub.orchestration.ingest_dag import build_ingest_dag
 from regiohub.registry import load_registry
-from regiohub.replay import Fault, offline
+from regiohub.replay import RECORDINGS_DIR, Fault, offline
 
 REGISTRY = load_registry()
 MEASUREMENTS = "www.pegelonline.wsv.de/webservices/rest-api/v2/stations/*/W/measurements.json"
+RKI = next(RECORDINGS_DIR.glob("raw.githubusercontent.com/**/COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv"))
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
@@ -74,6 +76,24 @@ def test_the_window_is_the_schedule_period_ending_at_the_logical_date() -> None:
     assert history.window("@daily", end, start, end) == history.Window(date(2026, 3, 1), date(2026, 3, 8))
 
 
+def test_which_sources_can_fetch_which_history() -> None:
+    today = NOW.date()
+
+    def days_ago(first: int, last: int) -> history.Window:
+        return history.Window(today - timedelta(days=first), today - timedelta(days=last))
+
+    def why(source_id: str, win: history.Window) -> str | None:
+        return history.no_history(REGISTRY.source(source_id), win, today)
+
+    assert why("pegelonline", days_ago(10, 3)) is None
+    assert why("pegelonline", days_ago(40, 33)).startswith("no history for pegelonline: the publisher serves only the")
+    assert why("dwd_klima_potsdam", days_ago(120, 90)) is None  # within the recent file
+    assert why("dwd_klima_potsdam", days_ago(700, 600)).startswith("no history for dwd_klima_potsdam: the publisher")
+    assert why("regionalstatistik_bevoelkerung", days_ago(3650, 3000)) is None  # years, no limit
+    for source in ("rki_inzidenz", "ladesaeulenregister", "vbb_gtfs", "zensus2022_bevoelkerung"):
+        assert why(source, days_ago(10, 3)).startswith(f"no history for {source}: connector ")
+
+
 # --- real DAG runs ---------------------------------------------------------------------------------
 
 
@@ -116,7 +136,7 @@ def test_a_backfill_run_of_a_source_without_history_says_so_and_skips(airflow_db
         assert _states(run) == {"ingest": "skipped", "emit_raw_asset": "skipped"}
     assert server.requests == []  # nothing re-polled
     assert "no history for rki_inzidenz: connector rki_incidence serves only the current payload" in caplog.text
-    assert "no history for pegelonline: the API serves only the last 31 days" in caplog.text
+    assert "no history for pegelonline: the publisher serves only the last 31 days" in caplog.text
     assert not any(settings.paths(data_dir).raw.glob("*/*/*.parquet"))
 
 
@@ -181,3 +201,14 @@ def test_the_first_build_waits_for_every_source_and_names_the_missing(airflow_db
     assert f"waiting for the first load of {', '.join(missing)} (1 of {n} sources have raw data)" in caplog.text
     assert "ingest_pegelonline" in caplog.text  # what to trigger
     assert not data.published.exists() and not list(data.build.glob("candidate-*.duckdb"))
+
+
+def test_a_rest_event_naming_a_present_and_a_missing_file_loads_the_present_one(data_dir) -> None:
+    data = settings.paths(data_dir)
+    inbox.drop("rki_inzidenz", RKI, data)
+
+    result = ingest_inbox_files("rki_inzidenz", "asset_triggered__2", [RKI.name, "fehlt.csv"])
+
+    assert [(x["file"], x["status"]) for x in result["loads"]] == [(RKI.name, "loaded")]
+    assert result["rejected"] == {"fehlt.csv": "does not exist in inbox/rki_inzidenz/ (named by the asset event: "
+                                                "not uploaded yet, or taken by an earlier run)"}

@@ -88,6 +88,6 @@ def no_history(source: Source, win: Window, today: date | None = None) -> str | 
     limit = getattr(connector, "history_days", None)
     today = today or datetime.now(UTC).date()
     if limit is not None and win.first < today - timedelta(days=limit):
-        return (f"no history for {source.id}: the API serves only the last {limit} days, not {win}; "
+        return (f"no history for {source.id}: the publisher serves only the last {limit} days, not {win}; "
                 "nothing fetched (older history exists only in raw data already loaded)")
     return None
