@@ -14,7 +14,7 @@ from pathlib import Path
 
 KEEP_LOGS = 30  # per-build dbt logs kept in build/logs/ (the newest)
 
-_NODE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|FAIL|ERROR|WARN|SKIP)\b\s*(.*?)(?:\s\.{2,}|\s*\[|$)")
+_NODE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|FAIL|ERROR|WARN|SKIP)\b\s*(.*?)(?:\s\.+(?:\s|$)|\s*\[|$)")
 
 
 def node_line(line: str) -> str | None:

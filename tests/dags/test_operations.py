@@ -212,3 +212,14 @@ def test_a_rest_event_naming_a_present_and_a_missing_file_loads_the_present_one(
     assert [(x["file"], x["status"]) for x in result["loads"]] == [(RKI.name, "loaded")]
     assert result["rejected"] == {"fehlt.csv": "does not exist in inbox/rki_inzidenz/ (named by the asset event: "
                                                 "not uploaded yet, or taken by an earlier run)"}
+
+
+def test_every_dbt_result_line_names_its_node_also_with_a_long_name() -> None:
+    from regiohub.dbt_progress import node_line
+
+    long = "33 of 60 OK created python table model intermediate.int_transit_stops__located . [OK in 2.56s]"
+    assert node_line(f"21:57:51  {long}") == "dbt 33/60 OK int_transit_stops__located"
+    short = "21:57:51  12 of 96 OK created sql view model staging.stg_x ................ [OK in 0.1s]"
+    assert node_line(short) == "dbt 12/96 OK stg_x"
+    assert node_line("21:57:51  4 of 150 FAIL 3 unique_x . [FAIL 3 in 0.1s]") == "dbt 4/150 FAIL unique_x"
+    assert node_line("21:57:51  Finished running 60 table models") is None
