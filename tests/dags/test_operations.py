@@ -153,13 +153,20 @@ def test_the_rerun_command_clears_exactly_the_failed_run_and_what_follows(airflo
 
     command = rerun_command("ingest_rki_inzidenz", "ingest", first.logical_date)
     stamp = first.logical_date.isoformat()
-    assert command == (f"airflow tasks clear ingest_rki_inzidenz -t '^ingest$' --start-date {stamp} "
+    assert command == (f"airflow tasks clear ingest_rki_inzidenz -t ingest --start-date {stamp} "
                        f"--end-date {stamp} --downstream --yes")
     args = cli_parser.get_parser().parse_args(shlex.split(command)[1:])
     args.func(args)  # the real CLI command
 
     assert _stored_states(first.run_id) == {"ingest": None, "emit_raw_asset": None}  # cleared, downstream too
     assert _stored_states(second.run_id) == failed  # the other run is untouched
+
+
+def test_no_task_id_contains_another_of_its_dag(dagbag) -> None:
+    """`airflow tasks clear -t` matches substrings in Airflow 3.3: the bare task id must select only that task."""
+    for dag in dagbag.dags.values():
+        for task_id in dag.task_ids:
+            assert [t for t in dag.task_ids if task_id in t] == [task_id], (dag.dag_id, task_id)
 
 
 def test_a_run_without_logical_date_gets_the_rest_call_for_its_run_id() -> None:
@@ -196,7 +203,7 @@ def test_the_first_build_waits_for_every_source_and_names_the_missing(airflow_db
     assert run.state == "success"  # skipped, not failed: no retry five minutes later, no failure alert
     assert _states(run) == {"build_candidate": "skipped", "validate_candidate": "skipped",
                             "publish_candidate": "skipped"}
-    missing = sorted(s.id for s in REGISTRY.sources if s.id != "rki_inzidenz")
+    missing = [s.id for s in REGISTRY.sources if s.id != "rki_inzidenz"]
     n = len(REGISTRY.sources)
     assert f"waiting for the first load of {', '.join(missing)} (1 of {n} sources have raw data)" in caplog.text
     assert "ingest_pegelonline" in caplog.text  # what to trigger

@@ -31,9 +31,13 @@ def last_load(source_id: str, data: settings.Paths | None = None) -> dict[str, A
 
 
 def rerun_command(dag_id: str, task_id: str, logical_date: datetime) -> str:
-    """``airflow tasks clear`` for exactly this task of exactly this run, its downstream tasks included."""
+    """``airflow tasks clear`` for exactly this task of exactly this run, its downstream tasks included.
+
+    Airflow 3.3 matches ``-t`` as a substring of task ids (not as the regex its help names); no task id of
+    ours contains another of its DAG, so the bare id selects exactly that task.
+    """
     when = logical_date.isoformat()
-    return f"airflow tasks clear {dag_id} -t '^{task_id}$' --start-date {when} --end-date {when} --downstream --yes"
+    return f"airflow tasks clear {dag_id} -t {task_id} --start-date {when} --end-date {when} --downstream --yes"
 
 
 def rerun_hint(dag_id: str, task_id: str, run_id: str, logical_date: datetime | None) -> str:
