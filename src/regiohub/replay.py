@@ -5,6 +5,8 @@
 path (requests, retries, streaming, conditional requests) runs, only the publisher is replaced by
 its recording. A recording named ``<path>@<query>`` answers requests carrying those parameters
 (e.g. the pages of a paged API); otherwise query strings are ignored. GET and POST are served alike.
+A time series (a JSON array of ``{"timestamp": …}``) asked for with ``start`` and ``end`` is cut to that
+range, as the PEGELONLINE API does for a backfill.
 
 Every recording is served with an ``ETag`` (hash of the body) and a ``Last-Modified`` (file mtime);
 ``If-None-Match`` / ``If-Modified-Since`` are honoured with ``304 Not Modified``.
@@ -19,11 +21,13 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
+import json
 import os
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.utils import formatdate, parsedate_to_datetime
 from glob import escape as glob_escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,6 +88,19 @@ def _keyed(target: Path, query: str) -> Path:
     return best
 
 
+def _in_range(body: bytes, query: dict[str, list[str]]) -> bytes:
+    """The readings of a time series between the ISO times ``start`` and ``end``; other bodies unchanged."""
+    if "start" not in query or "end" not in query or body.lstrip()[:1] != b"[":
+        return body
+    try:
+        start, end = (datetime.fromisoformat(query[k][0]) for k in ("start", "end"))
+        series = json.loads(body)
+        kept = [r for r in series if start <= datetime.fromisoformat(r["timestamp"]) <= end]
+    except (ValueError, TypeError, KeyError):
+        return body
+    return json.dumps(kept).encode()
+
+
 def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
@@ -114,6 +131,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._answer(404, {"Content-Type": "text/plain"}, f"404 no recording for /{rel}".encode(), None)
             return
+        body = _in_range(body, parse_qs(parts.query))
         headers = {
             "Content-Type": _content_type(body, target),
             "ETag": etag_of(body),

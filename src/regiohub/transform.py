@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from regiohub import settings
-from regiohub.dbt_progress import stream_dbt
+from regiohub.dbt_progress import keep_log, stream_dbt
 from regiohub.errors import PipelineError
 from regiohub.ids import new_candidate_name
 from regiohub.loads import compose_raw_view
@@ -208,12 +208,12 @@ def run_dbt(
     ]
     (target_path / "run_results.json").unlink(missing_ok=True)  # never read a previous build's results
     returncode, output = stream_dbt(cmd, env, progress)
-    (data.build / "dbt_last_output.log").write_text(output, encoding="utf-8")
+    log_file = keep_log(data.build / "logs", candidate, output)
     if returncode != 0:
         failed = failed_nodes(target_path / "run_results.json")
         detail = "; ".join(describe_node(r) for r in failed[:5]) or " ".join(output.strip().splitlines()[-1:])
         raise DbtBuildError(
-            f"dbt {args[0]} failed: {detail} (log: {data.build / 'dbt_last_output.log'})", failed, candidate
+            f"dbt {args[0]} failed: {detail} (log: {log_file})", failed, candidate
         )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,8 +138,22 @@ def published_by_dags(airflow_db, dagbag, tmp_path_factory) -> Iterator[tuple[se
         with offline():
             ingests = {s.id: dagbag.dags[f"ingest_{s.id}"].test() for s in REGISTRY.sources}
         queued = _queued_for("build_mart", clear=True)
-        mart = dagbag.dags["build_mart"].test()
-    yield data, {"ingests": ingests, "queued": queued, "mart": mart}
+        with _task_log("regiohub.build_mart") as mart_log:
+            mart = dagbag.dags["build_mart"].test()
+    yield data, {"ingests": ingests, "queued": queued, "mart": mart, "mart_log": mart_log}
+
+
+@contextlib.contextmanager
+def _task_log(logger: str) -> Iterator[list[str]]:
+    """The messages a task logs through ``logger`` (what Airflow writes to the task log)."""
+    lines: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger(logger).addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logging.getLogger(logger).removeHandler(handler)
 
 
 def test_mart_dag_publishes_after_all_sources_are_ingested(published_by_dags) -> None:
@@ -159,6 +176,20 @@ def test_mart_dag_publishes_after_all_sources_are_ingested(published_by_dags) ->
     assert list(data.build.glob("candidate-*.duckdb")) == []  # the published candidate is removed
     last = recent_runs(data, limit=1)[0]
     assert (last["run_id"], last["outcome"], last["snapshot_id"]) == (mart.run_id, "published", snapshot_id)
+
+
+def test_dbt_reports_every_node_in_the_task_log_and_keeps_a_log_per_build(published_by_dags) -> None:
+    data, runs = published_by_dags
+    nodes = [m.groups() for line in runs["mart_log"] if (m := re.fullmatch(r"dbt (\d+)/(\d+) (\w+) \S+", line))]
+    by_total: dict[str, list[int]] = {}
+    for done, total, _status in nodes:
+        by_total.setdefault(total, []).append(int(done))
+    assert len(by_total) == 2  # the models, then the tests
+    for total, done in by_total.items():
+        assert sorted(done) == list(range(1, int(total) + 1))  # every node of both dbt invocations, once
+    [log] = (data.build / "logs").glob("*.dbt.log")  # this build's own log, not overwritten by the next
+    text = log.read_text(encoding="utf-8")
+    assert text.count("Finished running") == 2 and "fct_indicator_value" in text
 
 
 def test_mart_dag_keeps_the_published_mart_when_the_gate_rejects(

@@ -64,7 +64,9 @@ def test_a_failed_ingest_notifies_with_source_and_load_id(airflow_db, data_dir, 
     assert details["load_id"] == log[-1]["load_id"] and details["run_id"] == run.run_id
     assert "404" in details["error"]
     assert message["subject"] == "Regio.hub: ingest_rki_inzidenz.ingest failed (source rki_inzidenz)"
-    assert "airflow tasks clear ingest_rki_inzidenz -t ingest" in message["text"]
+    stamp = run.logical_date.isoformat()
+    assert (f"`airflow tasks clear ingest_rki_inzidenz -t ingest --start-date {stamp} --end-date {stamp} "
+            "--downstream --yes`") in message["text"]
     assert f"rki_inzidenz: load {details['load_id']} failed" in caplog.text  # the task log names both
 
 

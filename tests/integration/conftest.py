@@ -89,6 +89,13 @@ class AirflowApi:
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
         return self.request("GET", path, params={"deserialize": True})["value"]
 
+    def task_log(self, dag_id: str, run_id: str, task_id: str) -> str:
+        """The task's log of its latest try, one line per entry."""
+        base = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}"
+        try_number = self.request("GET", base)["try_number"]
+        content = self.request("GET", f"{base}/logs/{try_number}", params={"full_content": True})["content"]
+        return "\n".join(str(e.get("event", e)) if isinstance(e, dict) else str(e) for e in content)
+
     def task_states(self, dag_id: str, run_id: str) -> dict[str, str]:
         tis = self.request("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances")["task_instances"]
         return {ti["task_id"]: ti["state"] for ti in tis}

@@ -6,6 +6,7 @@ Order matters only for speed: the tests share one running installation and data 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -90,6 +91,8 @@ def test_file_drop_ingests_exactly_that_file(airflow_stack, tmp_path) -> None:
     assert build["state"] == "success"
     assert stack.api.xcom("build_mart", build["dag_run_id"], "build_candidate", "included_loads")[source_id][
         "newest"] >= load["load_id"]
+    log = stack.api.task_log("build_mart", build["dag_run_id"], "build_candidate")
+    assert re.search(r"^dbt 1/\d+ OK \w+", log, re.M) and re.search(r"^dbt \d+/\d+ OK fct_indicator_value$", log, re.M)
 
 
 def test_rest_asset_event_ingests_the_named_file(airflow_stack, tmp_path) -> None:

@@ -70,7 +70,8 @@ class Connector:
     keys: ClassVar[dict[str, tuple[str, ...]]] = {}
     checks: ClassVar[dict[str, tuple[tuple[str, str], ...]]] = {}
     max_quarantine_share: ClassVar[float] = 0.5
-    supports_backfill: ClassVar[bool] = False
+    supports_backfill: ClassVar[bool] = False  # ``fetch`` honours ``ctx.backfill`` (a date range)
+    history_days: ClassVar[int | None] = None  # how far back such a range can reach (None: no limit)
 
     def __init__(self) -> None:
         self.notes: list[str] = []  # operator-facing remarks, e.g. new columns that were ignored

@@ -10,16 +10,28 @@ the extracted product file under any name: product files are recognised by their
 A product of another station is rejected (it must not load as the registered station). Loads
 accumulate, so a day once loaded stays in raw after it has left the recent file; re-runs add nothing.
 Column names come from the allow-list below: the file's header only decides positions.
+
+A backfill (a date range) within the recent file's reach fetches that file again, unconditionally: it
+holds the range (and more — the accumulating load adds only missing days). Older years are in the
+historical ZIPs; deliver those through the inbox.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
 from regiohub.connectors.archives import is_zip, unpack
-from regiohub.connectors.base import Connector, duckdb_error, materialise, reject_error_page, require_columns
+from regiohub.connectors.base import (
+    Connector,
+    FetchContext,
+    duckdb_error,
+    materialise,
+    reject_error_page,
+    require_columns,
+)
 from regiohub.errors import SourceError
 from regiohub.registry import Source
 
@@ -52,6 +64,8 @@ class DwdClimateConnector(Connector):
     entities = ("daily",)
     accumulate = ("daily",)
     keys = {"daily": ("station_id", "day")}
+    supports_backfill = True  # the recent file covers the range (see above)
+    history_days = 500  # the recent file reaches back about 550 days; 500 stay safely inside
     checks = {
         "daily": (
             ("unreadable date or station", "day is null or station_id is null"),
@@ -61,6 +75,12 @@ class DwdClimateConnector(Connector):
             ("precipitation out of range", "precipitation_mm not between 0 and 400"),
         )
     }
+
+    def fetch(self, ctx: FetchContext) -> None:
+        if ctx.backfill and ctx.backfill[0] < datetime.now(UTC).date() - timedelta(days=self.history_days or 0):
+            raise SourceError(ctx.source.id, f"backfill from {ctx.backfill[0]}: the recent file reaches back only "
+                              f"about {self.history_days} days (older years: the historical ZIP, through the inbox)")
+        super().fetch(ctx)
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         products = _products(landing_dir, source, workdir, self.notes)

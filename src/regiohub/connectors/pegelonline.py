@@ -89,6 +89,7 @@ class PegelonlineConnector(Connector):
         ),
     }
     supports_backfill = True
+    history_days = HISTORY_DAYS
 
     def fetch(self, ctx: FetchContext) -> None:
         base = ctx.source.url.rstrip("/")

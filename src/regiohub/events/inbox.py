@@ -166,13 +166,25 @@ def _reject(folder: Path, result: DropResult, path: Path, why: str) -> None:
     """Move the entry (never reading it) to ``.rejected/<claim_id>/`` and record why."""
     target = _own_dir(folder, REJECTED, result.source_id) / result.claim_id
     target.mkdir(parents=True, exist_ok=True)
-    if path.parent != target:
+    if path.parent != target and os.path.lexists(path):
         os.rename(path, target / path.name)
     name = printable(path.name)
     result.rejected[name] = " ".join(why.split())
     reasons = target.with_name(f"{result.claim_id}.json")
     reasons.write_text(json.dumps(result.rejected, indent=1, ensure_ascii=False), encoding="utf-8")
     log.error("%s: inbox file %s refused: %s", result.source_id, name, result.rejected[name])
+
+
+def _missing(folder: Path, result: DropResult, files: list[str] | None, taken: set[str]) -> None:
+    """Fail (nothing loaded) or report (others loaded) the files an asset event names but the inbox lacks."""
+    missing = [n for n in files or [] if n not in taken and printable(n) not in result.rejected]
+    if missing and not result.loads and not result.rejected:
+        names = ", ".join(printable(n) for n in missing)
+        raise SourceError(result.source_id, f"inbox file {names} named by the asset event does not exist in "
+                          f"inbox/{result.source_id}/ (not uploaded yet, or taken by an earlier run): nothing loaded")
+    for name in missing:
+        _reject(folder, result, folder / name, f"does not exist in inbox/{result.source_id}/ (named by the asset "
+                "event: not uploaded yet, or taken by an earlier run)")
 
 
 def ingest_drop(
@@ -217,6 +229,7 @@ def ingest_drop(
         result.loads.append({"file": printable(path.name), "load_id": loaded.load_id, "status": loaded.status,
                              "rows": loaded.rows})
     release([p for p in claimed if p.exists()])
+    _missing(folder, result, files, {p.name for p in claimed})
     if result.rejected and not result.loads:
         raise SourceError(source_id, result.summary())
     if result.rejected:

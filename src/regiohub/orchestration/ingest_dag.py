@@ -44,6 +44,21 @@ def ingest_locked(source_id: str, **kwargs: Any) -> Any:
     return result
 
 
+def history_range(source: Source, dag_run: Any, logical_date: Any, start: Any, end: Any) -> tuple | None:
+    """The date range a backfill run fetches, None for a run that polls now; skips a source without history."""
+    from regiohub.orchestration import history
+
+    if dag_run is None or not history.is_history_run(dag_run.run_type, logical_date, source.schedule):
+        return None
+    win = history.window(source.schedule, logical_date, start, end)
+    why = history.no_history(source, win)
+    if why:
+        log.warning("%s", why)
+        raise AirflowSkipException(why)
+    log.info("%s: backfill run %s fetches %s", source.id, dag_run.run_id, win)
+    return win.as_range()
+
+
 def ingest_doc(source: Source) -> str:
     """Markdown shown on the DAG's page: what is loaded, from whom, under which licence."""
     rows = {
@@ -86,13 +101,16 @@ def build_ingest_dag(source: Source) -> DAG:
     )
     def ingest_source_dag() -> None:
         @task(**INGEST_RETRIES)
-        def ingest() -> dict[str, Any]:
+        def ingest(*, dag_run=None, logical_date=None, data_interval_start=None, data_interval_end=None) -> dict:
             """
             #### Ingest
             Fetch the payload, keep it in `landing/`, write raw Parquet if it differs from the last load
             (`regiohub.ingest.ingest_source`). Returns status (`loaded` or `unchanged`), load id and row counts.
+            A backfill run fetches the days of its logical date where the source allows a range, and is
+            skipped ("no history for …") where it does not (`regiohub.orchestration.history`).
             """
-            result = ingest_locked(source_id)
+            backfill = history_range(source, dag_run, logical_date, data_interval_start, data_interval_end)
+            result = ingest_locked(source_id, backfill=backfill)
             return {"status": result.status, "load_id": result.load_id, "rows": result.rows}
 
         @task(outlets=[asset])

@@ -37,6 +37,26 @@ def build(run_id: str | None = None, started_at: datetime | None = None, data: s
     return candidate
 
 
+def waiting_for(data: settings.Paths | None = None) -> str | None:
+    """Why the mart cannot be built yet — the registered sources without any raw load — or None.
+
+    The dbt models read every source (an empty raw folder is an error in DuckDB), so the first build
+    waits until each source has delivered once; each first load's raw asset event starts a new try.
+    """
+    from regiohub.registry import load_registry
+    from regiohub.transform import missing_raw_sources
+
+    data = data or settings.paths()
+    registry = load_registry()
+    missing = missing_raw_sources(registry, data)
+    if not missing:
+        return None
+    have = len(registry.sources) - len(missing)
+    return (f"waiting for the first load of {', '.join(missing)} ({have} of {len(registry.sources)} sources "
+            "have raw data): the mart is built once every source has delivered; trigger or unpause "
+            f"{', '.join('ingest_' + s for s in missing)} (or drop their files into the inbox)")
+
+
 def validate(candidate: Path, run_id: str | None = None, data: settings.Paths | None = None) -> Path:
     """Run the gate (the CLI's audit step); raise :class:`GateError` if it rejects the candidate."""
     from regiohub.pipeline import audit_step

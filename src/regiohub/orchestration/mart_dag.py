@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from airflow.sdk import DAG, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
 
 from regiohub.orchestration import mart
 from regiohub.orchestration.assets import MART_PUBLISHED, any_raw_asset
@@ -51,10 +52,15 @@ def build_mart_dag(registry: Registry) -> DAG:
             Crash recovery, then `dbt build` of a new candidate under `build/`, holding back a source whose new
             loads break it (`regiohub.pipeline.build_step`, the same step as `regiohub run`); dbt's progress is in
             this log. Logs the triggering asset events and pushes the raw loads it includes (XCom `included_loads`).
+            Skipped, naming them, while a registered source has no raw data yet (the first build waits for all).
             """
             import logging
 
             log = logging.getLogger("regiohub.build_mart")
+            waiting = mart.waiting_for()
+            if waiting:  # a first build on a new data dir: skipped, not failed and retried
+                log.warning("%s", waiting)
+                raise AirflowSkipException(waiting)
             for asset, events in (triggering_asset_events or {}).items():
                 for event in events:
                     log.info("triggered by %s: load %s", asset.uri, (event.extra or {}).get("load_id"))
