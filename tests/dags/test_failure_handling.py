@@ -70,7 +70,7 @@ def test_a_failed_ingest_notifies_with_source_and_load_id(airflow_db, data_dir, 
     assert f"rki_inzidenz: load {details['load_id']} failed" in caplog.text  # the task log names both
 
 
-def test_a_broken_channel_does_not_hide_the_others(monkeypatch, webhook, caplog) -> None:
+def test_a_broken_channel_does_not_hide_the_others(monkeypatch, webhook, caplog, data_dir) -> None:
     from regiohub.notify import notify
 
     monkeypatch.setenv("REGIOHUB_NOTIFY", "email,webhook,log")
