@@ -81,6 +81,17 @@ def unpublished_loads(data: settings.Paths) -> dict[str, list[str]]:
     return out
 
 
+def never_built(data: settings.Paths, source_id: str, load_ids: list[str | None]) -> list[str]:
+    """Those of ``load_ids`` no build has taken up yet: unpublished, not superseded, and not the load the
+    last finished run held back as broken. A re-run emits the raw asset again for them."""
+    from regiohub.runs import recent_runs
+
+    pending = set(unpublished_loads(data).get(source_id, []))
+    last = next((r for r in recent_runs(data, 20) if r.get("outcome") not in ("running", None)), None)
+    held = {f.get("bad_load") for f in (last or {}).get("source_failures") or [] if f.get("source_id") == source_id}
+    return sorted({load for load in load_ids if load in pending and load not in held})
+
+
 def compose_raw_view(data: settings.Paths, pins: dict[str, str | None]) -> tuple[Path, dict[str, str | None]]:
     """Build ``build/raw_view`` with every source's loads up to its cut-off; return it and the cut-offs.
 
