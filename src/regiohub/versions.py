@@ -121,13 +121,14 @@ def superseded_note(
                 "not published over the newer data")
 
 
-def superseded_by_source(data: settings.Paths, registry: Registry | None = None) -> dict[str, dict[str, str]]:
-    """Per registered source with raw data, its superseded loads (see :func:`superseded`)."""
+def superseded_lines(data: settings.Paths, registry: Registry | None = None) -> list[str]:
+    """One line per superseded load of every registered source, with both versions (for ``regiohub status``)."""
     registry = registry or load_registry()
-    out = {}
+    lines = []
     for source in registry.sources:
         loads = sorted({f.stem for f in (data.raw / source.id).glob("*/*.parquet")})
         found = superseded(data, source, loads) if loads else {}
-        if found:
-            out[source.id] = found
-    return out
+        known = versions(data, source, sorted(set(found) | set(found.values()))) if found else {}
+        lines += [f"{source.id}: load {load} (older than load {by}: version {known[load]} < {known[by]})"
+                  for load, by in sorted(found.items())]
+    return lines

@@ -58,7 +58,8 @@ def test_an_older_release_after_a_newer_one_is_kept_and_reported_not_used(data_d
     assert used_load_ids(data, load_registry().source(SOURCE)) == {newer.load_id}
     assert unpublished_loads(data)[SOURCE] == [newer.load_id]
     assert never_built(data, SOURCE, [older.load_id, newer.load_id]) == [newer.load_id]
-    assert f"{SOURCE}: load {older.load_id} (older than load {newer.load_id})" in render_status(data)
+    assert (f"{SOURCE}: load {older.load_id} (older than load {newer.load_id}: version 2026-10-01 < 2026-11-20)"
+            in render_status(data))
     assert json.loads((data.state / f"{SOURCE}.json").read_text())["last_load_id"] == newer.load_id
 
     # Handed in again, either file is a no-op that names the load holding it.
