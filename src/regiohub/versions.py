@@ -15,9 +15,9 @@ sources (PEGELONLINE, DWD, …) record their version too but keep every load, as
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import duckdb
 
@@ -48,7 +48,7 @@ def payload_version(
     if spec is not None:
         entity, column, basis = spec
         path = data.raw / source.id / entity / f"{load_id}.parquet"
-        value = _newest(path, column) if path.is_file() else None
+        value = _newest(str(path), column) if path.is_file() else None
         if value is not None:
             return {"version": value, "basis": basis}
     modified = [_http_date(v.get("last_modified")) for v in (validators or {}).values()]
@@ -56,12 +56,14 @@ def payload_version(
     return {"version": max(modified), "basis": LAST_MODIFIED} if modified else None
 
 
-def _newest(path: Path, column: str) -> str | None:
+@functools.lru_cache(maxsize=4096)
+def _newest(path: str, column: str) -> str | None:
+    """The newest value of ``column`` in one raw file (raw files never change, so it is cached)."""
     with duckdb.connect() as con:
-        names = {r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()}
+        names = {r[0] for r in con.execute("describe select * from read_parquet(?)", [path]).fetchall()}
         if column not in names:
             return None
-        value = con.execute(f'select max("{column}") from read_parquet(?)', [str(path)]).fetchall()[0][0]
+        value = con.execute(f'select max("{column}") from read_parquet(?)', [path]).fetchall()[0][0]
     if isinstance(value, datetime | date):
         return value.isoformat()
     return None if value is None else str(value)
