@@ -4,6 +4,9 @@ The sequence of the operators' report: a drop with one good and one HTML file fa
 file arrives and is published; the failed run is cleared and re-run. Then a drop whose good file was
 loaded before the run failed is re-run. Runs with ``dag.test()``; a re-run is ``dag.test()`` with the
 failed run's dates: Airflow clears its task instances and runs the same run id (and claim) again.
+
+Slow by necessity (the issue's "done when"): two full ``build_mart`` runs (dbt, gate, publish) and six
+inbox runs in one test; it shares the session's demo data dir, Airflow DB and DAG bag.
 """
 
 from __future__ import annotations
