@@ -7,8 +7,13 @@ in order for one load and records the outcome.
 
 Loads are incremental and idempotent. A load is "unchanged" and writes nothing when the publisher
 answers 304, when the payload equals the last one, or when an accumulating entity
-(``Connector.accumulate``) brings no row that raw does not already hold. The payload is kept in
-every case where something was written or went wrong; an empty landing folder is never left.
+(``Connector.accumulate``) brings no row that raw does not already hold. A payload that an earlier
+load already holds is a no-op that names that load (``holds_load``). The payload is kept in every
+case where something was written or went wrong; an empty landing folder is never left.
+
+Every load records its payload's version (:mod:`regiohub.versions`). A full-snapshot payload older
+than one already loaded is kept (raw and ledger) and reported (``superseded_by``), but it is not
+the source's current load: the mart keeps the newer data.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from regiohub.state import (
     resync_from_raw,
     write_state,
 )
+from regiohub.versions import payload_version, superseded_note
 
 __all__ = ["IngestResult", "ingest_source", "read_state", "write_state"]
 
@@ -59,10 +65,13 @@ class IngestResult:
     error: str | None = None
     started_at: str = ""
     duration_s: float = 0.0
+    version: dict[str, str] | None = None  # the payload's version and its basis
+    superseded_by: str | None = None  # an earlier load of a newer version: this one is kept, not published
+    holds_load: str | None = None  # "unchanged": the earlier load that already holds this payload
 
     @property
     def changed(self) -> bool:
-        return self.status == "loaded"
+        return self.status == "loaded" and self.superseded_by is None
 
 
 def origin_of_fetch() -> Origin:
@@ -137,6 +146,7 @@ def _load(
     validators = {**state.get("validators", {}), **ctx.validators} if ctx is not None and ctx.validators else None
     if state.get("payload_sha256") == result.payload_sha256 and _raw_exists(data, source.id, state):
         _unchanged(result, landing_dir, "payload identical to the last load")
+        result.holds_load = state["last_load_id"]
         if validators:
             write_state(data, source.id, {"validators": validators})
         return
@@ -145,6 +155,7 @@ def _load(
         _unchanged(result, landing_dir, (
             f"payload already loaded on {earlier['fetched_at']} (load {earlier['load_id']}); "
             "nothing written, so an older file never replaces newer data"))
+        result.holds_load = earlier["load_id"]
         return
     fetched_at = datetime.now(UTC)
     written = parse_and_write(connector, source, landing_dir, hashes, result.load_id, fetched_at, data)
@@ -153,10 +164,18 @@ def _load(
     update: dict = {"payload_sha256": result.payload_sha256, "quarantined": written.quarantined}
     if any(written.rows.values()):
         result.status = "loaded"
-        update.update(last_load_id=result.load_id, last_loaded_at=fetched_at.isoformat(timespec="seconds"),
-                      rows=written.rows)
+        result.version = payload_version(data, source, result.load_id, ctx.validators if ctx is not None else None)
         record_load(data, source.id, result.load_id, _provenance(source, result, landing_dir, hashes,
                                                                  fetched_at, from_path, ctx))
+        older = superseded_note(data, source, result.load_id, result.version)
+        if older:
+            result.superseded_by, note = older
+            result.notes.append(note)
+            log.warning("%s: load %s %s", source.id, result.load_id, note)
+            update = {"quarantined": written.quarantined}
+        else:
+            update.update(last_load_id=result.load_id, last_loaded_at=fetched_at.isoformat(timespec="seconds"),
+                          rows=written.rows)
     elif written.quarantined:
         result.status = "unchanged"
         result.notes.append("no new rows; the quarantined rows and their payload are kept")
@@ -184,7 +203,9 @@ def _provenance(
         "publisher": source.publisher,
         "licence": source.licence,
         "licence_url": source.licence_url,
+        "version": result.version,
     }
+
 
 
 def _state_for_load(data: settings.Paths, source_id: str, result: IngestResult) -> dict:

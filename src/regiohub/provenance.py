@@ -1,7 +1,8 @@
 """Which loads the mart is built from, and whether they are sample data — decided by provenance.
 
-A source's rows in the mart come from its newest load per entity (full-snapshot entities) or from
-all its loads (accumulating entities, ``Connector.accumulate``), as the staging models read them.
+A source's rows in the mart come from its newest load per entity (full-snapshot entities; superseded
+loads of an older version left out, see :mod:`regiohub.versions`) or from all its loads
+(accumulating entities, ``Connector.accumulate``), as the staging models read them.
 A source is sample data exactly when one of those loads came from the shipped recordings
 (``origin == "recording"``) or has no recorded provenance (loads older than the ledger): a registry
 flag cannot say so, since the same source can hold a real operator file today and a recording
@@ -14,18 +15,22 @@ from regiohub import settings
 from regiohub.connectors import connector_for
 from regiohub.registry import Source
 from regiohub.state import LOADS_DIR, all_loads
+from regiohub.versions import superseded
 
 
 def used_load_ids(data: settings.Paths, source: Source, up_to: str | None = None) -> set[str]:
     """The load ids whose rows the staging models read for ``source`` (only loads up to ``up_to`` if given)."""
     accumulate = set(connector_for(source.connector).accumulate)
     used: set[str] = set()
+    older = superseded(data, source, sorted({p.stem for p in (data.raw / source.id).glob("*/*.parquet")}))
     for entity_dir in sorted(p for p in (data.raw / source.id).glob("*") if p.is_dir()):
         if entity_dir.name == LOADS_DIR:
             continue
         loads = sorted(p.stem for p in entity_dir.glob("*.parquet") if up_to is None or p.stem <= up_to)
-        if loads:
-            used.update(loads if entity_dir.name in accumulate else loads[-1:])
+        if entity_dir.name in accumulate:
+            used.update(loads)
+        elif current := [load for load in loads if load not in older]:
+            used.add(current[-1])
     return used
 
 

@@ -11,6 +11,7 @@ from regiohub.publish import published_snapshot
 from regiohub.registry import load_registry
 from regiohub.runs import recent_runs
 from regiohub.state import read_state_or_empty as read_state
+from regiohub.versions import superseded_lines
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"  # as `publish --list`: ``2026-11-28 21:05:00 CET``
@@ -99,6 +100,10 @@ def render_status(data: settings.Paths) -> str:
     lines += ["", "not yet published:"]
     pending = unpublished_loads(data)
     lines += [f"  {s}: {len(loads)} load(s), newest {loads[-1]}" for s, loads in sorted(pending.items())] or ["  -"]
+    older = superseded_lines(data)
+    if older:
+        lines += ["", "kept, not published (an earlier load holds a newer version):"]
+        lines += [f"  {line}" for line in older]
     failures = held_back(data)
     if failures:
         lines += ["", "held back (their last published load is used):"]

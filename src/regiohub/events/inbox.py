@@ -7,10 +7,13 @@ the ready data files by moving them into ``inbox/<source_id>/.claimed/<claim_id>
 so a file is claimed by exactly one run) and ingests each one as ``ingest --from`` would. An external
 system may instead post an asset event through the REST API naming one file (``{"file": "<name>"}``).
 
-Each file stands alone (:func:`ingest_drop`): a file that cannot be loaded is moved, untouched, to
-``inbox/<source_id>/.rejected/<claim_id>/`` with its reason in ``.rejected/<claim_id>.json``, and the
-other files of the drop are loaded. Symbolic links and special files (FIFOs, devices, sockets) are
-refused without being opened, empty files are refused and kept, and no path leaves the inbox folder.
+Each file stands alone (:func:`ingest_drop`): a file that cannot be loaded (a bad payload, or any error
+reading it) is moved, untouched, to ``inbox/<source_id>/.rejected/<claim_id>/`` with its reason in
+``.rejected/<claim_id>.json``, and the other files of the drop are loaded. Only an error of the
+platform's environment (``OSError``: disk full, permissions) stops the drop; its files stay claimed,
+and the retry or re-run of the same claim picks them up again. Symbolic links and special files
+(FIFOs, devices, sockets) are refused without being opened, empty files are refused and kept, and no
+path leaves the inbox folder.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from regiohub import settings
+from regiohub import crashpoints, settings
 from regiohub.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -146,7 +149,13 @@ class DropResult:
 
     @property
     def load_ids(self) -> list[str]:
-        return [x["load_id"] for x in self.loads if x["status"] == "loaded"]
+        """Loads of new data: loaded, and not superseded by an earlier load of a newer version."""
+        return [x["load_id"] for x in self.loads if x["status"] == "loaded" and not x.get("superseded_by")]
+
+    @property
+    def held_loads(self) -> list[str]:
+        """Earlier loads that already hold a file of this drop (the file was a no-op)."""
+        return [x["holds_load"] for x in self.loads if x.get("holds_load")]
 
     def summary(self) -> str:
         where = f"kept in inbox/{self.source_id}/{REJECTED}/{self.claim_id}/"
@@ -219,6 +228,7 @@ def ingest_drop(
     claimed = []
     for name in files or [None]:
         claimed += claim(source_id, claim_id, data, only=name)
+    crashpoints.reached("inbox:claimed")
     for path in sorted(set(claimed)):
         log.info("%s: ingesting inbox file %s", source_id, printable(path.name))
         try:
@@ -226,8 +236,15 @@ def ingest_drop(
         except SourceError as exc:
             _reject(folder, result, path, exc.problem)
             continue
+        except OSError:
+            raise  # the environment, not the file: it stays claimed for the retry
+        except Exception as exc:  # noqa: BLE001 - any other error is this file's alone
+            _reject(folder, result, path, f"could not be loaded ({type(exc).__name__}: {exc})")
+            continue
         result.loads.append({"file": printable(path.name), "load_id": loaded.load_id, "status": loaded.status,
-                             "rows": loaded.rows})
+                             "rows": loaded.rows, "notes": loaded.notes, "holds_load": loaded.holds_load,
+                             "superseded_by": loaded.superseded_by})
+        crashpoints.reached("inbox:ingested")
     release([p for p in claimed if p.exists()])
     _missing(folder, result, files, {p.name for p in claimed})
     if result.rejected and not result.loads:

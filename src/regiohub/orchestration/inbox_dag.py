@@ -4,6 +4,11 @@ Scheduled on the source's inbox asset, which a ``FileDeleteTrigger`` on ``inbox/
 fires (a partner's file drop) and which external systems may post events on through the REST API
 (``{"file": "<name>"}`` names exactly one file). The task claims the files (an atomic move, so each file
 is ingested by exactly one run, also across retries) and ingests each like ``regiohub ingest --from``.
+
+Every good file leads to one build: the raw asset is emitted for each new load, and a retry or a
+cleared and re-run task emits it again for a file an earlier try loaded but no build took up
+(:func:`regiohub.loads.never_built`). A file older than the data already loaded is kept and reported
+(``superseded``), and emits nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 from regiohub.orchestration.assets import inbox_asset, raw_asset
 from regiohub.orchestration.callbacks import notify_task_failure
 from regiohub.orchestration.defaults import OWNER, START_DATE
+from regiohub.orchestration.reemit import unannounced
 from regiohub.registry import Source
 
 log = logging.getLogger(__name__)
@@ -36,13 +42,22 @@ def requested_files(events: list[Any]) -> list[str] | None:
 
 def ingest_inbox_files(source_id: str, claim_id: str, files: list[str] | None) -> dict[str, Any]:
     """Claim and ingest the ready files of ``inbox/<source_id>/``, each on its own; returns the loads for XCom."""
+    from regiohub import settings
     from regiohub.events.inbox import ingest_drop
+    from regiohub.loads import never_built
     from regiohub.orchestration.ingest_dag import ingest_locked
 
     result = ingest_drop(source_id, claim_id, files, ingest=ingest_locked)
     if not result.loads and not result.rejected:
         log.info("%s: inbox has no ready files (claimed by an earlier run)", source_id)
-    return {"loads": result.loads, "load_ids": result.load_ids, "rejected": result.rejected}
+    again = never_built(settings.paths(), source_id, result.held_loads)
+    if again:
+        log.info("%s: load(s) %s hold files of this drop and are not built yet", source_id, again)
+    superseded = {x["file"]: x["superseded_by"] for x in result.loads if x.get("superseded_by")}
+    for name, by in superseded.items():
+        log.warning("%s: inbox file %s is older than load %s: kept, not published", source_id, name, by)
+    return {"loads": result.loads, "load_ids": result.load_ids, "never_built": again,
+            "rejected": result.rejected, "superseded": superseded}
 
 
 def build_inbox_dag(source: Source) -> DAG:
@@ -76,16 +91,16 @@ def build_inbox_dag(source: Source) -> DAG:
             events = [e for evs in (triggering_asset_events or {}).values() for e in evs]
             return ingest_inbox_files(source_id, run_id, requested_files(events))
 
-        @task(outlets=[raw])
-        def emit_raw_asset(result: dict[str, Any], *, outlet_events=None) -> None:
+        @task(outlets=[raw], inlets=[raw])
+        def emit_raw_asset(result: dict[str, Any], *, outlet_events=None, inlet_events=None) -> None:
             """
             #### Emit the raw asset
-            Only when a dropped file changed data.
+            When a dropped file changed data, or (on a re-run) an earlier try loaded it but nothing announced it.
             """
-            if not result["load_ids"]:
+            load_ids = sorted(set(result["load_ids"]) | set(unannounced(inlet_events[raw], result["never_built"])))
+            if not load_ids:
                 raise AirflowSkipException(f"{source_id}: no dropped file changed data")
-            outlet_events[raw].extra = {"load_id": result["load_ids"][-1], "load_ids": result["load_ids"],
-                                        "origin": "inbox"}
+            outlet_events[raw].extra = {"load_id": load_ids[-1], "load_ids": load_ids, "origin": "inbox"}
 
         emit_raw_asset(ingest_inbox())
 

@@ -16,6 +16,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 from regiohub.orchestration.assets import raw_asset
 from regiohub.orchestration.callbacks import last_load, notify_task_failure
 from regiohub.orchestration.defaults import INGEST_RETRIES, OWNER, START_DATE
+from regiohub.orchestration.reemit import unannounced
 from regiohub.registry import Source
 
 log = logging.getLogger(__name__)
@@ -109,17 +110,29 @@ def build_ingest_dag(source: Source) -> DAG:
             A backfill run fetches the days of its logical date where the source allows a range, and is
             skipped ("no history for …") where it does not (`regiohub.orchestration.history`).
             """
+            from regiohub import settings
+            from regiohub.loads import never_built
+
             backfill = history_range(source, dag_run, logical_date, data_interval_start, data_interval_end)
             result = ingest_locked(source_id, backfill=backfill)
-            return {"status": result.status, "load_id": result.load_id, "rows": result.rows}
+            again = never_built(settings.paths(), source_id, [result.holds_load]) if result.holds_load else []
+            return {"status": result.status, "load_id": result.load_id, "rows": result.rows,
+                    "superseded_by": result.superseded_by, "never_built": again}
 
-        @task(outlets=[asset])
-        def emit_raw_asset(result: dict[str, Any], *, outlet_events=None) -> None:
+        @task(outlets=[asset], inlets=[asset])
+        def emit_raw_asset(result: dict[str, Any], *, outlet_events=None, inlet_events=None) -> None:
             """
             #### Emit the raw asset
             Succeeds, and so emits the source's raw asset, only when the load changed data;
             skipped when the payload was unchanged.
             """
+            if result.get("superseded_by"):
+                raise AirflowSkipException(f"{source_id}: older version than load {result['superseded_by']}: "
+                                           "kept, not published")
+            again = unannounced(inlet_events[asset], result.get("never_built") or [])
+            if again:  # a re-run: an earlier try loaded the payload, but no event announced it
+                outlet_events[asset].extra = {"load_id": again[-1], "load_ids": again, "again": True}
+                return
             if result["status"] != "loaded":
                 raise AirflowSkipException(f"{source_id}: payload unchanged, no asset event")
             outlet_events[asset].extra = {"load_id": result["load_id"], "rows": result["rows"]}
