@@ -7,6 +7,9 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
+# SQL lint: sqlfluff compiles every model with the dbt templater against an in-memory DuckDB (no data needed)
+SQL_LINT := cd dbt_project && REGIOHUB_CANDIDATE_PATH=:memory: REGIOHUB_DBT_TARGET_PATH=target/sqlfluff \
+	../.venv/bin/sqlfluff lint models tests
 
 .PHONY: demo test install lint benchmark benchmark-dashboards benchmark-api e2e clean airflow run status
 
@@ -22,6 +25,7 @@ demo: install
 
 test: install
 	$(UV) run ruff check .
+	$(SQL_LINT)
 	$(UV) run pytest
 
 run: install
@@ -47,6 +51,7 @@ airflow: install
 
 lint: install
 	$(UV) run ruff check .
+	$(SQL_LINT)
 
 clean:
 	rm -rf $(TOOLS) .venv data
