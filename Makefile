@@ -7,6 +7,9 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
+# SQL lint: sqlfluff compiles every model with the dbt templater against an in-memory DuckDB (no data needed)
+SQL_LINT := cd dbt_project && REGIOHUB_CANDIDATE_PATH=:memory: REGIOHUB_DBT_TARGET_PATH=target/sqlfluff \
+	../.venv/bin/sqlfluff lint models tests
 
 .PHONY: demo test install lint benchmark benchmark-dashboards benchmark-api e2e clean airflow run status
 
@@ -25,6 +28,7 @@ TEST_WORKERS ?= 2
 
 test: install
 	$(UV) run ruff check .
+	$(SQL_LINT)
 	$(UV) run pytest -n $(TEST_WORKERS) --dist loadfile
 
 run: install
@@ -50,6 +54,7 @@ airflow: install
 
 lint: install
 	$(UV) run ruff check .
+	$(SQL_LINT)
 
 clean:
 	rm -rf $(TOOLS) .venv data

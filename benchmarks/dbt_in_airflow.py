@@ -1,6 +1,6 @@
 """dbt inside Airflow: astronomer-cosmos (one task per dbt node) vs one ``dbt build`` task.
 
-    uv run python benchmarks/dbt_in_airflow.py [--data-dir DIR]
+    uv run --group bench python benchmarks/dbt_in_airflow.py [--data-dir DIR]
 
 Without ``--data-dir`` a data dir is prepared with ``regiohub run --offline``. Measures, on this machine:
 the one-task build (``regiohub.transform.build_candidate``: one dbt child process), the time cosmos needs to

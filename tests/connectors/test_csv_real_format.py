@@ -271,7 +271,8 @@ def test_an_older_release_keeps_typed_columns_through_the_located_model():
     untyped NULL column that fct_charging_facility's enforced contract refused)."""
     import importlib.util
 
-    path = Path(__file__).resolve().parents[2] / "dbt_project/models/intermediate/int_charging_facilities__located.py"
+    models = Path(__file__).resolve().parents[2] / "dbt_project/models/intermediate"
+    path = models / "mobility/int_charging_facilities__located.py"
     spec = importlib.util.spec_from_file_location("located", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
