@@ -48,6 +48,9 @@ def celery_env(broker_url: str, result_backend: str, *, key_prefix: str = "", co
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(concurrency),
         # A task is acknowledged when it ends: a worker that dies hands its task back to the queue.
         "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "7200",
+        # Wait for a busy api-server instead of retrying after 5 s: a retried "start" of a task that the
+        # server did start fails the task (seen with one API worker on a loaded 2-core machine).
+        "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "60",
     }
     if key_prefix:
         env["AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__GLOBAL_KEYPREFIX"] = key_prefix
