@@ -46,7 +46,8 @@ def celery_env(broker_url: str, result_backend: str, *, key_prefix: str = "", co
         "AIRFLOW__CELERY__BROKER_URL": broker_url,
         "AIRFLOW__CELERY__RESULT_BACKEND": result_backend,
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(concurrency),
-        # A task is acknowledged when it ends: a worker that dies hands its task back to the queue.
+        # Redis redelivers a task not acknowledged within this time: above the longest task (build_mart, 1 h),
+        # so a running task is never handed to a second worker.
         "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "7200",
         # Wait for a busy api-server instead of retrying after 5 s: a retried "start" of a task that the
         # server did start fails the task (seen with one API worker on a loaded 2-core machine).
