@@ -19,6 +19,7 @@ import yaml
 
 from regiohub import settings
 from regiohub.orchestration.assets import REDIS_CONN_ID
+from regiohub.orchestration.executors import MART_POOL, celery_env, pool_command
 from regiohub.orchestration.local import AirflowStack
 
 ROOT = settings.REPO_ROOT
@@ -27,6 +28,7 @@ SCHEMA = Path(__file__).parents[1] / "fixtures" / "compose-spec.json"
 COMPOSE = yaml.safe_load(TEXT)
 SERVICES = COMPOSE["services"]
 AIRFLOW = ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")
+WORKERS = ("airflow-worker-1", "airflow-worker-2")  # profile "celery"
 DATA_DIR = "/data"
 FAB = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
 REQUIRED = {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_SECRET_KEY", "AIRFLOW_JWT_SECRET",
@@ -61,28 +63,29 @@ def test_the_schema_check_can_fail() -> None:
 
 
 def test_services_health_checks_and_restart_policies() -> None:
-    assert set(SERVICES) == {"postgres", "redis", "airflow-init", *AIRFLOW, "dashboard", "api"}
+    assert set(SERVICES) == {"postgres", "redis", "airflow-init", *AIRFLOW, *WORKERS, "dashboard", "api"}
     for name, service in SERVICES.items():
         if name == "airflow-init":  # one-shot: migrate and create the admin user
             assert service["restart"] == "no" and "healthcheck" not in service
             continue
         assert service["restart"] == "unless-stopped", name
-        assert service["healthcheck"]["test"][0] == ("CMD-SHELL" if name == "redis" else "CMD"), name
-    for name in AIRFLOW:
+        assert service["healthcheck"]["test"][0] == ("CMD-SHELL" if name in ("redis", *WORKERS) else "CMD"), name
+    for name in (*AIRFLOW, *WORKERS):
         depends = SERVICES[name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
         assert depends["airflow-init"]["condition"] == "service_completed_successfully"
     init = SERVICES["airflow-init"]["command"]
-    assert init[:2] == ["bash", "-c"] and init[2].startswith("airflow db migrate && airflow users create --role Admin")
+    assert init[:2] == ["bash", "-c"] and init[2].startswith("airflow db migrate && airflow pools set")
+    assert "&& airflow users create --role Admin" in init[2]
     assert "--appendonly yes" in SERVICES["redis"]["command"][-1]  # the sensor stream survives a Redis restart
 
 
 def test_airflow_runs_locally_executed_on_postgres_with_the_projects_settings() -> None:
     local = AirflowStack(home=Path("/opt/airflow"), data_dir=Path(DATA_DIR), db_url="postgresql://x").env()
-    for name in ("airflow-init", *AIRFLOW):
+    for name in ("airflow-init", *AIRFLOW, *WORKERS):
         env = _env(name)
-        assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"  # the default stays local
         assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://airflow:${POSTGRES_PASSWORD")
         assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].endswith("@postgres:5432/airflow")
         assert env["AIRFLOW__CORE__DAGS_FOLDER"] == "/app/dags"
@@ -109,7 +112,7 @@ def test_ports_and_the_dashboard() -> None:
     assert SERVICES["dashboard"]["command"] == ["regiohub", "serve", "--port", str(serve_port)]
     assert _env("dashboard")["REGIOHUB_DATA_DIR"] == DATA_DIR
     assert _mounts("dashboard") == {DATA_DIR: "regiohub-data:ro"}  # readers only
-    for name in ("postgres", "redis", *[s for s in AIRFLOW if s != "airflow-apiserver"]):
+    for name in ("postgres", "redis", *WORKERS, *[s for s in AIRFLOW if s != "airflow-apiserver"]):
         assert "ports" not in SERVICES[name], f"{name} must not be published on the host"
 
 
@@ -120,7 +123,7 @@ def test_no_secrets_in_the_repository() -> None:
         line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
         if line and not line.startswith("#")
     )
-    assert set(re.findall(r"\$\{(\w+)", TEXT)) <= set(example)  # every variable is documented
+    assert set(re.findall(r"(?<!\$)\$\{(\w+)", TEXT)) <= set(example)  # every variable is documented
     for key in {k for k in example if SECRET.search(k)}:
         assert example[key] == "", f"{key} must be empty in .env.example"
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
@@ -128,7 +131,7 @@ def test_no_secrets_in_the_repository() -> None:
 
 def test_no_secret_has_a_default() -> None:
     """A secret is required (``${VAR:?…}``) or optional without any default (``${VAR}``), never ``${VAR:-x}``."""
-    variables = re.findall(r"\$\{(\w+)([^}]*)\}", TEXT)
+    variables = re.findall(r"(?<!\$)\$\{(\w+)([^}]*)\}", TEXT)
     secrets = [(name, rest) for name, rest in variables if SECRET.search(name)]
     assert {name for name, _ in secrets} >= REQUIRED | {"REGIOHUB_SMTP_PASSWORD", "REGIOHUB_NOTIFY_WEBHOOK_URL"}
     for name, rest in secrets:
@@ -141,7 +144,7 @@ def test_no_secret_has_a_default() -> None:
 
 def test_no_development_auth_manager() -> None:
     assert "SimpleAuthManager" not in TEXT and "SIMPLE_AUTH_MANAGER" not in TEXT
-    assert {_env(name)["AIRFLOW__CORE__AUTH_MANAGER"] for name in ("airflow-init", *AIRFLOW)} == {FAB}
+    assert {_env(name)["AIRFLOW__CORE__AUTH_MANAGER"] for name in ("airflow-init", *AIRFLOW, *WORKERS)} == {FAB}
 
 
 def test_the_fab_auth_manager_and_its_user_command_exist_as_configured() -> None:
@@ -188,3 +191,35 @@ def test_dockerfile_installs_from_the_lock_file() -> None:
     for path in ("dags/", "registry/", "dbt_project/", "great_expectations/", "reference/", "dashboards/"):
         assert f" {path} {path}" in dockerfile
     assert f"REGIOHUB_DATA_DIR={DATA_DIR}" in dockerfile and "AIRFLOW__CORE__DAGS_FOLDER=/app/dags" in dockerfile
+
+
+def test_the_celery_profile_runs_two_workers_on_the_shared_data() -> None:
+    """Two Celery workers on the same data volume; broker Redis (own database), results in PostgreSQL."""
+    assert "profiles" not in SERVICES["airflow-scheduler"]  # the default LocalExecutor set-up is unchanged
+    env = _env("airflow-scheduler")
+    password = "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}"
+    assert env["AIRFLOW__CELERY__BROKER_URL"] == f"redis://:{password}@redis:6379/1"  # not the sensor stream's 0
+    assert env["AIRFLOW__CELERY__RESULT_BACKEND"] == "db+" + env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    # the keys the platform itself sets for a Celery installation are all in compose
+    expected = celery_env("redis://x", "db+postgresql://x")
+    local_only = {"AIRFLOW__CORE__EXECUTOR", "AIRFLOW__CORE__HOSTNAME_CALLABLE"}  # a variable / each container's name
+    assert set(expected) - local_only <= set(env)
+    assert env["AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT"] == (
+        expected["AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT"])
+    hostnames = set()
+    for name in WORKERS:
+        worker = SERVICES[name]
+        assert worker["profiles"] == ["celery"]
+        assert worker["command"][-1].endswith("exec airflow celery worker")
+        assert "CeleryExecutor" in worker["command"][-1]  # refuses to start under the LocalExecutor
+        assert "celery@$${HOSTNAME}" in worker["healthcheck"]["test"][1]
+        assert worker["depends_on"]["airflow-apiserver"]["condition"] == "service_healthy"  # execution API
+        hostnames.add(worker["hostname"])
+    assert hostnames == set(WORKERS)  # distinct names: the api-server fetches a task's log from its worker
+
+
+def test_the_mart_pool_is_created_by_init_as_the_platform_creates_it() -> None:
+    init = SERVICES["airflow-init"]["command"][2]
+    name, slots, description = pool_command()[2:]
+    assert name == MART_POOL and slots == "1"
+    assert f'airflow pools set {name} {slots} "{description}"' in init

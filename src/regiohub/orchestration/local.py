@@ -153,8 +153,11 @@ class AirflowStack:
         )
 
     def migrate(self) -> None:
-        """Create or upgrade the metadata database."""
+        """Create or upgrade the metadata database; create the mart's single-slot pool."""
+        from regiohub.orchestration.executors import pool_command
+
         self.airflow("db", "migrate", capture_output=True)
+        self.airflow(*pool_command(), capture_output=True)
 
     def start(self, *components: str) -> None:
         """Start the given components (default: all four) as child processes logging to AIRFLOW_HOME/logs."""

@@ -16,6 +16,7 @@ from regiohub.orchestration import mart
 from regiohub.orchestration.assets import MART_PUBLISHED, any_raw_asset
 from regiohub.orchestration.callbacks import mart_failure
 from regiohub.orchestration.defaults import MART_RETRIES, OWNER, START_DATE
+from regiohub.orchestration.executors import MART_POOL
 from regiohub.registry import Registry
 
 
@@ -29,14 +30,16 @@ def build_mart_dag(registry: Registry) -> DAG:
         catchup=False,
         max_active_runs=1,
         tags=["regiohub", "mart"],
-        default_args={"owner": OWNER, "on_failure_callback": mart_failure, **MART_RETRIES},
+        # the pool's single slot: one mart task at a time, whichever worker runs it (CeleryExecutor)
+        default_args={"owner": OWNER, "on_failure_callback": mart_failure, "pool": MART_POOL, **MART_RETRIES},
     )
     def build_mart() -> None:
         """
         ### Build, audit and publish the mart
         Runs when any source's raw data changed (an `ingest_<source_id>` DAG emitted `regiohub://raw/<source_id>`),
         one run at a time (`max_active_runs=1`: events arriving during a build wait in Airflow's queue and start exactly
-        one follow-up run, which reads all raw data present when it starts).
+        one follow-up run, which reads all raw data present when it starts). Its tasks share the pool
+        `regiohub_mart` with a single slot, so on several Celery workers, too, only one of them runs at a time.
         A candidate mart is built from all raw data with dbt, checked by the audit gate and only
         then swapped in atomically as `published/regiohub.duckdb`; a rejected candidate stays in `build/` for
         inspection, the published mart stays as it was, and the gate is not retried. Emits
