@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from regiohub import settings
 from regiohub.audit.content import CHECKS, content_findings
-from regiohub.audit.frames import DERIVED, PREVIOUS, read_tables, run_parameters
 from regiohub.audit.raw import PREFIX as RAW
-from regiohub.audit.raw import raw_frames, source_freshness
 from regiohub.audit.report import ValidationReport, describe_failures
+from regiohub.audit.scope import collect
 from regiohub.audit.suites import load_suites
 from regiohub.errors import GateError
 from regiohub.registry import Registry, load_registry
@@ -61,19 +60,8 @@ def validate_candidate(
     suites_dir = suites_dir or settings.GX_DIR / "expectations"
     suite_names = sorted(p.stem for p in suites_dir.glob("*.json"))
 
-    wanted = set(suite_names) | {"dim_region", "dim_indicator", "dim_source"}
-    wanted |= {table for name, (inputs, _) in DERIVED.items() if name in suite_names for table in inputs}
-    frames = read_tables(candidate, {t for t in wanted if not t.startswith((PREVIOUS, RAW))})
-    frames |= raw_frames(data, wanted)
-    frames["source_freshness"] = source_freshness(data, registry)
-    previous = {t.removeprefix(PREVIOUS) for t in wanted if t.startswith(PREVIOUS)}
-    if previous and data.published.is_file():
-        frames |= {PREVIOUS + t: f for t, f in read_tables(data.published, previous).items()}
-    for name, (inputs, build) in DERIVED.items():
-        required = [table for table in inputs if not table.startswith(PREVIOUS)]
-        if name in suite_names and all(table in frames for table in required):
-            frames[name] = build(frames)
-    parameters = run_parameters(frames, registry)
+    scope = collect(candidate, data, registry, suite_names)
+    frames, parameters = scope.frames, scope.parameters
 
     _quiet_gx()
     suites = load_suites(suites_dir, parameters)
@@ -89,6 +77,8 @@ def validate_candidate(
         if progress is not None:
             progress(f"gate {n}/{len(suites)}: {suite.name}")
         frame = frames.get(suite.name)
+        if suite.name in scope.skipped:
+            continue  # unchanged since the published snapshot, which passed the gate
         if frame is None and suite.name.startswith(RAW):
             continue  # a source without raw data yet: the transform step refuses to build without it
         if frame is None:
@@ -120,6 +110,7 @@ def validate_candidate(
             "failures": failures,
             "warnings": warnings,
             "parameters": {name: v if isinstance(v, int) else len(v) for name, v in parameters.items()},
+            "scope": scope.as_dict(),
             "checkpoints": checkpoints,
             "content_checks": content,
             "content_findings": [vars(f) for f in findings],
