@@ -117,6 +117,28 @@ def dbt_selection(plan: Plan) -> list[str] | None:
     return ["--select", *plan.select] if plan.select else None
 
 
+def stable_path(data: settings.Paths, candidate: Path) -> Path:
+    """A fixed path (a symlink) dbt opens ``candidate`` through.
+
+    dbt re-parses the whole project when its profile changes, and the candidate's name is new for every
+    build; through a fixed name dbt's partial parsing works, which saves its parse on every build.
+    """
+    link = data.build / "dbt_candidate.duckdb"
+    release_stable_path(data, candidate, keep_wal=False)
+    link.symlink_to(candidate.name)
+    return link
+
+
+def release_stable_path(data: settings.Paths, candidate: Path, keep_wal: bool = True) -> None:
+    """Remove the symlink; a write-ahead log DuckDB left beside it belongs to ``candidate``."""
+    link = data.build / "dbt_candidate.duckdb"
+    wal = link.with_name(link.name + ".wal")
+    if wal.exists() and keep_wal:
+        os.replace(wal, candidate.with_name(candidate.name + ".wal"))
+    wal.unlink(missing_ok=True)
+    link.unlink(missing_ok=True)
+
+
 def record_plan(candidate: Path, plan: Plan, rebuilt: list[str], registry_dir: Path) -> None:
     """Add the build mode, what changed, the models dbt built and what the base needs to ``meta_build``."""
     with duckdb.connect(str(candidate)) as con:

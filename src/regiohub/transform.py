@@ -201,7 +201,7 @@ def run_dbt(
     target_path = data.build / "dbt_target"
     env = {
         **os.environ,
-        "REGIOHUB_CANDIDATE_PATH": str(candidate),
+        "REGIOHUB_CANDIDATE_PATH": str(incremental.stable_path(data, candidate)),
         "REGIOHUB_DBT_TARGET_PATH": str(target_path),
         "DBT_LOG_PATH": str(data.build / "dbt_logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -216,7 +216,10 @@ def run_dbt(
         "--no-use-colors",
     ]
     (target_path / "run_results.json").unlink(missing_ok=True)  # never read a previous build's results
-    returncode, output = stream_dbt(cmd, env, progress)
+    try:
+        returncode, output = stream_dbt(cmd, env, progress)
+    finally:
+        incremental.release_stable_path(data, candidate)
     (data.build / "dbt_last_output.log").write_text(output, encoding="utf-8")
     if returncode != 0:
         failed = failed_nodes(target_path / "run_results.json")
