@@ -2,8 +2,9 @@
 
 One ephemeral GX context per validation (nothing is written into the repository): a pandas datasource with one
 dataframe asset per suite, one Checkpoint per suite (a dataframe is passed per run as a batch parameter, and a
-Checkpoint run takes one set of batch parameters) with an ``UpdateDataDocsAction`` that renders the results into
-``<data>/runs/gx/data_docs``. The combined results go to ``<data>/runs/validations/<timestamp>.json``.
+Checkpoint run takes one set of batch parameters); the results are rendered once, after the last Checkpoint, into
+``<data>/runs/gx/data_docs`` (an ``UpdateDataDocsAction`` per Checkpoint re-rendered the site every time). The
+combined results go to ``<data>/runs/validations/<timestamp>.json``.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ def validate_candidate(
             warnings += describe_failures(suite.name, warning)
         checkpoints.append({"checkpoint": result.name, "success": result.success, "validation_results": validations})
 
+    if checkpoints:
+        context.build_data_docs(site_names=[DOCS_SITE])
     if progress is not None:
         progress(f"gate: content checks {', '.join(CHECKS)}")
     findings = content_findings(candidate, data.published if data.published.is_file() else None)
@@ -180,7 +183,7 @@ def _run_checkpoint(
     parameters: dict[str, list[str]],
     run_id: Any,
 ) -> CheckpointResult:
-    from great_expectations.checkpoint import Checkpoint, UpdateDataDocsAction
+    from great_expectations.checkpoint import Checkpoint
     from great_expectations.core.validation_definition import ValidationDefinition
 
     source = context.data_sources.add_or_update_pandas("regiohub_candidate")
@@ -192,7 +195,7 @@ def _run_checkpoint(
         Checkpoint(
             name=f"audit_{suite.name}",
             validation_definitions=[definition],
-            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])],
+            actions=[],
             result_format=_result_format(suite, frame),
         )
     )
