@@ -8,6 +8,8 @@ validated with GX's pandas engine; what must see every row is aggregated in Duck
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import get_args
 
 import duckdb
@@ -19,16 +21,37 @@ DOMAINS: tuple[str, ...] = get_args(Domain)
 DIMENSIONS = ("dim_region", "dim_indicator", "dim_source")  # small; always validated whole
 
 
-def read_table(con: duckdb.DuckDBPyConnection, table: str, changed_only: bool = False) -> pd.DataFrame:
+def read_table(con: duckdb.DuckDBPyConnection, table: str, changed_only: bool = False,
+               key: list[str] | None = None) -> pd.DataFrame:
     """Table ``cand.main.<table>`` (a name of the candidate's catalogue, never from data) as a DataFrame.
 
     ``changed_only``: just the rows that are not in the published snapshot's table (``pub``) — the new and
-    changed partitions of an incremental build.
+    changed partitions of an incremental build — and, with a ``key`` (column names from the reviewed suite),
+    every row sharing a key with them, so that uniqueness is checked against the unchanged rows too.
     """
-    sql = f'select * from cand.main."{table}"'
-    if changed_only:
-        sql += f' except all select * from pub.main."{table}"'
-    return con.execute(sql).df()
+    if not changed_only:
+        return con.execute(f'select * from cand.main."{table}"').df()
+    changed = f'select * from cand.main."{table}" except all select * from pub.main."{table}"'
+    if not key:
+        return con.execute(changed).df()
+    on = " and ".join(f't."{c}" is not distinct from c."{c}"' for c in key)
+    columns = ", ".join(f'"{c}"' for c in key)
+    return con.execute(
+        f'select t.* from cand.main."{table}" t semi join (select distinct {columns} from ({changed})) c on {on}'
+    ).df()
+
+
+def suite_keys(suites_dir: Path) -> dict[str, list[str]]:
+    """Per suite, the columns its (compound) uniqueness expectation names."""
+    keys = {}
+    for path in suites_dir.glob("*.json"):
+        for item in json.loads(path.read_text(encoding="utf-8")).get("expectations") or []:
+            kwargs = item.get("kwargs") or {}
+            if item.get("type") == "expect_compound_columns_to_be_unique":
+                keys[path.stem] = list(kwargs.get("column_list") or [])
+            elif item.get("type") == "expect_column_values_to_be_unique" and path.stem not in keys:
+                keys[path.stem] = [kwargs.get("column")]
+    return {name: [c for c in cols if isinstance(c, str)] for name, cols in keys.items()}
 
 
 def run_parameters(frames: dict[str, pd.DataFrame], registry: Registry) -> dict[str, list[str] | int]:

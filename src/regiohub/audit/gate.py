@@ -59,9 +59,8 @@ def validate_candidate(
     clock = time.perf_counter()
     registry = registry or load_registry()
     suites_dir = suites_dir or settings.GX_DIR / "expectations"
-    suite_names = sorted(p.stem for p in suites_dir.glob("*.json"))
 
-    scope = collect(candidate, data, registry, suite_names)
+    scope = collect(candidate, data, registry, suites_dir)
     frames, parameters = scope.frames, scope.parameters
 
     _quiet_gx()

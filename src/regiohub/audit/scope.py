@@ -5,9 +5,10 @@ snapshot's build, which passed the gate. So, when the suites' parameters (the se
 sources) are the same as for the published snapshot:
 
 * a mart table dbt did not rebuild is the published one — its suite is skipped;
-* of a rebuilt table only the rows that are not in the published table are validated (computed in DuckDB
-  with ``EXCEPT ALL``); whole-table rules run in DuckDB anyway: row counts, the derived aggregates of
-  :mod:`regiohub.audit.derived`, dbt's uniqueness tests on every rebuilt model, the content checks;
+* of a rebuilt table only the rows that are not in the published table, and the rows sharing their key
+  (from the suite's uniqueness expectation), are validated (computed in DuckDB); whole-table rules run in
+  DuckDB anyway: row counts, the derived aggregates of :mod:`regiohub.audit.derived`, dbt's uniqueness
+  tests on every rebuilt model, the content checks;
 * a raw suite is validated only for the sources with a new load.
 
 Otherwise (a full build, changed parameters) every table is read and validated whole.
@@ -22,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from regiohub.audit.derived import DERIVED, tables
-from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters
+from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters, suite_keys
 from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.raw import raw_frames, source_freshness
 from regiohub.incremental import build_info
@@ -42,8 +43,10 @@ class Scope:
         return {"mode": self.mode, "skipped": self.skipped, "changed_rows": self.changed_rows}
 
 
-def collect(candidate: Path, data: Paths, registry: Registry, suite_names: list[str]) -> Scope:
+def collect(candidate: Path, data: Paths, registry: Registry, suites_dir: Path) -> Scope:
     """Frames for every suite in ``suite_names`` that has something to validate, and the parameters."""
+    suite_names = sorted(p.stem for p in suites_dir.glob("*.json"))
+    keys = suite_keys(suites_dir)
     info = build_info(candidate) or {}
     published = data.published if data.published.is_file() else None
     with duckdb.connect() as con:
@@ -66,7 +69,8 @@ def collect(candidate: Path, data: Paths, registry: Registry, suite_names: list[
                 if changed_only and name not in rebuilt:
                     scope.skipped.append(name)
                     continue
-                frames[name] = read_table(con, name, changed_only=changed_only and name in tables(con, "pub"))
+                in_pub = name in tables(con, "pub") if published is not None else False
+                frames[name] = read_table(con, name, changed_only and in_pub, keys.get(name))
                 if changed_only:
                     scope.changed_rows[name] = len(frames[name])
                     if frames[name].empty:
