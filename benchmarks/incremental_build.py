@@ -75,7 +75,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="regiohub-incremental-"))
     try:
         data = settings.paths(work / "data")
-        shutil.copytree(args.data_dir, data.root, symlinks=True)
+        shutil.copytree(args.data_dir, data.data_dir, symlinks=True)
         print(f"{'round':>5} {'mode':<12} {'dbt s':>8} {'gate s':>8} {'models':>7}")
         for n in range(1, args.rounds + 1):
             payload = pegel_poll(work / f"poll{n}", n) if args.source == "pegelonline" else rki_file(

@@ -42,7 +42,7 @@ def next_poll(target: Path) -> Path:
 def after_new_poll(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("incremental")
     data = settings.paths(base / "data")
-    shutil.copytree(demo_data_dir, data.root, symlinks=True)
+    shutil.copytree(demo_data_dir, data.data_dir, symlinks=True)
     published_before = data.published.read_bytes()
     with duckdb.connect(str(data.published), read_only=True) as con:
         newest_before = con.execute("select max(day) from fct_water_level_daily").fetchall()[0][0]
