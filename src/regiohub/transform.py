@@ -138,7 +138,10 @@ def build_candidate(
     plan = incremental.plan_build(data, cutoffs, base, {s.id: s.connector for s in registry.sources})
     incremental.start_candidate(plan, candidate)
     select = incremental.dbt_selection(plan)
-    log.info("%s build%s", plan.mode, f": {' '.join(plan.select)}" if plan.base else f" ({plan.reason})")
+    message = f"build: {plan.mode}" + (f", only {' '.join(plan.select)}" if plan.base else f" ({plan.reason})")
+    log.info("%s", message)
+    if progress is not None:
+        progress(message)
     rebuilt: list[str] = []
     if select is not None:
         # models first, then every test on the finished candidate: a failing test does not skip what is
