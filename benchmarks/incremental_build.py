@@ -72,6 +72,8 @@ def main() -> int:
     parser.add_argument("--source", default="pegelonline", choices=["pegelonline", "rki_inzidenz"])
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
+    import great_expectations  # noqa: F401  -- imported once up front: neither build pays for the import
+
     work = Path(tempfile.mkdtemp(prefix="regiohub-incremental-"))
     try:
         data = settings.paths(work / "data")
