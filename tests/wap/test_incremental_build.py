@@ -93,15 +93,15 @@ def test_the_published_mart_equals_a_full_rebuild(after_new_poll):
     assert data.published.read_bytes() != after_new_poll["before"]
     with duckdb.connect() as con:
         con.execute("attach ? as pub (read_only)", [str(data.published)])
-        con.execute("attach ? as full (read_only)", [str(full)])
+        con.execute("attach ? as rebuilt (read_only)", [str(full)])
         names = [r[0] for r in con.execute(
             "select table_name from duckdb_tables() where database_name = 'pub' "
             "and table_name not in ('meta_snapshot', 'meta_loads') order by 1").fetchall()]
         assert "fct_water_level_daily" in names and "fct_indicator_value" in names
         for name in names:
             differ = con.execute(
-                f'select count(*) from ((from pub.main."{name}" except all from full.main."{name}") '
-                f'union all (from full.main."{name}" except all from pub.main."{name}"))').fetchall()[0][0]
+                f'select count(*) from ((from pub.main."{name}" except all from rebuilt.main."{name}") '
+                f'union all (from rebuilt.main."{name}" except all from pub.main."{name}"))').fetchall()[0][0]
             assert differ == 0, f"{name}: {differ} rows differ from a full rebuild"
         newest = con.execute("select max(day) from pub.main.fct_water_level_daily").fetchall()[0][0]
     assert newest > after_new_poll["newest_before"]  # the new poll's day is there
