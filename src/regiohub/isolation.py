@@ -23,7 +23,7 @@ from regiohub.loads import published_loads, unpublished_loads
 from regiohub.registry import Registry
 from regiohub.runs import RunReport
 from regiohub.settings import Paths
-from regiohub.transform import DbtBuildError, build_candidate
+from regiohub.transform import DBT_DATABASE, DbtBuildError, build_candidate
 
 _ROWS_SHOWN = 3
 MAX_BUILDS = 3  # a failing build pins the sources it blames; content checks can blame more after that
@@ -113,7 +113,9 @@ def _failing_rows(test: dict, model: dict, result: dict, candidate: Path) -> tup
     else:
         return _one_line(result.get("message")), set()
     try:
-        with duckdb.connect(str(candidate), read_only=True) as con:
+        with duckdb.connect() as con:
+            # dbt names relations in the database it attaches the candidate as (see dbt_project/profiles.yml)
+            con.execute(f"attach ? as {DBT_DATABASE} (read_only)", [str(candidate)])
             cursor = con.execute(f"{sql} limit {_ROWS_SHOWN + 1}")
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()

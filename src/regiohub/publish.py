@@ -84,6 +84,9 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
             from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
 
             after_publish(data, snapshot_id, candidate)
+            from regiohub.incremental import keep_base  # the next build starts from this one
+
+            keep_base(candidate, data, snapshot_id)
         except BaseException:
             _remove_partial(incoming, data)
             raise

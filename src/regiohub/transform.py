@@ -18,7 +18,7 @@ import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from regiohub import settings
+from regiohub import incremental, settings
 from regiohub.dbt_progress import keep_log, stream_dbt
 from regiohub.errors import PipelineError
 from regiohub.ids import new_candidate_name
@@ -31,6 +31,7 @@ from regiohub.state import read_state_or_empty
 log = logging.getLogger(__name__)
 
 TARGETS_FILE = settings.REPO_ROOT / "registry" / "targets.yml"
+DBT_DATABASE = "mart"  # the name dbt attaches the candidate under (dbt_project/profiles.yml)
 
 
 class Target(BaseModel):
@@ -134,12 +135,23 @@ def build_candidate(
     view, cutoffs = compose_raw_view(data, pins or {})
     export_registry(registry, data, cutoffs)
     candidate = data.build / new_candidate_name()
-    # models first, then every test on the finished candidate: a failing test does not skip what is
-    # downstream of it, so one build shows every broken source (dbt build would stop at the first)
-    models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-    run_dbt(models, data, candidate, raw_dir=view, progress=progress)
-    run_dbt(["test"], data, candidate, raw_dir=view, progress=progress)
+    plan = incremental.plan_build(data, cutoffs, base, {s.id: s.connector for s in registry.sources})
+    incremental.start_candidate(plan, candidate)
+    select = incremental.dbt_selection(plan)
+    message = f"build: {plan.mode}" + (f", only {' '.join(plan.select)}" if plan.base else f" ({plan.reason})")
+    log.info("%s", message)
+    if progress is not None:
+        progress(message)
+    rebuilt: list[str] = []
+    if select is not None:
+        # models first, then every test on the finished candidate: a failing test does not skip what is
+        # downstream of it, so one build shows every broken source (dbt build would stop at the first)
+        models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+        run_dbt([*models, *select], data, candidate, raw_dir=view, progress=progress)
+        rebuilt = incremental.built_models(data.build / "dbt_target" / "run_results.json")
+        run_dbt(["test", *select], data, candidate, raw_dir=view, progress=progress)
     record_loads(candidate, cutoffs, pins or {}, base)
+    incremental.record_plan(candidate, plan, rebuilt, data.build / "registry")
     return candidate
 
 
@@ -192,7 +204,7 @@ def run_dbt(
     target_path = data.build / "dbt_target"
     env = {
         **os.environ,
-        "REGIOHUB_CANDIDATE_PATH": str(candidate),
+        "REGIOHUB_CANDIDATE_PATH": str(incremental.stable_path(data, candidate)),
         "REGIOHUB_DBT_TARGET_PATH": str(target_path),
         "DBT_LOG_PATH": str(data.build / "dbt_logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -207,7 +219,10 @@ def run_dbt(
         "--no-use-colors",
     ]
     (target_path / "run_results.json").unlink(missing_ok=True)  # never read a previous build's results
-    returncode, output = stream_dbt(cmd, env, progress)
+    try:
+        returncode, output = stream_dbt(cmd, env, progress)
+    finally:
+        incremental.release_stable_path(data, candidate)
     log_file = keep_log(data.build / "logs", candidate, output)
     if returncode != 0:
         failed = failed_nodes(target_path / "run_results.json")

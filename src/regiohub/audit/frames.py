@@ -1,12 +1,14 @@
-"""What the suites validate: mart tables read from the candidate, derived frames, and run-time parameters.
+"""What the suites validate: mart tables read from the candidate (whole, or only the rows an incremental build
+changed), and run-time parameters.
 
-GX's SQL datasource gives wrong results on DuckDB (via duckdb-engine), so every table is read into pandas and
-validated with GX's pandas engine.
+GX's SQL datasource gives wrong results on DuckDB (via duckdb-engine), so the rows are read into pandas and
+validated with GX's pandas engine; what must see every row is aggregated in DuckDB first
+(:mod:`regiohub.audit.derived`), and an incremental build reads only its changed rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
 from pathlib import Path
 from typing import get_args
 
@@ -16,107 +18,40 @@ import pandas as pd
 from regiohub.registry import Domain, Registry
 
 DOMAINS: tuple[str, ...] = get_args(Domain)
+DIMENSIONS = ("dim_region", "dim_indicator", "dim_source")  # small; always validated whole
 
 
-def read_tables(candidate: Path, names: set[str]) -> dict[str, pd.DataFrame]:
-    """Read the named tables (those that exist) of schema ``main`` from the candidate, read-only."""
-    con = duckdb.connect(str(candidate), read_only=True)
-    try:
-        present = {
-            row[0]
-            for row in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-            ).fetchall()
-        }
-        return {name: con.table(f"main.{name}").df() for name in sorted(names & present)}
-    finally:
-        con.close()
+def read_table(con: duckdb.DuckDBPyConnection, table: str, changed_only: bool = False,
+               key: list[str] | None = None) -> pd.DataFrame:
+    """Table ``cand.main.<table>`` (a name of the candidate's catalogue, never from data) as a DataFrame.
 
-
-def partner_domain_coverage(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per (partner, domain) with values in fct_partner_indicator_value; ``partner_domain`` = 'id/domain'."""
-    values = frames["fct_partner_indicator_value"][["partner_id", "indicator_id"]]
-    domains = frames["dim_indicator"][["indicator_id", "domain"]]
-    joined = values.merge(domains, on="indicator_id", how="inner").dropna(subset=["partner_id", "domain"])
-    coverage = joined.groupby(["partner_id", "domain"], as_index=False).size().rename(columns={"size": "n_values"})
-    coverage["partner_domain"] = coverage["partner_id"].astype(str) + "/" + coverage["domain"].astype(str)
-    return coverage
-
-
-PREVIOUS = "previous:"  # frames of the currently published snapshot are keyed "previous:<table>"
-MART_TABLES = (
-    "dim_region", "dim_indicator", "dim_source", "fct_indicator_value", "fct_partner_indicator_value",
-    "fct_water_level_daily",
-)
-
-
-def row_counts(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rows per mart table now and in the published snapshot; ``ratio`` is NaN when nothing is published."""
-    rows = []
-    for table in MART_TABLES:
-        if table not in frames:
-            continue
-        previous = frames.get(PREVIOUS + table)
-        before = len(previous) if previous is not None else None
-        rows.append({
-            "table_name": table,
-            "rows": len(frames[table]),
-            "previous_rows": before,
-            "ratio": len(frames[table]) / before if before else float("nan"),
-        })
-    return pd.DataFrame(rows, columns=["table_name", "rows", "previous_rows", "ratio"])
-
-
-def value_shift(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Per indicator, the median ratio of values to the published snapshot's values for the same region and period.
-
-    A unit change (m instead of cm) or a scaling error moves it far from 1; ordinary corrections do not.
+    ``changed_only``: just the rows that are not in the published snapshot's table (``pub``) — the new and
+    changed partitions of an incremental build — and, with a ``key`` (column names from the reviewed suite),
+    every row sharing a key with them, so that uniqueness is checked against the unchanged rows too.
     """
-    columns = ["indicator_id", "overlapping_values", "median_ratio"]
-    previous = frames.get(PREVIOUS + "fct_indicator_value")
-    if previous is None:
-        return pd.DataFrame(columns=columns)
-    key = ["region_ars", "indicator_id", "period_start"]
-    now = frames["fct_indicator_value"][[*key, "value"]]
-    joined = now.merge(previous[[*key, "value"]], on=key, suffixes=("", "_previous")).dropna()
-    joined = joined[joined["value_previous"] != 0]
-    joined["ratio"] = joined["value"] / joined["value_previous"]
-    shift = joined.groupby("indicator_id", as_index=False).agg(
-        overlapping_values=("ratio", "size"), median_ratio=("ratio", "median")
-    )
-    return shift[columns]
+    if not changed_only:
+        return con.execute(f'select * from cand.main."{table}"').df()
+    changed = f'select * from cand.main."{table}" except all select * from pub.main."{table}"'
+    if not key:
+        return con.execute(changed).df()
+    on = " and ".join(f't."{c}" is not distinct from c."{c}"' for c in key)
+    columns = ", ".join(f'"{c}"' for c in key)
+    return con.execute(
+        f'select t.* from cand.main."{table}" t semi join (select distinct {columns} from ({changed})) c on {on}'
+    ).df()
 
 
-_STEP = {"day": "D", "month": "MS", "year": "YS"}
-
-
-def period_gaps(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Per region and indicator with a regular period (day, month, year): periods missing between first and last."""
-    values = frames["fct_indicator_value"][["region_ars", "indicator_id", "period_start"]]
-    types = frames["dim_indicator"][["indicator_id", "period_type"]]
-    joined = values.merge(types, on="indicator_id")
-    joined = joined[joined["period_type"].isin(list(_STEP))]
-    rows = []
-    for (region, indicator, period_type), group in joined.groupby(["region_ars", "indicator_id", "period_type"]):
-        starts = pd.to_datetime(group["period_start"])
-        expected = len(pd.date_range(starts.min(), starts.max(), freq=_STEP[period_type]))
-        rows.append({
-            "series": f"{indicator} @ {region}",
-            "missing_periods": expected - starts.nunique(),
-        })
-    return pd.DataFrame(rows, columns=["series", "missing_periods"])
-
-
-# Frames computed from mart tables: suite name -> (tables it needs, builder). Inputs starting with
-# "previous:" are optional (nothing may be published yet).
-DERIVED: dict[str, tuple[tuple[str, ...], Callable[[dict[str, pd.DataFrame]], pd.DataFrame]]] = {
-    "fct_partner_indicator_value_coverage": (("fct_partner_indicator_value", "dim_indicator"), partner_domain_coverage),
-    "mart_row_counts": ((*MART_TABLES, *(PREVIOUS + t for t in MART_TABLES)), row_counts),
-    "indicator_value_shift": (
-        ("fct_indicator_value", PREVIOUS + "fct_indicator_value"), value_shift,
-    ),
-    "indicator_period_gaps": (("fct_indicator_value", "dim_indicator"), period_gaps),
-}
+def suite_keys(suites_dir: Path) -> dict[str, list[str]]:
+    """Per suite, the columns its (compound) uniqueness expectation names."""
+    keys = {}
+    for path in suites_dir.glob("*.json"):
+        for item in json.loads(path.read_text(encoding="utf-8")).get("expectations") or []:
+            kwargs = item.get("kwargs") or {}
+            if item.get("type") == "expect_compound_columns_to_be_unique":
+                keys[path.stem] = list(kwargs.get("column_list") or [])
+            elif item.get("type") == "expect_column_values_to_be_unique" and path.stem not in keys:
+                keys[path.stem] = [kwargs.get("column")]
+    return {name: [c for c in cols if isinstance(c, str)] for name, cols in keys.items()}
 
 
 def run_parameters(frames: dict[str, pd.DataFrame], registry: Registry) -> dict[str, list[str] | int]:

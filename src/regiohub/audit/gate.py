@@ -2,8 +2,9 @@
 
 One ephemeral GX context per validation (nothing is written into the repository): a pandas datasource with one
 dataframe asset per suite, one Checkpoint per suite (a dataframe is passed per run as a batch parameter, and a
-Checkpoint run takes one set of batch parameters) with an ``UpdateDataDocsAction`` that renders the results into
-``<data>/runs/gx/data_docs``. The combined results go to ``<data>/runs/validations/<timestamp>.json``.
+Checkpoint run takes one set of batch parameters); the results are rendered once, after the last Checkpoint, into
+``<data>/runs/gx/data_docs`` (an ``UpdateDataDocsAction`` per Checkpoint re-rendered the site every time). The
+combined results go to ``<data>/runs/validations/<timestamp>.json``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from regiohub import settings
 from regiohub.audit.content import CHECKS, content_findings
-from regiohub.audit.frames import DERIVED, PREVIOUS, read_tables, run_parameters
 from regiohub.audit.raw import PREFIX as RAW
-from regiohub.audit.raw import raw_frames, source_freshness
 from regiohub.audit.report import ValidationReport, describe_failures
+from regiohub.audit.scope import collect
 from regiohub.audit.suites import load_suites
 from regiohub.errors import GateError
 from regiohub.registry import Registry, load_registry
@@ -59,21 +59,9 @@ def validate_candidate(
     clock = time.perf_counter()
     registry = registry or load_registry()
     suites_dir = suites_dir or settings.GX_DIR / "expectations"
-    suite_names = sorted(p.stem for p in suites_dir.glob("*.json"))
 
-    wanted = set(suite_names) | {"dim_region", "dim_indicator", "dim_source"}
-    wanted |= {table for name, (inputs, _) in DERIVED.items() if name in suite_names for table in inputs}
-    frames = read_tables(candidate, {t for t in wanted if not t.startswith((PREVIOUS, RAW))})
-    frames |= raw_frames(data, wanted)
-    frames["source_freshness"] = source_freshness(data, registry)
-    previous = {t.removeprefix(PREVIOUS) for t in wanted if t.startswith(PREVIOUS)}
-    if previous and data.published.is_file():
-        frames |= {PREVIOUS + t: f for t, f in read_tables(data.published, previous).items()}
-    for name, (inputs, build) in DERIVED.items():
-        required = [table for table in inputs if not table.startswith(PREVIOUS)]
-        if name in suite_names and all(table in frames for table in required):
-            frames[name] = build(frames)
-    parameters = run_parameters(frames, registry)
+    scope = collect(candidate, data, registry, suites_dir)
+    frames, parameters = scope.frames, scope.parameters
 
     _quiet_gx()
     suites = load_suites(suites_dir, parameters)
@@ -89,6 +77,8 @@ def validate_candidate(
         if progress is not None:
             progress(f"gate {n}/{len(suites)}: {suite.name}")
         frame = frames.get(suite.name)
+        if suite.name in scope.skipped:
+            continue  # unchanged since the published snapshot, which passed the gate
         if frame is None and suite.name.startswith(RAW):
             continue  # a source without raw data yet: the transform step refuses to build without it
         if frame is None:
@@ -102,6 +92,8 @@ def validate_candidate(
             warnings += describe_failures(suite.name, warning)
         checkpoints.append({"checkpoint": result.name, "success": result.success, "validation_results": validations})
 
+    if checkpoints:
+        context.build_data_docs(site_names=[DOCS_SITE])
     if progress is not None:
         progress(f"gate: content checks {', '.join(CHECKS)}")
     findings = content_findings(candidate, data.published if data.published.is_file() else None)
@@ -120,6 +112,7 @@ def validate_candidate(
             "failures": failures,
             "warnings": warnings,
             "parameters": {name: v if isinstance(v, int) else len(v) for name, v in parameters.items()},
+            "scope": scope.as_dict(),
             "checkpoints": checkpoints,
             "content_checks": content,
             "content_findings": [vars(f) for f in findings],
@@ -189,7 +182,7 @@ def _run_checkpoint(
     parameters: dict[str, list[str]],
     run_id: Any,
 ) -> CheckpointResult:
-    from great_expectations.checkpoint import Checkpoint, UpdateDataDocsAction
+    from great_expectations.checkpoint import Checkpoint
     from great_expectations.core.validation_definition import ValidationDefinition
 
     source = context.data_sources.add_or_update_pandas("regiohub_candidate")
@@ -201,7 +194,7 @@ def _run_checkpoint(
         Checkpoint(
             name=f"audit_{suite.name}",
             validation_definitions=[definition],
-            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])],
+            actions=[],
             result_format=_result_format(suite, frame),
         )
     )

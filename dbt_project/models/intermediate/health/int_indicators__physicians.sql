@@ -1,6 +1,10 @@
 -- Physician density per Kreis (Deutschlandatlas, published as rates). For the Kooperationsraum
 -- and the Land the rate is recomputed from numerators derived as rate × population of the
 -- Kreis in the reference year (today's territory) and the summed population — never averaged.
+-- A table, not a view: a build that does not touch this domain's sources reads it instead of
+-- recomputing it from the raw data (see regiohub.incremental).
+{{ config(materialized='table') }}
+
 with
 
 atlas as (

@@ -1,6 +1,10 @@
 -- SARS-CoV-2 load in wastewater per region and sample day: the flow-normalised gene copies per
 -- litre as the RKI publishes them. Where several plants stand for one region, their values are
 -- weighted by the inhabitants connected; a single plant's value passes unchanged.
+-- A table, not a view: a build that does not touch this domain's sources reads it instead of
+-- recomputing it from the raw data (see regiohub.incremental).
+{{ config(materialized='table') }}
+
 with
 
 samples as (

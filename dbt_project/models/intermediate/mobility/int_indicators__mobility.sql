@@ -1,5 +1,9 @@
 -- Mobility indicators per region and calendar year: counts of charging infrastructure and rates
 -- on the population of the same year and territory (numerator and denominator kept).
+-- A table, not a view: a build that does not touch this domain's sources reads it instead of
+-- recomputing it from the raw data (see regiohub.incremental).
+{{ config(materialized='table') }}
+
 with
 
 charging as (

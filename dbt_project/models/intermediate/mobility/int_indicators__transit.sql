@@ -1,6 +1,10 @@
 -- Public transport per region: stations (stops without a parent station) and scheduled
 -- departures on the Tuesday of the timetable's reference week, also per 1,000 inhabitants of
 -- the same year and territory. Stops are placed by their coordinates (point in polygon).
+-- A table, not a view: a build that does not touch this domain's sources reads it instead of
+-- recomputing it from the raw data (see regiohub.incremental).
+{{ config(materialized='table') }}
+
 with
 
 stops as (

@@ -1,6 +1,10 @@
 -- Scheduled departures per stop (platform) and day in the reference week of the timetable: the
 -- first full week (Monday to Sunday) of the release's validity. A trip's last stop is an arrival,
 -- not a departure. Days are service days of the timetable (Europe/Berlin).
+-- A table, not a view: a build that does not touch this domain's sources reads it instead of
+-- recomputing it from the raw data (see regiohub.incremental).
+{{ config(materialized='table') }}
+
 with
 
 stop_times as (

@@ -1,6 +1,10 @@
 -- Population indicators per region: at the census reference date the count and the region's
 -- share of the Land and of the Kooperationsraum; at each 31 December (Regionalstatistik) the
 -- count and the change on the previous year (numerator and denominator kept).
+-- A table, not a view: a build that does not touch this domain's sources reads it instead of
+-- recomputing it from the raw data (see regiohub.incremental).
+{{ config(materialized='table') }}
+
 with
 
 population as (

@@ -1,6 +1,10 @@
 -- Climate per calendar month at the DWD reference station, for the regions it stands for
 -- (seed climate_station_regions): precipitation sum, longest dry spell (consecutive days with
 -- less than 1.0 mm, within the month; a missing day ends a spell) and hot days (max. ≥ 30 °C).
+-- A table, not a view: a build that does not touch this domain's sources reads it instead of
+-- recomputing it from the raw data (see regiohub.incremental).
+{{ config(materialized='table') }}
+
 with
 
 climate as (

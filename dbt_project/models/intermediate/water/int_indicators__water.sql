@@ -1,6 +1,10 @@
 -- Water indicators per partner: the daily and monthly statistics of its reference gauge
 -- (Europe/Berlin calendar days and months). Monthly means are recomputed from the sums and counts
 -- of the 15-minute readings, never averaged from daily means.
+-- A table, not a view: a build that does not touch this domain's sources reads it instead of
+-- recomputing it from the raw data (see regiohub.incremental).
+{{ config(materialized='table') }}
+
 with
 
 daily as (

@@ -1,0 +1,95 @@
+"""What the gate reads for a candidate: everything after a full build, the changed part after an incremental one.
+
+After an incremental build (:mod:`regiohub.incremental`) the candidate started as a copy of the published
+snapshot's build, which passed the gate. So, when the suites' parameters (the sets of regions, indicators,
+sources) are the same as for the published snapshot:
+
+* a mart table dbt did not rebuild is the published one — its suite is skipped;
+* of a rebuilt table only the rows that are not in the published table, and the rows sharing their key
+  (from the suite's uniqueness expectation), are validated (computed in DuckDB); whole-table rules run in
+  DuckDB anyway: row counts, the derived aggregates of :mod:`regiohub.audit.derived`, dbt's uniqueness
+  tests on every rebuilt model, the content checks;
+* a raw suite is validated only for the sources with a new load.
+
+Otherwise (a full build, changed parameters) every table is read and validated whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from regiohub.audit.derived import DERIVED, tables
+from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters, suite_keys
+from regiohub.audit.raw import PREFIX as RAW
+from regiohub.audit.raw import raw_frames, source_freshness
+from regiohub.incremental import build_info
+from regiohub.registry import Registry
+from regiohub.settings import Paths
+
+
+@dataclass
+class Scope:
+    frames: dict[str, pd.DataFrame]
+    parameters: dict[str, list[str] | int]
+    mode: str = "full"  # "full": everything validated; "changed": only what the incremental build changed
+    skipped: list[str] = field(default_factory=list)  # suites with nothing to validate (unchanged)
+    changed_rows: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"mode": self.mode, "skipped": self.skipped, "changed_rows": self.changed_rows}
+
+
+def collect(candidate: Path, data: Paths, registry: Registry, suites_dir: Path) -> Scope:
+    """Frames for every suite in ``suite_names`` that has something to validate, and the parameters."""
+    suite_names = sorted(p.stem for p in suites_dir.glob("*.json"))
+    keys = suite_keys(suites_dir)
+    info = build_info(candidate) or {}
+    published = data.published if data.published.is_file() else None
+    with duckdb.connect() as con:
+        con.execute("attach ? as cand (read_only)", [str(candidate)])
+        if published is not None:
+            con.execute("attach ? as pub (read_only)", [str(published)])
+        present = tables(con, "cand")
+        frames = {t: read_table(con, t) for t in DIMENSIONS if t in present}
+        parameters = run_parameters(frames, registry)
+        changed_only = info.get("build_mode") == "incremental" and published is not None and \
+            _published_parameters(con, registry) == parameters
+        scope = Scope(frames, parameters, "changed" if changed_only else "full")
+        rebuilt = set(info.get("rebuilt_models") or [])
+        for name in suite_names:
+            if name in DERIVED:
+                inputs, build = DERIVED[name]
+                try:
+                    if all(t in present for t in inputs):
+                        frames[name] = build(con)
+                except duckdb.Error:
+                    pass  # an input lacks a column: reported as missing, its own suite names the column
+            elif name in present and name not in frames:
+                if changed_only and name not in rebuilt:
+                    scope.skipped.append(name)
+                    continue
+                in_pub = name in tables(con, "pub") if published is not None else False
+                frames[name] = read_table(con, name, changed_only and in_pub, keys.get(name))
+                if changed_only:
+                    scope.changed_rows[name] = len(frames[name])
+                    if frames[name].empty:
+                        del frames[name]
+                        scope.skipped.append(name)
+    raw = {n for n in suite_names if n.startswith(RAW)}
+    if changed_only:
+        changed_sources = set(info.get("changed") or [])
+        scope.skipped += sorted(n for n in raw if n.removeprefix(RAW).split("__", 1)[0] not in changed_sources)
+        raw -= set(scope.skipped)
+    frames |= raw_frames(data, raw)
+    frames["source_freshness"] = source_freshness(data, registry)
+    return scope
+
+
+def _published_parameters(con: duckdb.DuckDBPyConnection, registry: Registry) -> dict[str, list[str] | int]:
+    present = tables(con, "pub")
+    frames = {t: con.execute(f'select * from pub.main."{t}"').df() for t in DIMENSIONS if t in present}
+    return run_parameters(frames, registry)

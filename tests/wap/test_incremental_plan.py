@@ -1,0 +1,75 @@
+"""When a build starts from the kept build of the published snapshot, and what it selects (no dbt run)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from regiohub import incremental, settings
+
+LOADS = {"pegelonline": "20260101T000000Z-a", "rki_inzidenz": "20260101T000000Z-b", "potsdam_einwohner": "L1"}
+CONNECTORS = {"pegelonline": "pegelonline", "rki_inzidenz": "rki_incidence", "potsdam_einwohner": "opendatasoft"}
+SOURCES = ["pegelonline", "rki_inzidenz", "opendatasoft", "registry"]
+
+
+@pytest.fixture
+def kept(tmp_path: Path) -> settings.Paths:
+    """A data dir with a kept build of snapshot S1 and the registry export it was built from."""
+    data = settings.paths(tmp_path / "data").ensure()
+    registry = data.build / "registry"
+    registry.mkdir(parents=True)
+    for name in ("partners", "sources", "loads", "targets"):
+        (registry / f"{name}.json").write_text(f'["{name}"]')
+    folder = incremental.base_dir(data)
+    folder.mkdir(parents=True)
+    duckdb.connect(str(folder / "base.duckdb")).close()
+    manifest = {"sources": {f"source.regiohub.{s}.t": {"source_name": s, "name": "t"} for s in SOURCES}}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    meta = {"snapshot_id": "S1", "fingerprint": incremental.fingerprint(), "cutoffs": LOADS,
+            "registry": incremental.registry_hashes(registry)}
+    (folder / "base.json").write_text(json.dumps(meta))
+    return data
+
+
+def test_a_new_load_selects_that_sources_lineage_by_source_or_connector_name(kept):
+    plan = incremental.plan_build(kept, {**LOADS, "potsdam_einwohner": "L2"}, "S1", CONNECTORS)
+    assert plan.mode == "incremental" and plan.select == ["source:opendatasoft+"]
+    (kept.build / "registry" / "sources.json").write_text('["changed"]')
+    plan = incremental.plan_build(kept, {**LOADS, "pegelonline": "20260102T000000Z-c"}, "S1", CONNECTORS)
+    assert plan.select == ["source:pegelonline+", "source:registry.sources+"]
+    assert plan.changed == ["pegelonline", "registry.sources"]
+
+
+@pytest.mark.parametrize("change", ["other snapshot", "project changed", "source back", "source gone", "no base"])
+def test_anything_else_builds_in_full(kept, change):
+    cutoffs, snapshot = dict(LOADS), "S1"
+    meta_path = incremental.base_dir(kept) / "base.json"
+    if change == "other snapshot":
+        snapshot = "S2"  # e.g. after a rollback
+    elif change == "project changed":
+        meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "fingerprint": "older"}))
+    elif change == "source back":
+        cutoffs["pegelonline"] = "20251231T000000Z-z"  # pinned to an older load
+    elif change == "source gone":
+        del cutoffs["rki_inzidenz"]
+    else:
+        (incremental.base_dir(kept) / "base.duckdb").unlink()
+    plan = incremental.plan_build(kept, cutoffs, snapshot, CONNECTORS)
+    assert plan.mode == "full" and plan.base is None and plan.reason
+    assert incremental.dbt_selection(plan) == []
+
+
+def test_the_fingerprint_follows_the_dbt_project(tmp_path, monkeypatch):
+    project = tmp_path / "dbt_project"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "m.sql").write_text("select 1")
+    (project / "target").mkdir()
+    monkeypatch.setattr(settings, "DBT_PROJECT_DIR", project)
+    before = incremental.fingerprint()
+    (project / "target" / "manifest.json").write_text("{}")  # dbt's own output does not count
+    assert incremental.fingerprint() == before
+    (project / "models" / "m.sql").write_text("select 2")
+    assert incremental.fingerprint() != before
