@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from regiohub import duckdb_settings
 from regiohub.audit.content import content_findings
 from regiohub.errors import PipelineError
 from regiohub.loads import published_loads, unpublished_loads
@@ -113,7 +114,7 @@ def _failing_rows(test: dict, model: dict, result: dict, candidate: Path) -> tup
     else:
         return _one_line(result.get("message")), set()
     try:
-        with duckdb.connect(str(candidate), read_only=True) as con:
+        with duckdb_settings.connect(candidate, read_only=True) as con:
             cursor = con.execute(f"{sql} limit {_ROWS_SHOWN + 1}")
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()

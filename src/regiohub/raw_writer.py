@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub import quarantine, settings
+from regiohub import duckdb_settings, quarantine, settings
 from regiohub.connectors.base import Connector
 from regiohub.errors import SourceError
 from regiohub.registry import Source
@@ -43,7 +43,10 @@ def parse_and_write(
     """Parse ``landing_dir`` and write raw (and quarantine) Parquet for every entity, or nothing."""
     out = Written({}, {})
     lineage = {"source_id": source.id, "load_id": load_id, "fetched_at": fetched_at}
-    with tempfile.TemporaryDirectory(prefix=f"regiohub-{source.id}-") as workdir, duckdb.connect() as con:
+    with (
+        tempfile.TemporaryDirectory(prefix=f"regiohub-{source.id}-") as workdir,
+        duckdb_settings.connect(ordered=False) as con,  # raw row order carries no meaning
+    ):
         relations = connector.parse(con, landing_dir, source, Path(workdir))
         con.execute("create temp table _payloads (path varchar, sha256 varchar)").fetchall()
         con.executemany("insert into _payloads values (?, ?)", [[str(p), h] for p, h in hashes.items()])

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import get_args
 
-import duckdb
 import pandas as pd
 
+from regiohub import duckdb_settings
 from regiohub.registry import Domain, Registry
 
 DOMAINS: tuple[str, ...] = get_args(Domain)
@@ -20,7 +20,7 @@ DOMAINS: tuple[str, ...] = get_args(Domain)
 
 def read_tables(candidate: Path, names: set[str]) -> dict[str, pd.DataFrame]:
     """Read the named tables (those that exist) of schema ``main`` from the candidate, read-only."""
-    con = duckdb.connect(str(candidate), read_only=True)
+    con = duckdb_settings.connect(candidate, read_only=True)
     try:
         present = {
             row[0]
