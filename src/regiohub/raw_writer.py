@@ -43,6 +43,9 @@ def parse_and_write(
     """Parse ``landing_dir`` and write raw (and quarantine) Parquet for every entity, or nothing."""
     out = Written({}, {})
     lineage = {"source_id": source.id, "load_id": load_id, "fetched_at": fetched_at}
+    if len(hashes) == 1:  # the usual single file: a comparison per row instead of a join
+        (path, sha256), = hashes.items()
+        lineage.update(payload_path=str(path), payload_sha256=sha256)
     with (
         tempfile.TemporaryDirectory(prefix=f"regiohub-{source.id}-") as workdir,
         duckdb_settings.connect(ordered=False) as con,  # raw row order carries no meaning
@@ -116,6 +119,10 @@ def _copy_with_lineage(
     """Write ``query``'s rows with the lineage columns to ``target``.tmp; return (tmp, target)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".parquet.tmp")
+    if "payload_sha256" in lineage:
+        sha, join = "case when e._payload = $payload_path then $payload_sha256 end", ""
+    else:
+        sha, join = "p.sha256", "left join _payloads p on p.path = e._payload"
     con.execute(
         f"""
         copy (
@@ -123,9 +130,9 @@ def _copy_with_lineage(
                 $source_id as _source_id,
                 $load_id as _load_id,
                 $fetched_at::timestamptz as _fetched_at,
-                p.sha256 as _payload_sha256
+                {sha} as _payload_sha256
             from ({query}) e
-            left join _payloads p on p.path = e._payload
+            {join}
         ) to '{_sql_path(tmp)}' (format parquet, compression zstd, compression_level 1)
         """,
         lineage,
