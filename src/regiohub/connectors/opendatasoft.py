@@ -91,7 +91,7 @@ class OpendatasoftConnector(Connector):
                 rel = materialise(con, "ods_records", query, params)
             else:
                 export = files[0]
-                if not export.read_bytes().lstrip().startswith(b"["):
+                if not _first_byte(export) == b"[":
                     raise SourceError(source.id, f"{export.name} is not a JSON array of records")
                 query = """
                     select row_number() over () - 1 as record_number, to_json(r) as record, $payload as _payload
@@ -116,3 +116,12 @@ def _total_count(page: Path, source: Source) -> int:
     if not isinstance(total, int) or not isinstance(results, list):
         raise SourceError(source.id, f"{page.name}: total_count or results have the wrong type")
     return total
+
+
+def _first_byte(path: Path) -> bytes:
+    """The first byte that is not whitespace, read in chunks (an export can be large)."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 16):
+            if rest := chunk.lstrip():
+                return rest[:1]
+    return b""
