@@ -52,12 +52,9 @@ def number(col: str) -> str:
     v = cell(col)
     plain = f"try_cast({v} as double)"
     parsed = (
-        # fast paths first (no regular expression): a whole number, or a decimal point number as DuckDB
-        # writes it that cannot be read as thousands (one to three digits, a dot, three digits)
+        # fast path first (no regular expression): a whole number as DuckDB writes it
         f"case when try_cast({v} as bigint)::varchar = {v} and abs(try_cast({v} as bigint)) < {_MAX_DIGITS} "
         f"then {plain} "
-        f"when {plain}::varchar = {v} and not contains({v}, 'e') and not (length(split_part({v}, '.', 2)) = 3 "
-        f"and length(split_part({v}, '.', 1)) <= 4) then {plain} "
         f"when regexp_full_match({v}, '{_THOUSANDS}') "
         f"then try_cast(replace(replace({v}, '.', ''), ',', '.') as double) "
         f"when regexp_full_match({v}, '{_DECIMAL_COMMA}') then try_cast(replace({v}, ',', '.') as double) "
