@@ -97,9 +97,13 @@ class OpendatasoftConnector(Connector):
                     select row_number() over () - 1 as record_number, to_json(r) as record, $payload as _payload
                     from read_json($file, format = 'array', records = false, maximum_object_size = $max_object) t(r)
                 """
-                rel = materialise(
-                    con, "ods_records", query, {"file": str(export), "payload": str(export), "max_object": MAX_OBJECT}
-                )
+                params = {"file": str(export), "payload": str(export), "max_object": MAX_OBJECT}
+                ordered = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+                con.execute("set preserve_insertion_order = true")  # record numbers follow the file
+                try:
+                    rel = materialise(con, "ods_records", query, params)
+                finally:
+                    con.execute(f"set preserve_insertion_order = {'true' if ordered else 'false'}")
         except duckdb.Error as exc:
             raise duckdb_error(source, files[0], exc) from None
         return {"ods_records": rel}
