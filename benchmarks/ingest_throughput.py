@@ -3,7 +3,8 @@
     uv run python benchmarks/ingest_throughput.py [--mb 100] [--repeat 3]
 
 For each format the shipped sample is scaled to the target size (rows are varied per copy, so the
-connector's duplicate and key checks see distinct rows rather than quarantining copies); then, in
+connector's duplicate and key checks see distinct rows rather than quarantining copies; RKI copies keep
+their dates inside the connector's horizon and take other valid Kreis keys); then, in
 the same run, it times (a) DuckDB's ``read_csv`` of the file(s) into tables and (b) the full
 connector path (``ingest_source --from``: encoding check, hashing, unzipping, parsing, typing,
 quarantine checks, lineage, Parquet), and prints (a)/(b) as the connector's throughput relative to
