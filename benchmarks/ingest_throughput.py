@@ -3,7 +3,8 @@
     uv run python benchmarks/ingest_throughput.py [--mb 100] [--repeat 3]
 
 For each format the shipped sample is scaled to the target size (rows are varied per copy, so the
-connector's duplicate and key checks see distinct rows rather than quarantining copies); then, in
+connector's duplicate and key checks see distinct rows rather than quarantining copies; RKI copies keep
+their dates inside the connector's horizon and take other valid Kreis keys); then, in
 the same run, it times (a) DuckDB's ``read_csv`` of the file(s) into tables and (b) the full
 connector path (``ingest_source --from``: encoding check, hashing, unzipping, parsing, typing,
 quarantine checks, lineage, Parquet), and prints (a)/(b) as the connector's throughput relative to
@@ -49,14 +50,24 @@ def _prefix_first_field(line: bytes, k: int) -> bytes:
     return b"%d_" % k + line  # the facility id / trip id becomes unique per copy
 
 
-def _rki_shift(days: int) -> Callable[[bytes, int], bytes]:
-    cache: dict[tuple[bytes, int], bytes] = {}
+def _rki_vary(days: int, classes: int) -> Callable[[bytes, int], bytes]:
+    """Copy ``k``: dates ``days * (k % classes)`` earlier, Kreis ids from a fresh block of valid keys per group.
+
+    The dates stay inside the connector's horizon (2020 until today) and every (date, Kreis) stays unique.
+    """
+    fresh = [b"%02d%03d" % (land, n) for n in range(999, 0, -1) for land in range(1, 17)]
+    blocks: dict[tuple[bytes, int], bytes] = {}
+    dates: dict[tuple[bytes, int], bytes] = {}
 
     def vary(line: bytes, k: int) -> bytes:
-        day = line[:10]
-        if (day, k) not in cache:
-            cache[(day, k)] = (date.fromisoformat(day.decode()) - timedelta(days=days * k)).isoformat().encode()
-        return cache[(day, k)] + line[10:]
+        shift, group = k % classes, k // classes
+        day, kreis = line[:10], line[11:16]
+        if (day, shift) not in dates:
+            dates[(day, shift)] = (date.fromisoformat(day.decode()) - timedelta(days=days * shift)).isoformat().encode()
+        if group and (kreis, group) not in blocks:
+            taken = {key for (_, g), key in blocks.items() if g == group}
+            blocks[(kreis, group)] = next(f for f in fresh[group * 40:] if f not in taken)
+        return dates[(day, shift)] + line[10:11] + (blocks[(kreis, group)] if group else kreis) + line[16:]
 
     return vary
 
@@ -98,7 +109,7 @@ def main() -> None:
         rows = scale(LADESAEULEN, path, 11, args.mb, _prefix_first_field)
         cases.append(("ladesaeulenregister", path, rows, [(path, "skip = 10, delim = ';'")]))
         path = Path(tmp) / RKI.name
-        rows = scale(RKI, path, 1, args.mb, _rki_shift(100))
+        rows = scale(RKI, path, 1, args.mb, _rki_vary(77, 30))
         cases.append(("rki_inzidenz", path, rows, [(path, "delim = ','")]))
         path = Path(tmp) / "vbbgtfs.zip"
         rows, texts = scaled_gtfs(path, args.mb, Path(tmp))

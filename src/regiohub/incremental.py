@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def release_stable_path(data: settings.Paths, candidate: Path, keep_wal: bool = 
 
 def record_plan(candidate: Path, plan: Plan, rebuilt: list[str], registry_dir: Path) -> None:
     """Add the build mode, what changed, the models dbt built and what the base needs to ``meta_build``."""
-    with duckdb.connect(str(candidate)) as con:
+    with duckdb_settings.connect(candidate) as con:
         con.execute(
             "create or replace table main.meta_build as select *, ?::varchar as build_mode, "
             "?::varchar[] as changed, ?::varchar[] as rebuilt_models, ?::varchar as fingerprint, "
@@ -161,7 +161,7 @@ def built_models(run_results: Path) -> list[str]:
 
 def build_info(candidate: Path) -> dict | None:
     """``meta_build`` of a candidate as a dict (None for a candidate built before incremental builds)."""
-    with duckdb.connect(str(candidate), read_only=True) as con:
+    with duckdb_settings.connect(candidate, read_only=True) as con:
         columns = {r[0] for r in con.execute(
             "select column_name from duckdb_columns() where table_name = 'meta_build'").fetchall()}
         if "build_mode" not in columns:
@@ -178,7 +178,7 @@ def keep_base(candidate: Path, data: settings.Paths, snapshot_id: str) -> None:
         info = build_info(candidate)
         if info is None:
             return
-        with duckdb.connect(str(candidate), read_only=True) as con:
+        with duckdb_settings.connect(candidate, read_only=True) as con:
             cutoffs = dict(con.execute("select source_id, load_id from main.meta_loads").fetchall())
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "base.json").unlink(missing_ok=True)  # no stale description while the files change

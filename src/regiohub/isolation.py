@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from regiohub import duckdb_settings
 from regiohub.audit.content import content_findings
 from regiohub.errors import PipelineError
 from regiohub.loads import published_loads, unpublished_loads
@@ -113,7 +114,7 @@ def _failing_rows(test: dict, model: dict, result: dict, candidate: Path) -> tup
     else:
         return _one_line(result.get("message")), set()
     try:
-        with duckdb.connect() as con:
+        with duckdb_settings.connect() as con:
             # dbt names relations in the database it attaches the candidate as (see dbt_project/profiles.yml)
             con.execute(f"attach ? as {DBT_DATABASE} (read_only)", [str(candidate)])
             cursor = con.execute(f"{sql} limit {_ROWS_SHOWN + 1}")

@@ -20,9 +20,7 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
-
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 from regiohub.registry import Source, load_registry
 from regiohub.versions import is_full_snapshot, superseded
 
@@ -45,7 +43,7 @@ def published_loads(data: settings.Paths) -> dict[str, str | None]:
     """
     if not data.published.is_file():
         return {}
-    with duckdb.connect(str(data.published), read_only=True) as con:
+    with duckdb_settings.connect(data.published, read_only=True) as con:
         tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
         if "meta_loads" in tables:
             rows = con.execute("select source_id, load_id from meta_loads").fetchall()

@@ -24,9 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 from regiohub.errors import PipelineError
 from regiohub.ids import next_snapshot_id
 from regiohub.locks import publish_lock
@@ -110,7 +108,7 @@ def _write_published_file(
     candidate: Path, target: Path, snapshot_id: str, published_at: datetime, run_id: str | None
 ) -> dict[str, int]:
     tables: dict[str, int] = {}
-    with duckdb.connect() as con:
+    with duckdb_settings.connect() as con:
         con.execute("attach ? as candidate (read_only)", [str(candidate)]).fetchall()
         con.execute(f"attach ? as incoming (storage_version '{STORAGE_VERSION}')", [str(target)]).fetchall()
         rows = con.execute(
@@ -156,7 +154,7 @@ def _export_parquet(database: Path, target: Path) -> None:
     tmp = target.with_name(f".{target.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb_settings.connect(database, read_only=True) as con:
         names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
         for name in names:
             out = str(tmp / f"{name}.parquet").replace("'", "''")
@@ -258,7 +256,7 @@ def published_snapshot(data: settings.Paths | None = None) -> dict | None:
     data = data or settings.paths()
     if not data.published.exists():
         return None
-    with duckdb.connect(str(data.published), read_only=True) as con:
+    with duckdb_settings.connect(data.published, read_only=True) as con:
         cursor = con.execute("select * from meta_snapshot")
         names = [d[0] for d in cursor.description]
         return dict(zip(names, cursor.fetchall()[0], strict=True))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 
 
 def quarantine_dir(data: settings.Paths) -> Path:
@@ -83,9 +83,10 @@ def summary(data: settings.Paths, source_id: str | None = None) -> dict[tuple[st
     pattern = quarantine_dir(data) / (source_id or "*") / "*" / "*.parquet"
     if not any(quarantine_dir(data).glob(f"{source_id or '*'}/*/*.parquet")):
         return {}
-    rows = duckdb.execute(
-        "select _source_id, regexp_extract(filename, '/([^/]+)/[^/]+\\.parquet$', 1), _reason, count(*) "
-        "from read_parquet(?, union_by_name = true, filename = true) group by all",
-        [str(pattern)],
-    ).fetchall()
+    with duckdb_settings.connect() as con:
+        rows = con.execute(
+            "select _source_id, regexp_extract(filename, '/([^/]+)/[^/]+\\.parquet$', 1), _reason, count(*) "
+            "from read_parquet(?, union_by_name = true, filename = true) group by all",
+            [str(pattern)],
+        ).fetchall()
     return {(s, e, r): n for s, e, r, n in rows}

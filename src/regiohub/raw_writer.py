@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub import quarantine, settings
+from regiohub import duckdb_settings, quarantine, settings
 from regiohub.connectors.base import Connector
 from regiohub.errors import SourceError
 from regiohub.registry import Source
@@ -43,7 +43,13 @@ def parse_and_write(
     """Parse ``landing_dir`` and write raw (and quarantine) Parquet for every entity, or nothing."""
     out = Written({}, {})
     lineage = {"source_id": source.id, "load_id": load_id, "fetched_at": fetched_at}
-    with tempfile.TemporaryDirectory(prefix=f"regiohub-{source.id}-") as workdir, duckdb.connect() as con:
+    if len(hashes) == 1:  # the usual single file: a comparison per row instead of a join
+        (path, sha256), = hashes.items()
+        lineage.update(payload_path=str(path), payload_sha256=sha256)
+    with (
+        tempfile.TemporaryDirectory(prefix=f"regiohub-{source.id}-") as workdir,
+        duckdb_settings.connect(ordered=False) as con,  # raw row order carries no meaning
+    ):
         relations = connector.parse(con, landing_dir, source, Path(workdir))
         con.execute("create temp table _payloads (path varchar, sha256 varchar)").fetchall()
         con.executemany("insert into _payloads values (?, ?)", [[str(p), h] for p, h in hashes.items()])
@@ -113,6 +119,10 @@ def _copy_with_lineage(
     """Write ``query``'s rows with the lineage columns to ``target``.tmp; return (tmp, target)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".parquet.tmp")
+    if "payload_sha256" in lineage:
+        sha, join = "case when e._payload = $payload_path then $payload_sha256 end", ""
+    else:
+        sha, join = "p.sha256", "left join _payloads p on p.path = e._payload"
     con.execute(
         f"""
         copy (
@@ -120,9 +130,9 @@ def _copy_with_lineage(
                 $source_id as _source_id,
                 $load_id as _load_id,
                 $fetched_at::timestamptz as _fetched_at,
-                p.sha256 as _payload_sha256
+                {sha} as _payload_sha256
             from ({query}) e
-            left join _payloads p on p.path = e._payload
+            {join}
         ) to '{_sql_path(tmp)}' (format parquet, compression zstd, compression_level 1)
         """,
         lineage,

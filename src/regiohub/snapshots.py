@@ -6,8 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
-
+from regiohub import duckdb_settings
 from regiohub.ids import time_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -21,7 +20,7 @@ def snapshot_time(snapshot_id: str) -> datetime | None:
 
 def candidate_base(candidate: Path) -> str | None:
     """The snapshot the candidate was built on ('' if none was published; None if it does not say)."""
-    with duckdb.connect(str(candidate), read_only=True) as con:
+    with duckdb_settings.connect(candidate, read_only=True) as con:
         if not con.execute("select 1 from duckdb_tables() where table_name = 'meta_build'").fetchall():
             return None
         return con.execute("select coalesce(base_snapshot_id, '') from meta_build").fetchall()[0][0]

@@ -14,11 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from regiohub import incremental, settings
+from regiohub import duckdb_settings, incremental, settings
 from regiohub.dbt_progress import keep_log, stream_dbt
 from regiohub.errors import PipelineError
 from regiohub.ids import new_candidate_name
@@ -164,7 +163,7 @@ def record_loads(
     refuses the candidate if another one was published since (see :mod:`regiohub.publish`).
     """
     rows = [(s, c, s in pins) for s, c in sorted(cutoffs.items())]
-    with duckdb.connect(str(candidate)) as con:
+    with duckdb_settings.connect(candidate) as con:
         con.execute("create or replace table main.meta_build as select ?::varchar as base_snapshot_id", [base])
         con.execute("create or replace table main.meta_loads (source_id varchar, load_id varchar, is_pinned boolean)")
         if rows:
@@ -208,6 +207,7 @@ def run_dbt(
         "REGIOHUB_DBT_TARGET_PATH": str(target_path),
         "DBT_LOG_PATH": str(data.build / "dbt_logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **duckdb_settings.dbt_env(),
     }
     dbt = Path(sys.executable).with_name("dbt")
     cmd = [

@@ -19,9 +19,7 @@ import functools
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
-import duckdb
-
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 from regiohub.connectors import connector_for
 from regiohub.registry import Registry, Source, load_registry
 from regiohub.state import all_loads
@@ -59,7 +57,7 @@ def payload_version(
 @functools.lru_cache(maxsize=4096)
 def _newest(path: str, column: str) -> str | None:
     """The newest value of ``column`` in one raw file (raw files never change, so it is cached)."""
-    with duckdb.connect() as con:
+    with duckdb_settings.connect() as con:
         names = {r[0] for r in con.execute("describe select * from read_parquet(?)", [path]).fetchall()}
         if column not in names:
             return None

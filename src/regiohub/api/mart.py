@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 
 
 class NoSnapshotError(Exception):
@@ -89,7 +89,7 @@ class PublishedMart:
             return self._snapshot
 
     def _reopen(self, identity: tuple[int, int, int]) -> None:
-        base = duckdb.connect(":memory:", config={"threads": 1})
+        base = duckdb_settings.connect(threads=1)
         base.execute("ATTACH ? AS mart (READ_ONLY)", [str(self.path)])
         base.execute("USE mart")
         row = base.execute("SELECT snapshot_id, published_at FROM meta_snapshot ORDER BY published_at DESC LIMIT 1")

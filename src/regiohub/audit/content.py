@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 
 CHECKS = ("values_finite", "series_kept", "catalogue_coverage")
 EXCEPTIONS_FILE = settings.GX_DIR / "coverage_exceptions.yml"
@@ -52,7 +52,7 @@ def coverage_exceptions(path: Path = EXCEPTIONS_FILE) -> list[tuple[str, str]]:
 
 def content_findings(candidate: Path, published: Path | None) -> list[Finding]:
     """Run every content check; return the findings (empty: all passed)."""
-    with duckdb.connect() as con:
+    with duckdb_settings.connect() as con:
         con.execute("attach ? as cand (read_only)", [str(candidate)])
         con.execute("create temp table exceptions (indicator_id varchar, partner_id varchar)")
         pairs = coverage_exceptions()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import duckdb
 import pandas as pd
 
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 from regiohub.orchestration.freshness import max_age
 from regiohub.registry import Registry
 from regiohub.state import read_state_or_empty as read_state
@@ -22,7 +21,7 @@ def raw_frames(data: settings.Paths, names: set[str]) -> dict[str, pd.DataFrame]
         source, entity = name.removeprefix(PREFIX).split("__", 1)
         files = sorted((data.raw / source / entity).glob("*.parquet"))
         if files:
-            with duckdb.connect() as con:
+            with duckdb_settings.connect() as con:
                 frames[name] = con.sql("select * from read_parquet(?)", params=[str(files[-1])]).to_arrow_table() \
                     .to_pandas()
     return frames

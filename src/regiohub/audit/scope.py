@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from regiohub import duckdb_settings
 from regiohub.audit.derived import DERIVED, tables
 from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters, suite_keys
 from regiohub.audit.raw import PREFIX as RAW
@@ -49,7 +50,7 @@ def collect(candidate: Path, data: Paths, registry: Registry, suites_dir: Path) 
     keys = suite_keys(suites_dir)
     info = build_info(candidate) or {}
     published = data.published if data.published.is_file() else None
-    with duckdb.connect() as con:
+    with duckdb_settings.connect() as con:
         con.execute("attach ? as cand (read_only)", [str(candidate)])
         if published is not None:
             con.execute("attach ? as pub (read_only)", [str(published)])

@@ -20,6 +20,7 @@ import duckdb
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
+from regiohub import duckdb_settings
 from regiohub.catalog import vocab as v
 
 PERSONAL_NOTE = " Kleine Fallzahlen (1 oder 2) sind zum Schutz vor Rückschlüssen auf Personen gesperrt."
@@ -140,7 +141,7 @@ class _Builder:
 
 def build_catalog(published: Path, config: CatalogSettings | None = None) -> Graph:
     """The catalogue of the published mart at ``published`` as an RDF graph."""
-    with duckdb.connect(":memory:") as con:
+    with duckdb_settings.connect() as con:
         con.execute("ATTACH ? AS mart (READ_ONLY)", [str(published)])
         con.execute("USE mart")
         return catalog_graph(con, config)

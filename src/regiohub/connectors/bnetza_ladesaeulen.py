@@ -59,6 +59,7 @@ COLUMNS = (
 HEADER_STARTS = ("Ladeeinrichtungs-ID;", "Betreiber;")
 STATED = r"(?:Letzte Aktualisierung vom:|Stand:)"
 FIRST_DAY = date(1990, 1, 1)  # no public charging facility in the register is older
+REGION_BATCH = 10_000  # facilities located per step of the region check
 
 
 class LadesaeulenConnector(Connector):
@@ -110,10 +111,13 @@ def _known(table: PublisherCsv) -> set[str]:
 
 def _require_region(con: duckdb.DuckDBPyConnection, name: str, source: Source, table: PublisherCsv) -> None:
     """A release without a facility in the partner Kreise is rejected now, not by a failing mart build."""
-    points = con.execute(
+    # in batches, stopping at the first facility in the region: never all points at once
+    result = con.execute(
         f'select latitude, longitude from "{name}" where _problem is null '
         "and latitude between 51.3 and 53.6 and longitude between 11.2 and 14.8"
-    ).fetchall()
-    kreise = {ars[:5] for ars in gemeinde_ars([p[0] for p in points], [p[1] for p in points]) if ars}
-    if not kreise & set(region_kreise()):
-        raise no_region_rows(source, table)
+    )
+    partner = set(region_kreise())
+    while points := result.fetchmany(REGION_BATCH):
+        if {ars[:5] for ars in gemeinde_ars([p[0] for p in points], [p[1] for p in points]) if ars} & partner:
+            return
+    raise no_region_rows(source, table)

@@ -26,6 +26,7 @@ _THOUSANDS = r"[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?"
 _DECIMAL_POINT = r"[+-]?([0-9]+|[0-9]*\.[0-9]+)"
 _DMY4 = r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}"
 _DMY2 = r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2}"
+_MAX_DIGITS = 10**18  # whole numbers of up to 18 digits
 _ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
 
 
@@ -49,8 +50,12 @@ def cell(col: str) -> str:
 
 def number(col: str) -> str:
     v = cell(col)
+    plain = f"try_cast({v} as double)"
     parsed = (
-        f"case when regexp_full_match({v}, '{_THOUSANDS}') "
+        # fast path first (no regular expression): a whole number as DuckDB writes it
+        f"case when try_cast({v} as bigint)::varchar = {v} and abs(try_cast({v} as bigint)) < {_MAX_DIGITS} "
+        f"then {plain} "
+        f"when regexp_full_match({v}, '{_THOUSANDS}') "
         f"then try_cast(replace(replace({v}, '.', ''), ',', '.') as double) "
         f"when regexp_full_match({v}, '{_DECIMAL_COMMA}') then try_cast(replace({v}, ',', '.') as double) "
         f"when regexp_full_match({v}, '{_DECIMAL_POINT}') then try_cast({v} as double) end"
@@ -60,15 +65,19 @@ def number(col: str) -> str:
 
 def integer(col: str) -> str:
     v = cell(col)
-    return f"(case when regexp_full_match({v}, '[+-]?[0-9]{{1,18}}') then try_cast({v} as bigint) end)"
+    fast = f"try_cast({v} as bigint)"  # digits as DuckDB writes them: no regular expression needed
+    return (f"(case when {fast}::varchar = {v} and abs({fast}) < {_MAX_DIGITS} then {fast} "
+            f"when regexp_full_match({v}, '[+-]?[0-9]{{1,18}}') then try_cast({v} as bigint) end)")
 
 
 def date_value(col: str, horizon: Horizon) -> str:
     v = cell(col)
     yy = f"try_cast(split_part({v}, '.', 3) as integer)"
     century = f"(case when 2000 + {yy} <= {horizon.last.year} then 2000 + {yy} else 1900 + {yy} end)"
+    iso = f"try_strptime({v}, '%Y-%m-%d')::date"
     return (
-        f"(case when regexp_full_match({v}, '{_DMY4}') then try_strptime({v}, '%d.%m.%Y')::date "
+        f"(case when strftime({iso}, '%Y-%m-%d') = {v} then {iso} "  # fast path: a plain ISO date
+        f"when regexp_full_match({v}, '{_DMY4}') then try_strptime({v}, '%d.%m.%Y')::date "
         f"when regexp_full_match({v}, '{_DMY2}') then try_strptime(split_part({v}, '.', 1) || '.' || "
         f"split_part({v}, '.', 2) || '.' || {century}::varchar, '%d.%m.%Y')::date "
         f"when regexp_full_match({v}, '{_ISO}') then try_strptime(left({v}, 10), '%Y-%m-%d')::date end)"

@@ -38,6 +38,7 @@ from regiohub.registry import Source
 
 PAGE = 100  # records per call (API maximum)
 WINDOW = 10_000  # offset + limit must not exceed this
+MAX_OBJECT = 64 << 20  # bytes of one JSON page or record; DuckDB reserves twice this per reader
 QUERY_PARAMS = ("select", "where", "order_by", "refine", "exclude")
 DATASET_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,120}")
 
@@ -84,18 +85,25 @@ class OpendatasoftConnector(Connector):
                            to_json(results[i]) as record, filename as _payload
                     from (select results, filename, generate_subscripts(results, 1) as i
                           from read_json($files, format = 'auto', filename = true, union_by_name = true,
-                                         maximum_object_size = 1073741824))
+                                         maximum_object_size = $max_object))
                 """
-                rel = materialise(con, "ods_records", query, {"files": [str(p) for p in pages]})
+                params = {"files": [str(p) for p in pages], "max_object": MAX_OBJECT}
+                rel = materialise(con, "ods_records", query, params)
             else:
                 export = files[0]
-                if not export.read_bytes().lstrip().startswith(b"["):
+                if not _first_byte(export) == b"[":
                     raise SourceError(source.id, f"{export.name} is not a JSON array of records")
                 query = """
                     select row_number() over () - 1 as record_number, to_json(r) as record, $payload as _payload
-                    from read_json($file, format = 'array', records = false, maximum_object_size = 1073741824) t(r)
+                    from read_json($file, format = 'array', records = false, maximum_object_size = $max_object) t(r)
                 """
-                rel = materialise(con, "ods_records", query, {"file": str(export), "payload": str(export)})
+                params = {"file": str(export), "payload": str(export), "max_object": MAX_OBJECT}
+                ordered = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+                con.execute("set preserve_insertion_order = true")  # record numbers follow the file
+                try:
+                    rel = materialise(con, "ods_records", query, params)
+                finally:
+                    con.execute(f"set preserve_insertion_order = {'true' if ordered else 'false'}")
         except duckdb.Error as exc:
             raise duckdb_error(source, files[0], exc) from None
         return {"ods_records": rel}
@@ -112,3 +120,12 @@ def _total_count(page: Path, source: Source) -> int:
     if not isinstance(total, int) or not isinstance(results, list):
         raise SourceError(source.id, f"{page.name}: total_count or results have the wrong type")
     return total
+
+
+def _first_byte(path: Path) -> bytes:
+    """The first byte that is not whitespace, read in chunks (an export can be large)."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 16):
+            if rest := chunk.lstrip():
+                return rest[:1]
+    return b""

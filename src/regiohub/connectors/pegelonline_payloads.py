@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from regiohub import duckdb_settings
 from regiohub.connectors.base import reject_error_page
 from regiohub.errors import SourceError
 from regiohub.registry import Source
@@ -20,6 +21,7 @@ from regiohub.registry import Source
 UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _UUID = re.compile(UUID_PATTERN)
 _TOKEN_SPLIT = re.compile(r"[_.\s]+")
+STREAM_FROM_BYTES = 8 << 20  # larger measurement series are checked by DuckDB, not parsed into Python
 
 
 def is_uuid(value: object) -> bool:
@@ -88,6 +90,9 @@ def classify(landing_dir: Path, source: Source) -> Payloads:
         if not head.startswith((b"[", b"{")):
             out.skipped.append(f"{name} is not a PEGELONLINE JSON document")
             continue
+        if path.stat().st_size > STREAM_FROM_BYTES and _is_measurement_series(path, name, source):
+            out.measurements.append(path)  # a long history: checked by DuckDB, never held in memory here
+            continue
         try:
             doc = json.loads(path.read_bytes().decode("utf-8-sig"))
         except ValueError as exc:
@@ -99,6 +104,45 @@ def classify(landing_dir: Path, source: Source) -> Payloads:
         why = "; ".join(out.skipped) or "the payload is empty"
         raise SourceError(source.id, f"no PEGELONLINE station list or measurements to load: {why}")
     return out
+
+
+def _is_measurement_series(path: Path, name: str, source: Source) -> bool:
+    """Whether a large file is a measurement series, read in a streaming pass; raise if it is broken.
+
+    The first element decides: a series of readings is checked by DuckDB (every element an object
+    with a ``timestamp``, the whole file valid JSON) without loading it into Python; anything else
+    (a large station list, say) is left to the ordinary path.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16).decode("utf-8-sig", errors="replace").lstrip()
+    if not head.startswith("["):
+        return False
+    try:
+        first, _ = json.JSONDecoder().raw_decode(head[1:].lstrip())
+    except ValueError:
+        return False
+    if not (isinstance(first, dict) and "timestamp" in first and "uuid" not in first):
+        return False
+    try:
+        with duckdb_settings.connect() as con:
+            bad = con.execute(
+                "select count(*) from read_json_objects($file, format = 'array') "
+                "where json_type(json) <> 'OBJECT' or not json_exists(json, '$.timestamp')",
+                {"file": str(path)},
+            ).fetchall()[0][0]
+    except duckdb.Error as exc:
+        raise SourceError(source.id, f"{name} is not valid JSON ({_reader_problem(exc)})") from None
+    if bad:
+        raise SourceError(source.id, f"{name} is a JSON array of neither stations (uuid, number, …) "
+                                     f"nor measurements (timestamp, value)")
+    return True
+
+
+def _reader_problem(exc: duckdb.Error) -> str:
+    """DuckDB's reason for refusing a JSON file, without the file's path."""
+    text = " ".join(str(exc).split())
+    m = re.search(r"(at byte \d+.*)", text)
+    return (m[1] if m else text.split(":", 1)[-1].strip())[:80]
 
 
 def _sort(out: Payloads, path: Path, name: str, doc: object, source: Source) -> None:

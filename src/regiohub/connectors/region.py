@@ -21,8 +21,8 @@ def require_region_rows(
 
     ``name`` and ``condition`` are the connector's own constants (temp table, column test), never payload text.
     """
-    n = con.execute(f'select count(*) from "{name}" where {condition}', {"kreise": region_kreise()}).fetchall()[0][0]
-    if not n:
+    hit = con.execute(f'select 1 from "{name}" where {condition} limit 1', {"kreise": region_kreise()}).fetchall()
+    if not hit:  # the first row for the region ends the scan
         raise no_region_rows(source, table)
 
 

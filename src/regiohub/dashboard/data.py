@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 from regiohub.presentation.labels import DOMAIN_ORDER
 from regiohub.registry import load_registry
 from regiohub.reports import build
@@ -70,7 +70,7 @@ def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
     if hit:
         hit[1].close()
         del cons[path]
-    con = duckdb.connect(path, read_only=True)
+    con = duckdb_settings.connect(path, read_only=True)
     cons[path] = (version, con)
     return con
 

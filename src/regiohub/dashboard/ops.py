@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 from regiohub.orchestration.freshness import allowed_age, is_overdue, last_success, schedule_interval
 from regiohub.runs import recent_runs
 
@@ -133,7 +133,7 @@ def quarantine_counts(data: settings.Paths) -> dict[tuple[str, str], int]:
         files = [str(f) for f in sorted(source_dir.rglob("*.parquet"))]
         if not files:
             continue
-        with duckdb.connect() as con:
+        with duckdb_settings.connect() as con:
             try:
                 rows = con.execute(
                     "SELECT coalesce(CAST(_reason AS VARCHAR), 'ohne Angabe'), count(*)"

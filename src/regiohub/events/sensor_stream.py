@@ -203,7 +203,7 @@ def load(r, data: settings.Paths | None = None) -> SensorLoad:
 
 def _write_raw(entries: list[tuple[str, dict[str, str]]], load_id: str, payload: Path, data: settings.Paths) -> Path:
     """One Parquet file in the PEGELONLINE measurements layout, with the lineage columns."""
-    import duckdb
+    from regiohub import duckdb_settings
 
     target = data.raw / RAW_SOURCE_ID / "measurements" / f"{load_id}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -211,7 +211,7 @@ def _write_raw(entries: list[tuple[str, dict[str, str]]], load_id: str, payload:
     rows = [(v["station_uuid"], datetime.fromisoformat(v["timestamp"]).isoformat(), float(v["value"]))
             for _, v in entries]
     sha = hashlib.sha256(payload.read_bytes()).hexdigest()
-    with duckdb.connect() as con:
+    with duckdb_settings.connect() as con:
         con.execute("create table readings (station_uuid varchar, measured_at varchar, value_cm double)").fetchall()
         con.executemany("insert into readings values (?, ?, ?)", rows)
         con.execute(

@@ -16,12 +16,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import duckdb
 from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
 from openlineage.client.facet_v2 import dataset_version_dataset
 
-from regiohub import settings
+from regiohub import duckdb_settings, settings
 from regiohub.lineage.loads import ingest_log, publisher_urls
 
 NAMESPACE = "regiohub"
@@ -59,7 +58,7 @@ def _pair(job: str, run_id: str, start: datetime, end: datetime, inputs: list[In
 
 def snapshot_events(data: settings.Paths, snapshot_id: str, candidate: Path) -> list[RunEvent]:
     """The events connecting publisher → raw → mart → published for the published ``snapshot_id``."""
-    with duckdb.connect(str(data.published), read_only=True) as con:
+    with duckdb_settings.connect(data.published, read_only=True) as con:
         published_at = con.execute("SELECT published_at FROM meta_snapshot").fetchone()[0]
         loads = [r[0] for r in con.execute("SELECT last_load_id FROM dim_source WHERE last_load_id IS NOT NULL")
                  .fetchall()]

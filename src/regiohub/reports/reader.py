@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import duckdb
 import pandas as pd
+
+from regiohub import duckdb_settings
 
 
 class Reader(Protocol):
@@ -24,7 +25,7 @@ class DuckDBReader:
     path: Path
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        with duckdb.connect(str(self.path), read_only=True) as con:
+        with duckdb_settings.connect(self.path, read_only=True) as con:
             return con.sql(sql, params=list(params)).to_arrow_table().to_pandas()
 
 
