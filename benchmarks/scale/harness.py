@@ -45,8 +45,10 @@ def _say(message: str) -> None:
 class Scale:
     """One scale's run: a data dir, the inputs, and the measured rows."""
 
-    def __init__(self, scale: float, fraction: float, seed: int, workdir: Path, progress=_say) -> None:
+    def __init__(self, scale: float, fraction: float, seed: int, workdir: Path, progress=_say,
+                 checkpoint=None) -> None:
         self.scale, self.fraction, self.seed, self.progress = scale, fraction, seed, progress
+        self.checkpoint = checkpoint or (lambda rows: None)  # called with the rows measured so far
         self.root = workdir / f"{scale:g}x"
         self.inputs, self.data = self.root / "inputs", self.root / "data"
         self.rows: list[dict] = []
@@ -68,6 +70,7 @@ class Scale:
                "ratio": round(m.wall_s / baseline.wall_s, 1) if baseline and baseline.wall_s else None,
                "output": m.tail(3 if m.returncode else 2)}
         self.rows.append(row)
+        self.checkpoint(self.rows)
         return row
 
     def ingest(self, source: str, payload: Path, step: str = "full", baseline: bool = True) -> None:
@@ -153,14 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="regiohub-scale-"))
     results = {"machine": machine(), "base": BASE.describe(args.fraction), "scales": []}
     _say(f"scale benchmark in {workdir}; base: {results['base']}")
+
+    def save(partial: list[dict] | None = None) -> None:
+        if args.out:  # after every phase, so a long run that is stopped still leaves its figures
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            doc = {**results, "running": partial} if partial else results
+            args.out.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+
     for s in (float(x) for x in args.scales.split(",")):
-        bench = Scale(s, args.fraction, args.seed, workdir)
+        bench = Scale(s, args.fraction, args.seed, workdir, checkpoint=lambda rows, s=s: save([{"scale": s}, *rows]))
         result = bench.run()
         results["scales"].append(result)
         _say(table(result))
-        if args.out:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+        save()
         if not args.keep:
             shutil.rmtree(bench.root, ignore_errors=True)
     if args.out:
