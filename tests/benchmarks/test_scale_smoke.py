@@ -1,8 +1,8 @@
 """End to end: the scale benchmark's harness at a small fraction of the base (1x/200).
 
-Slow by nature (about 20 child processes, two dbt builds and two gates: ~2.5 min on an idle
-2-core machine, dominated by dbt and the gate, not by the data): it is the CI smoke test of
-``make benchmark-scale``, so the benchmark cannot rot. The 1x base itself is measured by the benchmark.
+Slow by nature: about 20 child processes, two dbt builds and two gates — the cost is dbt and the
+gate, not the data. It is the CI smoke test of ``make benchmark-scale``, so the benchmark cannot rot.
+The 1x base itself is measured by the benchmark.
 """
 
 from __future__ import annotations
