@@ -15,14 +15,14 @@ ROUTE_TYPES = [(3, "Bus"), (3, "Bus"), (3, "Bus"), (2, "RE"), (900, "Tram"), (10
 AGENCIES = ["DB", "SB", "VIP", "VBBR", "VTF", "REG", "BVG", "ODEG", "HVG", "RVS"]
 
 
-def _stations(seed: int, pop: dict[str, int]) -> list[tuple[str, str, float, float]]:
-    """(station id, name, lat, lon): one per ~4,000 inhabitants and Gemeinde (at least one), plus Berlin."""
+def _stations(seed: int, pop: dict[str, int], per_station: int) -> list[tuple[str, str, float, float]]:
+    """(station id, name, lat, lon): one per ``per_station`` inhabitants and Gemeinde (at least one), plus Berlin."""
     r = rng(seed, "gtfs-stations")
     out = []
     for f in sorted(samples.GEMEINDEN, key=lambda f: f["properties"]["ARS"]):
         p = f["properties"]
         geom = shape(f["geometry"])
-        for i in range(max(1, pop[p["ARS"]] // 4000)):
+        for i in range(max(1, pop[p["ARS"]] // per_station)):
             lat, lon = samples.random_point_in_with(geom, r)
             out.append((f"de:{p['ARS'][:5]}:{p['ARS'][5:]}{i:03d}", f"{p['GEN']}, Halt {i + 1}", lat, lon))
     for i in range(300):
@@ -46,7 +46,8 @@ def _lines(r, stations: list[tuple], n_routes: int) -> list[list[str]]:
 def gtfs(target: Path, seed: int, trips: int, pop: dict[str, int]) -> dict:
     """Write the feed ZIP; return counts (stops, trips, stop times)."""
     r = rng(seed, "gtfs")
-    stations = _stations(seed, pop)
+    # more trips, more stations (as in a bigger feed): departures per inhabitant stay plausible
+    stations = _stations(seed, pop, max(100, round(4000 * 17_500 / trips)))
     stops = [STOP_HEADER]
     for sid, name, lat, lon in stations:
         stops.append(f'{sid},,"{name}",{lat},{lon},1,,,,,')

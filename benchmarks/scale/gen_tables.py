@@ -120,7 +120,7 @@ def rki(target: Path, seed: int, days: int, pop: dict[str, int], end: date = END
     kreis_pop.update({k: sum(v for a, v in pop.items() if a[:5] == k) for k in GERMAN_KREISE if k[:2] == "12"})
     kreis_pop.update({"11000": 3_755_000, "02000": 1_892_000})
     history = {k: [] for k in kreis_pop}
-    totals = {k: round(v * 0.42) for k, v in kreis_pop.items()}
+    totals = {k: round(v * 0.05) for k, v in kreis_pop.items()}
     level = {k: r.uniform(4, 18) for k in kreis_pop}
     start, rows = END - timedelta(days=days - 1), 0
     d = start - timedelta(days=6)
@@ -130,7 +130,8 @@ def rki(target: Path, seed: int, days: int, pop: dict[str, int], end: date = END
         while d <= end:
             lines = []
             for k in kreis_pop:
-                level[k] = min(2000.0, max(0.5, level[k] * math.exp(r.gauss(0.0, 0.08))))
+                # a random walk pulled back towards 10 per 100,000: cumulative counts stay plausible for years
+                level[k] = max(0.5, level[k] * math.exp(r.gauss(0.0, 0.08) + 0.02 * math.log(10 / level[k])))
                 new = max(0, round(level[k] * kreis_pop[k] / 100_000 / 7 + r.gauss(0, 1)))
                 history[k] = (history[k] + [new])[-7:]
                 totals[k] += new
