@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 SQL_LINT := cd dbt_project && REGIOHUB_CANDIDATE_PATH=:memory: REGIOHUB_DBT_TARGET_PATH=target/sqlfluff \
 	../.venv/bin/sqlfluff lint models tests
 
-.PHONY: demo test install lint benchmark benchmark-dashboards benchmark-api e2e clean airflow run status
+.PHONY: demo test install lint benchmark benchmark-scale benchmark-dashboards benchmark-api e2e clean airflow run status
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -39,6 +39,11 @@ status: install
 
 benchmark: install
 	$(UV) run python benchmarks/ingest_throughput.py
+
+# Full Brandenburg, ten years at 16x (benchmarks/scale/README.md); SCALES=1,4 for a shorter run.
+SCALES ?= 1,4,16
+benchmark-scale: install
+	$(UV) run python -m benchmarks.scale.harness --scales $(SCALES) --out data/benchmark-scale.json
 
 benchmark-dashboards: install
 	$(UV) run python benchmarks/dashboard_pages.py
