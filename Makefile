@@ -29,7 +29,7 @@ TEST_WORKERS ?= 2
 test: install
 	$(UV) run ruff check .
 	$(SQL_LINT)
-	$(UV) run pytest -n $(TEST_WORKERS) --dist loadfile
+	$(UV) run pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 run: install
 	.venv/bin/regiohub run
