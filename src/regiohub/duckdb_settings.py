@@ -35,6 +35,7 @@ DEFAULT_DBT_MEMORY_LIMIT = "25%"
 _SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 _PERCENT = re.compile(r"(\d+(\.\d+)?)\s*%")
 _counter = itertools.count()
+SETTINGS = frozenset({"memory_limit", "threads", "temp_directory", "preserve_insertion_order"})
 
 
 def memory_limit(default: str = DEFAULT_MEMORY_LIMIT) -> str:
@@ -83,8 +84,26 @@ def config(*, ordered: bool = True, **overrides: object) -> dict[str, object]:
 def connect(
     database: str | Path = ":memory:", *, read_only: bool = False, ordered: bool = True, **overrides: object
 ) -> duckdb.DuckDBPyConnection:
-    """``duckdb.connect`` with the platform's settings (see the module docstring)."""
-    return duckdb.connect(str(database), read_only=read_only, config=config(ordered=ordered, **overrides))
+    """``duckdb.connect`` with the platform's settings (see the module docstring).
+
+    The settings are applied with ``SET`` after connecting, not as connection configuration: DuckDB
+    refuses a second connection to a file already open in this process with a different configuration
+    (a dashboard's cached reader and a publish check, say), and every connection has its own spill folder.
+    """
+    con = duckdb.connect(str(database), read_only=read_only)
+    try:
+        for name, value in config(ordered=ordered, **overrides).items():
+            if name not in SETTINGS:
+                raise ValueError(f"unknown DuckDB setting {name!r}")
+            try:
+                con.execute(f"SET {name} = ?", [value])  # name from the allow-list above, value a parameter
+            except duckdb.Error:
+                if name != "temp_directory":  # a reader sharing an instance that already spilled keeps its folder
+                    raise
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def dbt_env() -> dict[str, str]:
