@@ -103,7 +103,7 @@ class OpendatasoftConnector(Connector):
                 try:
                     rel = materialise(con, "ods_records", query, params)
                 finally:
-                    con.execute(f"set preserve_insertion_order = {'true' if ordered else 'false'}")
+                    con.execute("set preserve_insertion_order = ?", [bool(ordered)])
         except duckdb.Error as exc:
             raise duckdb_error(source, files[0], exc) from None
         return {"ods_records": rel}
