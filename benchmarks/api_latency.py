@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from regiohub import settings
+from regiohub.core import settings
 
 QUERY = {"indicator": "faelle_neu", "level": "kreis", "period_from": "2026-10", "limit": 100}
 SEQUENTIAL, CONCURRENT, CLIENTS = 500, 2000, 8
@@ -30,8 +30,8 @@ def _data_dir() -> Path:
     data = settings.paths()
     if data.published.exists():
         return data.data_dir
-    from regiohub.pipeline import run
-    from regiohub.replay import offline
+    from regiohub.ingest.replay import offline
+    from regiohub.ops.pipeline import run
 
     base = Path(tempfile.mkdtemp(prefix="regiohub-bench-"))
     with offline():

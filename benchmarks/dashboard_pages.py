@@ -46,7 +46,7 @@ def p95(values: list[float]) -> float:
 def _app(page: str):
     from streamlit.testing.v1 import AppTest
 
-    from regiohub import settings
+    from regiohub.core import settings
 
     at = AppTest.from_file(str(settings.DASHBOARD_APP), default_timeout=120)
     at.switch_page(page)
@@ -96,7 +96,7 @@ def switch(page: str) -> list[float]:
     if not boxes:
         return []
     times = []
-    from regiohub.registry import load_registry
+    from regiohub.registry.model import load_registry
 
     current = boxes[0].value
     for partner in [p.id for p in load_registry().partners if p.id != current]:
@@ -107,13 +107,13 @@ def switch(page: str) -> list[float]:
 
 def ensure_data(data_dir: str | None) -> Path:
     """A data dir with a published mart: the given one, $REGIOHUB_DATA_DIR, or a fresh offline run."""
-    from regiohub import settings
+    from regiohub.core import settings
 
     candidate = Path(data_dir) if data_dir else settings.data_dir()
     if settings.paths(candidate).published.exists():
         return candidate
-    from regiohub.pipeline import run
-    from regiohub.replay import offline
+    from regiohub.ingest.replay import offline
+    from regiohub.ops.pipeline import run
 
     target = Path(tempfile.mkdtemp(prefix="regiohub-bench-"))
     print(f"no published mart: running the pipeline offline into {target} …", flush=True)

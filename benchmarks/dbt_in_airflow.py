@@ -3,7 +3,7 @@
     uv run --group bench python benchmarks/dbt_in_airflow.py [--data-dir DIR]
 
 Without ``--data-dir`` a data dir is prepared with ``regiohub run --offline``. Measures, on this machine:
-the one-task build (``regiohub.transform.build_candidate``: one dbt child process), the time cosmos needs to
+the one-task build (``regiohub.build.transform.build_candidate``: one dbt child process), the time cosmos needs to
 render the project into a DAG (paid by the dag-processor on every parse of the file), and a full cosmos run
 with ``dag.test()`` (tasks run one after the other in this process, dbt as a child process per node — a real
 scheduler adds a task-runner start per node on top). Prints a Markdown table for docs/airflow.md.
@@ -22,9 +22,9 @@ from pathlib import Path
 
 
 def _prepare(data_dir: Path | None) -> Path:
-    from regiohub import settings
-    from regiohub.pipeline import run
-    from regiohub.replay import offline
+    from regiohub.core import settings
+    from regiohub.ingest.replay import offline
+    from regiohub.ops.pipeline import run
 
     if data_dir:
         return data_dir
@@ -35,8 +35,8 @@ def _prepare(data_dir: Path | None) -> Path:
 
 
 def _one_task(data_dir: Path) -> dict[str, float]:
-    from regiohub import settings
-    from regiohub.transform import build_candidate
+    from regiohub.build.transform import build_candidate
+    from regiohub.core import settings
 
     t0 = time.monotonic()
     candidate = build_candidate(settings.paths(data_dir))
@@ -74,9 +74,9 @@ def _cosmos(data_dir: Path, dags_dir: Path) -> dict[str, float]:
 
     from airflow.dag_processing.dagbag import DagBag
 
-    from regiohub import settings
-    from regiohub.registry import load_registry
-    from regiohub.transform import export_registry
+    from regiohub.build.transform import export_registry
+    from regiohub.core import settings
+    from regiohub.registry.model import load_registry
 
     data = settings.paths(data_dir).ensure()
     export_registry(load_registry(), data)

@@ -25,12 +25,13 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from regiohub import incremental, settings
-from regiohub.ids import new_run_id
-from regiohub.ingest import ingest_source
-from regiohub.pipeline import build_and_publish
-from regiohub.replay import RECORDINGS_DIR
-from regiohub.runs import RunReport
+from regiohub.build import incremental
+from regiohub.core import settings
+from regiohub.core.ids import new_run_id
+from regiohub.ingest.replay import RECORDINGS_DIR
+from regiohub.ingest.source import ingest_source
+from regiohub.ops.pipeline import build_and_publish
+from regiohub.store.runs import RunReport
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 RKI = next(RECORDINGS_DIR.glob("raw.githubusercontent.com/**/COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv"))

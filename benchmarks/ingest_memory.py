@@ -26,15 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest_throughput import scaled_gtfs  # noqa: E402
 
-from regiohub.replay import RECORDINGS_DIR  # noqa: E402
+from regiohub.ingest.replay import RECORDINGS_DIR  # noqa: E402
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de" / "webservices" / "rest-api" / "v2"
 
 INGEST = """
 import sys
 from pathlib import Path
-from regiohub import settings
-from regiohub.ingest import ingest_source
+from regiohub.core import settings
+from regiohub.ingest.source import ingest_source
 r = ingest_source(sys.argv[1], from_path=Path(sys.argv[2]), data=settings.paths(Path(sys.argv[3])))
 assert r.status == "loaded", r
 print(sum(r.rows.values()))

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub import settings
-from regiohub.ingest import ingest_source
-from regiohub.replay import RECORDINGS_DIR
+from regiohub.core import settings
+from regiohub.ingest.replay import RECORDINGS_DIR
+from regiohub.ingest.source import ingest_source
 
 LADESAEULEN = next(RECORDINGS_DIR.glob("data.bundesnetzagentur.de/**/Ladesaeulenregister_BNetzA_*.csv"))
 RKI = next(RECORDINGS_DIR.glob("raw.githubusercontent.com/**/COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv"))

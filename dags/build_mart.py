@@ -5,8 +5,8 @@ See :mod:`regiohub.orchestration.mart_dag`.
 
 from __future__ import annotations
 
-from regiohub.connectors import check_registry
+from regiohub.ingest.connectors import check_registry
 from regiohub.orchestration.mart_dag import build_mart_dag
-from regiohub.registry import load_registry
+from regiohub.registry.model import load_registry
 
 build_mart = build_mart_dag(check_registry(load_registry()))

@@ -5,9 +5,9 @@ Adding a source to the registry adds its DAG; see :mod:`regiohub.orchestration.i
 
 from __future__ import annotations
 
-from regiohub.connectors import check_registry
+from regiohub.ingest.connectors import check_registry
 from regiohub.orchestration.ingest_dag import build_ingest_dag, ingest_dag_id
-from regiohub.registry import load_registry
+from regiohub.registry.model import load_registry
 
 for _source in check_registry(load_registry()).sources:
     globals()[ingest_dag_id(_source.id)] = build_ingest_dag(_source)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import settings
-from regiohub.pipeline import run
-from regiohub.replay import offline
+from regiohub.core import settings
+from regiohub.ingest.replay import offline
+from regiohub.ops.pipeline import run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

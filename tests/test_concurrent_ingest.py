@@ -6,7 +6,7 @@ import sys
 
 import duckdb
 
-from regiohub.replay import offline
+from regiohub.ingest.replay import offline
 
 SOURCES = ("pegelonline", "zensus2022_bevoelkerung", "ladesaeulenregister", "rki_inzidenz")
 

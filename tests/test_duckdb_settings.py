@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import yaml
 
-from regiohub import duckdb_settings, settings
+from regiohub.core import duckdb_settings, settings
 
 SRC = Path(duckdb_settings.__file__).parent
 

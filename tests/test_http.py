@@ -5,11 +5,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.http import OFFLINE_ENV, download, session
-from regiohub.ingest import ingest_source
-from regiohub.replay import offline
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.core.http import OFFLINE_ENV, download, session
+from regiohub.ingest.replay import offline
+from regiohub.ingest.source import ingest_source
 
 
 class Flaky(BaseHTTPRequestHandler):

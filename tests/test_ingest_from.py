@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from regiohub.cli import main
-from regiohub.replay import RECORDINGS_DIR
+from regiohub.ingest.replay import RECORDINGS_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"

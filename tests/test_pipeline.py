@@ -10,15 +10,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
+from regiohub.build.transform import build_candidate
 from regiohub.cli import main
-from regiohub.errors import GateError, PipelineError
-from regiohub.ingest import ingest_source
-from regiohub.pipeline import build_and_publish, run
-from regiohub.publish import publish_candidate
-from regiohub.registry import load_registry
-from regiohub.replay import RECORDINGS_DIR, offline
-from regiohub.transform import build_candidate
+from regiohub.core import settings
+from regiohub.core.errors import GateError, PipelineError
+from regiohub.ingest.replay import RECORDINGS_DIR, offline
+from regiohub.ingest.source import ingest_source
+from regiohub.ops.pipeline import build_and_publish, run
+from regiohub.publish.swap import publish_candidate
+from regiohub.registry.model import load_registry
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 DOMAINS = {"water", "population", "mobility", "health"}

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from regiohub import settings
-from regiohub.connectors import check_registry
-from regiohub.registry import RegistryError, load_registry
+from regiohub.core import settings
+from regiohub.ingest.connectors import check_registry
+from regiohub.registry.model import RegistryError, load_registry
 
 GEO_PARTNER_ARS = {  # reference/geo/README.md, "Partner units of the Regio.hub cooperation"
     "120540000000", "120510000000", "120630000000", "120690000000", "120720000000",

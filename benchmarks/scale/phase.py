@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import sys
 
-from regiohub import settings
-from regiohub.ids import new_run_id
-from regiohub.pipeline import audit_step, build_step, publish_step
-from regiohub.runs import RunReport
+from regiohub.core import settings
+from regiohub.core.ids import new_run_id
+from regiohub.ops.pipeline import audit_step, build_step, publish_step
+from regiohub.store.runs import RunReport
 
 
 def main(phase: str) -> int:

@@ -4,7 +4,7 @@ Expectations Data Docs (operational detail: login when configured)."""
 
 import streamlit as st
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.dashboard import access, alerts_view, quality
 from regiohub.dashboard import components as ui
 

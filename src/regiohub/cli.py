@@ -27,10 +27,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from regiohub import settings
-from regiohub.console import progress
-from regiohub.errors import RegiohubError
-from regiohub.registry import RegistryError
+from regiohub.core import settings
+from regiohub.core.errors import RegiohubError
+from regiohub.ops.console import progress
+from regiohub.registry.model import RegistryError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,18 +49,18 @@ def main(argv: list[str] | None = None) -> int:
 def _offline_if(enabled: bool) -> contextlib.AbstractContextManager:
     if not enabled:
         return contextlib.nullcontext()
-    from regiohub.replay import offline
+    from regiohub.ingest.replay import offline
 
     return offline()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from regiohub.console import summary
-    from regiohub.ids import new_run_id
-    from regiohub.notify import notify_run
-    from regiohub.pipeline import RunReport, run
-    from regiohub.snapshots import snapshot_time
-    from regiohub.status import local_time
+    from regiohub.core.ids import new_run_id
+    from regiohub.ops.console import summary
+    from regiohub.ops.notify import notify_run
+    from regiohub.ops.pipeline import RunReport, run
+    from regiohub.ops.status import local_time
+    from regiohub.store.snapshots import snapshot_time
 
     report = RunReport(new_run_id(), "")
     try:
@@ -81,7 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from regiohub.ingest import ingest_source
+    from regiohub.ingest.source import ingest_source
 
     result = ingest_source(args.source, from_path=args.from_path, backfill=args.backfill)
     rows = ", ".join(f"{k}={v}" for k, v in result.rows.items())
@@ -94,7 +94,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
-    from regiohub.transform import build_candidate
+    from regiohub.build.transform import build_candidate
 
     print(build_candidate(progress=progress()))
     return 0
@@ -122,17 +122,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
-    from regiohub.errors import GateError
-    from regiohub.publish import publish_candidate
-    from regiohub.snapshot_admin import snapshot_listing
-    from regiohub.status import local_time
+    from regiohub.core.errors import GateError
+    from regiohub.ops.snapshot_admin import snapshot_listing
+    from regiohub.ops.status import local_time
+    from regiohub.publish.swap import publish_candidate
 
     data = settings.paths().ensure()
     if args.list:
         print(snapshot_listing(data))
         return 0
     if args.rollback:
-        from regiohub.snapshot_admin import rollback_recorded
+        from regiohub.ops.snapshot_admin import rollback_recorded
 
         restored = rollback_recorded(data, None if args.rollback is True else args.rollback)
         print(f"rolled back: snapshot {restored} is published again → {data.published}")
@@ -147,14 +147,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from regiohub.status import render_status
+    from regiohub.ops.status import render_status
 
     print(render_status(settings.paths()))
     return 0
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
-    from regiohub.alerts import acknowledge
+    from regiohub.store.alerts import acknowledge
 
     done = acknowledge(settings.paths(), args.ids or None)
     for alert in done:
@@ -166,11 +166,11 @@ def cmd_ack(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from regiohub.connectors import check_registry
-    from regiohub.registry import load_registry
+    from regiohub.ingest.connectors import check_registry
+    from regiohub.registry.model import load_registry
 
     if args.action == "check":
-        from regiohub.sources_check import check_sources
+        from regiohub.ops.sources_check import check_sources
 
         return check_sources(check_registry(load_registry()))
 
@@ -197,7 +197,7 @@ def cmd_api(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from regiohub.replay import offline
+    from regiohub.ingest.replay import offline
 
     with offline():
         args.force = True

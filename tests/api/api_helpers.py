@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub import settings
-from regiohub.publish import publish_candidate
+from regiohub.core import settings
+from regiohub.publish.swap import publish_candidate
 
 PARTNER_ORIGIN = "https://www.potsdam.de"
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from api_helpers import PARTNER_ORIGIN
 
-from regiohub import settings
+from regiohub.core import settings
 
 
 def free_port() -> int:

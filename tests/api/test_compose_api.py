@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from regiohub import settings
 from regiohub.cli import _parser
+from regiohub.core import settings
 
 API = yaml.safe_load((settings.REPO_ROOT / "docker-compose.yml").read_text())["services"]["api"]
 

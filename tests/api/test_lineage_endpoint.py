@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from regiohub.registry import load_registry
+from regiohub.registry.model import load_registry
 
 
 def _log(api_data) -> dict:

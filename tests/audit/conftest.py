@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub.registry import load_registry
-from regiohub.settings import Paths, paths
+from regiohub.core.settings import Paths, paths
+from regiohub.registry.model import load_registry
 
 DDL = {
     "dim_region": "ars VARCHAR, ars_source VARCHAR, ags VARCHAR, name VARCHAR, bez VARCHAR, level VARCHAR, "

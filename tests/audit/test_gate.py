@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import settings
 from regiohub.audit import ValidationReport, validate_candidate
 from regiohub.audit.gate import _write_results
 from regiohub.audit.suites import SuiteError
-from regiohub.errors import GateError
-from regiohub.settings import Paths, paths
+from regiohub.core import settings
+from regiohub.core.errors import GateError
+from regiohub.core.settings import Paths, paths
 
 SUITES = settings.GX_DIR / "expectations"
 MART_TABLES = {

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import settings
-from regiohub.ingest import ingest_source
-from regiohub.registry import load_registry
+from regiohub.core import settings
+from regiohub.ingest.source import ingest_source
+from regiohub.registry.model import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from regiohub import settings
+from regiohub.core import settings
 
 SHAPES_DIR = settings.REPO_ROOT.parent / "shared" / "data" / "standards" / "dcat-ap-de-3.0"
 SHAPE_FILES = ["dcat-ap-SHACL-DE.ttl", "dcat-ap-de-controlledvocabularies.ttl", "dcat-ap-de-deprecated.ttl",

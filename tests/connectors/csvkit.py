@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.ingest import IngestResult, ingest_source
-from regiohub.registry import Registry, load_registry
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.source import IngestResult, ingest_source
+from regiohub.registry.model import Registry, load_registry
 
 GENERAL = (
     "Ladeeinrichtungs-ID;Betreiber;Anzeigename (Karte);Status;Art der Ladeeinrichtung;Anzahl Ladepunkte;"
@@ -175,7 +175,7 @@ def raw_rows(data: Path, source_id: str, entity: str, columns: str = "*") -> lis
 
 
 def quarantined(data: Path, source_id: str) -> dict[str, int]:
-    from regiohub.quarantine import summary
+    from regiohub.ingest.quarantine import summary
 
     return {reason: n for (_, _, reason), n in summary(settings.paths(data), source_id).items()}
 

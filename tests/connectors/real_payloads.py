@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
-from regiohub.registry import Registry, load_registry
+from regiohub.core import settings
+from regiohub.registry.model import Registry, load_registry
 
 REAL = (settings.REPO_ROOT.parent / "shared" / "data" / "real").resolve()
 PEGEL = REAL / "pegelonline"

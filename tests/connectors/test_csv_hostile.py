@@ -29,7 +29,7 @@ from csvkit import (
     rki,
 )
 
-from regiohub.errors import SourceError
+from regiohub.core.errors import SourceError
 
 CANARY = "canary-5e1f0c2d9a"
 ENVIRON = "read_text('/proc/self/environ')"
@@ -180,9 +180,9 @@ def test_hostile_input_executes_nothing_and_leaks_nothing(case: Case, tmp_path, 
 
 
 def test_a_fetched_registry_dataset_id_cannot_leave_the_api_path(data_dir):
-    from regiohub.ingest import ingest_source
-    from regiohub.replay import offline
-    from regiohub.settings import paths
+    from regiohub.core.settings import paths
+    from regiohub.ingest.replay import offline
+    from regiohub.ingest.source import ingest_source
 
     registry = registry_with("potsdam_einwohner_stadtteile", dataset="../../../etc/passwd")
     with offline() as server, pytest.raises(SourceError, match="params.dataset must be an Opendatasoft dataset id"):

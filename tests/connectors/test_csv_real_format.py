@@ -28,15 +28,15 @@ from csvkit import (
     rki,
 )
 
-from regiohub import settings
-from regiohub.connectors.base import Connector, find_payloads
-from regiohub.connectors.csv_payloads import Column, load, open_csv, select_columns
-from regiohub.connectors.csv_values import Horizon, date_value, number, problem
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source
-from regiohub.quarantine import classify
-from regiohub.registry import load_registry
-from regiohub.replay import Fault, offline
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.connectors.base import Connector, find_payloads
+from regiohub.ingest.connectors.csv_payloads import Column, load, open_csv, select_columns
+from regiohub.ingest.connectors.csv_values import Horizon, date_value, number, problem
+from regiohub.ingest.quarantine import classify
+from regiohub.ingest.replay import Fault, offline
+from regiohub.ingest.source import ingest_source
+from regiohub.registry.model import load_registry
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
 HOSPITALISATION = SHARED / "rki" / "Aktuell_Deutschland_adjustierte-COVID-19-Hospitalisierungen.EXCERPT_Brandenburg.csv"

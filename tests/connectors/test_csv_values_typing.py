@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from regiohub.connectors.csv_values import Horizon, typed
+from regiohub.ingest.connectors.csv_values import Horizon, typed
 
 HORIZON = Horizon(date(1990, 1, 1), date(2026, 12, 31))
 CASES = [  # (kind, cell, value)

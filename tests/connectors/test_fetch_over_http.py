@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
-from regiohub.ingest import ingest_source
-from regiohub.replay import RECORDINGS_DIR, offline
+from regiohub.core import settings
+from regiohub.ingest.replay import RECORDINGS_DIR, offline
+from regiohub.ingest.source import ingest_source
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.source import ingest_source
 
 SECRET = "tok-4711-do-not-leak"
 ENVIRON = "read_text('/proc/self/environ')"

@@ -15,7 +15,7 @@ import pytest
 from hostile_connector_kit import CANARY, assert_no_leak, loaded, rejected
 from real_payloads import raw
 
-from regiohub.replay import RECORDINGS_DIR
+from regiohub.ingest.replay import RECORDINGS_DIR
 
 VBB_ZIP = RECORDINGS_DIR / "www.vbb.de/vbbgtfs"
 AMELAG = RECORDINGS_DIR / "raw.githubusercontent.com/robert-koch-institut/Abwassersurveillance_AMELAG/main"

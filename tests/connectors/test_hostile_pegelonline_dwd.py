@@ -16,12 +16,12 @@ import pytest
 from hostile_connector_kit import CANARY, assert_no_leak, loaded, rejected
 from real_payloads import raw
 
-from regiohub import settings
-from regiohub.connectors.pegelonline_payloads import confined
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source, read_state, write_state
-from regiohub.registry import load_registry
-from regiohub.replay import RECORDINGS_DIR, Fault, offline
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.connectors.pegelonline_payloads import confined
+from regiohub.ingest.replay import RECORDINGS_DIR, Fault, offline
+from regiohub.ingest.source import ingest_source, read_state, write_state
+from regiohub.registry.model import load_registry
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 PEGEL_PATH = "www.pegelonline.wsv.de/webservices/rest-api/v2"

@@ -10,14 +10,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.connectors.genesis_intake import credentials
-from regiohub.errors import SourceError
-from regiohub.http import OFFLINE_ENV
-from regiohub.ingest import ingest_source
-from regiohub.registry import load_registry
-from regiohub.replay import RECORDINGS_DIR, Fault, offline
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.core.http import OFFLINE_ENV
+from regiohub.ingest.connectors.genesis_intake import credentials
+from regiohub.ingest.replay import RECORDINGS_DIR, Fault, offline
+from regiohub.ingest.source import ingest_source
+from regiohub.registry.model import load_registry
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 DWD_PATH = (

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hostile_connector_kit import loaded, rejected
 
-from regiohub.connectors import pegelonline_payloads
-from regiohub.replay import RECORDINGS_DIR
+from regiohub.ingest.connectors import pegelonline_payloads
+from regiohub.ingest.replay import RECORDINGS_DIR
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 POTSDAM_UUID = "5e10e1e7-9115-4bd7-ad57-e2062f516891"

@@ -25,10 +25,10 @@ from real_payloads import (
     registry_variant,
 )
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.source import ingest_source
 
 REGISTERED_GAUGES = {"580412", "580430", "580440", "580450", "587560", "580650"}
 

@@ -17,11 +17,11 @@ import duckdb
 import pytest
 from real_payloads import DWD_POTSDAM, ESI_CORA, PEGEL, dwd_rows, esi_cora_potsdam, real
 
-from regiohub import settings
-from regiohub.geo import gemeinde_ars
-from regiohub.ingest import ingest_source
-from regiohub.replay import RECORDINGS_DIR
-from regiohub.transform import build_candidate
+from regiohub.build.transform import build_candidate
+from regiohub.core import settings
+from regiohub.core.geo import gemeinde_ars
+from regiohub.ingest.replay import RECORDINGS_DIR
+from regiohub.ingest.source import ingest_source
 
 POTSDAM, KOOPERATIONSRAUM = "120540000000", "129990000000"
 AMELAG_SAMPLE = RECORDINGS_DIR / "raw.githubusercontent.com/robert-koch-institut/Abwassersurveillance_AMELAG/main"

@@ -22,13 +22,13 @@ from genesis_payloads import (
     zensus_table,
 )
 
-from regiohub import settings
+from regiohub.build.transform import export_registry, run_dbt
 from regiohub.cli import main
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source
-from regiohub.registry import load_registry
-from regiohub.replay import Fault, offline
-from regiohub.transform import export_registry, run_dbt
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.replay import Fault, offline
+from regiohub.ingest.source import ingest_source
+from regiohub.registry.model import load_registry
 
 REGIO = "regionalstatistik_bevoelkerung"
 ZENSUS = "zensus2022_bevoelkerung"

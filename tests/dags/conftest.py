@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import settings
+from regiohub.core import settings
 
 DAGS_DIR = settings.REPO_ROOT / "dags"
 

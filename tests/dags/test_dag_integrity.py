@@ -8,11 +8,11 @@ import sys
 import pytest
 from airflow.sdk import Asset, AssetAny, RetryAction
 
-from regiohub.errors import GateError, PipelineError
+from regiohub.core.errors import GateError, PipelineError
+from regiohub.core.settings import REPO_ROOT
 from regiohub.orchestration.assets import MART_PUBLISHED, raw_asset
 from regiohub.orchestration.defaults import START_DATE
-from regiohub.registry import load_registry
-from regiohub.settings import REPO_ROOT
+from regiohub.registry.model import load_registry
 
 DAGS_DIR = REPO_ROOT / "dags"
 
@@ -96,7 +96,8 @@ def test_mart_dag_builds_audits_then_publishes(dagbag) -> None:
 
 def test_parsing_dag_files_does_not_import_the_pipeline() -> None:
     """Heavy imports live inside the task functions: parsing must not load them."""
-    heavy = ("regiohub.ingest", "regiohub.pipeline", "regiohub.transform", "dbt", "great_expectations", "pandas")
+    heavy = ("regiohub.ingest.source", "regiohub.ops.pipeline", "regiohub.build.transform", "dbt",
+             "great_expectations", "pandas")
     code = (
         "import runpy, sys\n"
         f"for f in {[str(p) for p in sorted(DAGS_DIR.glob('*.py'))]!r}: runpy.run_path(f)\n"
@@ -128,7 +129,7 @@ def test_inbox_dag_watches_the_marker_never_the_data(dagbag, source) -> None:
 def test_sensor_dag_wakes_on_redis_pubsub_and_emits_the_pegelonline_asset(dagbag) -> None:
     from airflow.providers.common.messaging.triggers.msg_queue import MessageQueueTrigger
 
-    from regiohub.events.sensor_stream import CHANNEL
+    from regiohub.ingest.sensor_stream import CHANNEL
 
     dag = dagbag.dags["ingest_water_level_sensors"]
     [asset] = _flatten_any(dag.timetable.asset_condition)

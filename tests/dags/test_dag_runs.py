@@ -14,12 +14,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
-from regiohub.ingest import ingest_source
+from regiohub.core import settings
+from regiohub.ingest.replay import RECORDINGS_DIR, offline
+from regiohub.ingest.source import ingest_source
+from regiohub.ops.pipeline import recent_runs
 from regiohub.orchestration.ingest_dag import build_ingest_dag
-from regiohub.pipeline import recent_runs
-from regiohub.registry import load_registry
-from regiohub.replay import RECORDINGS_DIR, offline
+from regiohub.registry.model import load_registry
 
 REGISTRY = load_registry()
 SOURCE_ID = "pegelonline"

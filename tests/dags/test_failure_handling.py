@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.events import inbox
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest import inbox
+from regiohub.ingest.replay import offline
 from regiohub.orchestration.freshness import new_alerts, overdue_sources
 from regiohub.orchestration.ingest_dag import build_ingest_dag
-from regiohub.registry import load_registry
-from regiohub.replay import offline
-from regiohub.state import write_state
+from regiohub.registry.model import load_registry
+from regiohub.store.state import write_state
 
 REGISTRY = load_registry()
 
@@ -71,7 +71,7 @@ def test_a_failed_ingest_notifies_with_source_and_load_id(airflow_db, data_dir, 
 
 
 def test_a_broken_channel_does_not_hide_the_others(monkeypatch, webhook, caplog, data_dir) -> None:
-    from regiohub.notify import notify
+    from regiohub.ops.notify import notify
 
     monkeypatch.setenv("REGIOHUB_NOTIFY", "email,webhook,log")
     monkeypatch.delenv("REGIOHUB_NOTIFY_EMAIL", raising=False)

@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from regiohub import alerts, cli, settings
+from regiohub import cli
+from regiohub.core import settings
+from regiohub.ingest.replay import offline
 from regiohub.orchestration.ingest_dag import build_ingest_dag
-from regiohub.registry import load_registry
-from regiohub.replay import offline
+from regiohub.registry.model import load_registry
+from regiohub.store import alerts
 
 SOURCE = load_registry().source("rki_inzidenz")
 BANNER = "Eine Störung ist noch nicht bestätigt"

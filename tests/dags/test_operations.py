@@ -9,16 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import pytest
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.events import inbox
-from regiohub.ingest import ingest_source
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest import inbox
+from regiohub.ingest.replay import RECORDINGS_DIR, Fault, offline
+from regiohub.ingest.source import ingest_source
 from regiohub.orchestration import history
 from regiohub.orchestration.callbacks import rerun_command, rerun_hint
 from regiohub.orchestration.inbox_dag import ingest_inbox_files
 from regiohub.orchestration.ingest_dag import build_ingest_dag
-from regiohub.registry import load_registry
-from regiohub.replay import RECORDINGS_DIR, Fault, offline
+from regiohub.registry.model import load_registry
 
 REGISTRY = load_registry()
 MEASUREMENTS = "www.pegelonline.wsv.de/webservices/rest-api/v2/stations/*/W/measurements.json"
@@ -222,7 +222,7 @@ def test_a_rest_event_naming_a_present_and_a_missing_file_loads_the_present_one(
 
 
 def test_every_dbt_result_line_names_its_node_also_with_a_long_name() -> None:
-    from regiohub.dbt_progress import node_line
+    from regiohub.build.dbt_progress import node_line
 
     long = "33 of 60 OK created python table model intermediate.int_transit_stops__located . [OK in 2.56s]"
     assert node_line(f"21:57:51  {long}") == "dbt 33/60 OK int_transit_stops__located"

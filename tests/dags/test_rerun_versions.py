@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub import settings
-from regiohub.events import inbox
+from regiohub.core import settings
+from regiohub.ingest import inbox
+from regiohub.ingest.replay import RECORDINGS_DIR
+from regiohub.ops.status import render_status
 from regiohub.orchestration.inbox_dag import build_inbox_dag
-from regiohub.registry import load_registry
-from regiohub.replay import RECORDINGS_DIR
-from regiohub.status import render_status
+from regiohub.registry.model import load_registry
 
 REGISTRY = load_registry()
 LADE, RKI = "ladesaeulenregister", "rki_inzidenz"

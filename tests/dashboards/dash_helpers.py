@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from regiohub import settings
-from regiohub.registry import load_registry
+from regiohub.core import settings
+from regiohub.registry.model import load_registry
 
 MART_PAGES = ["pages/uebersicht.py", "pages/indikatoren.py", "pages/kooperationsbericht.py", "pages/datenkatalog.py"]
 ALL_PAGES = [*MART_PAGES, "pages/datenqualitaet.py"]
@@ -116,7 +116,7 @@ def suppress_one_value(published: Path, partner_ars: str, indicator_id: str) -> 
 
 def last_published_run(data_dir: Path) -> dict[str, Any]:
     """The newest publishing run as the pipeline recorded it."""
-    from regiohub.runs import recent_runs
+    from regiohub.store.runs import recent_runs
 
     return next(r for r in recent_runs(settings.paths(data_dir), 50) if r["outcome"] == "published")
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import duckdb
 from dash_helpers import all_tables, open_app
 
-from regiohub import settings
 from regiohub.audit.content import CHECKS, content_findings
+from regiohub.core import settings
 from regiohub.dashboard.quality import CONTENT_CHECKS, finding_de
 
 _MART = [  # the columns regiohub.audit.content reads, and the catalogue names the page shows

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dash_helpers import approx, de, mart_rows, open_app, page_text
 
+from regiohub.build.transform import load_targets
 from regiohub.presentation.fmt import fmt_period
 from regiohub.presentation.labels import STATUS_LABELS
-from regiohub.registry import load_registry
-from regiohub.transform import load_targets
+from regiohub.registry.model import load_registry
 
 
 def test_overview_shows_the_agreed_goals_of_a_partner(mart_data_dir, monkeypatch):

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from dash_helpers import all_tables, mart_rows, open_app, page_text
 from fastapi.testclient import TestClient
 
-from regiohub import settings
 from regiohub.api.app import create_app
 from regiohub.api.config import ApiSettings
+from regiohub.core import settings
 from regiohub.dashboard.lineage_view import ORIGIN_LABELS, SHORT_HASH
 
 INDICATOR, PARTNER = "ladepunkte_je_10000_ew", "luckenwalde"

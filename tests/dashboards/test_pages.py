@@ -25,10 +25,10 @@ from dash_helpers import (
     suppress_one_value,
 )
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.presentation.fmt import SUPPRESSED_NOTE, TZ, fmt_date, fmt_number, fmt_period
 from regiohub.presentation.labels import HEADLINE_CANDIDATES
-from regiohub.registry import load_registry
+from regiohub.registry.model import load_registry
 
 
 @pytest.mark.parametrize("page", MART_PAGES)

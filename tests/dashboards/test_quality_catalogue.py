@@ -10,12 +10,12 @@ import duckdb
 import pandas as pd
 from dash_helpers import all_tables, last_published_run, mart_rows, open_app, page_text
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.dashboard import ops
 from regiohub.orchestration.freshness import overdue_sources, schedule_interval
 from regiohub.presentation.labels import plain_formula
-from regiohub.registry import load_registry
-from regiohub.runs import RunReport, record_run
+from regiohub.registry.model import load_registry
+from regiohub.store.runs import RunReport, record_run
 
 
 def test_quality_page_shows_freshness_runs_gate_and_data_docs(mart_data_dir, monkeypatch):
@@ -50,7 +50,7 @@ def test_quality_page_reports_failed_gate_errors_and_quarantine(mart_data_dir, t
     (paths.state / "rki_inzidenz.json").write_text(json.dumps({**state, "last_error": "HTTP 503"}))
     quarantine = data_dir / "quarantine" / "pegelonline" / "measurements"
     quarantine.mkdir(parents=True)
-    with duckdb.connect() as con:  # the layout regiohub.quarantine writes: one file per load, rows with _reason
+    with duckdb.connect() as con:  # the layout regiohub.ingest.quarantine writes: one file per load, rows with _reason
         con.execute(f"COPY (SELECT range AS n, CASE WHEN range < 5 THEN 'water level out of range' ELSE"
                     f" 'duplicate row' END AS _reason FROM range(7)) TO '{quarantine / 'load-1.parquet'}'"
                     " (FORMAT parquet)")
@@ -76,7 +76,7 @@ def test_freshness_is_judged_against_the_schedule(tmp_path):
     paths = settings.paths(tmp_path)
     paths.state.mkdir(parents=True)
     checked = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
-    for source in ("fast", "slow", "edge"):  # what regiohub.ingest writes after a poll
+    for source in ("fast", "slow", "edge"):  # what regiohub.ingest.source writes after a poll
         (paths.state / f"{source}.json").write_text(json.dumps({"last_checked_at": checked.isoformat(),
                                                                 "last_status": "unchanged"}))
     schedules = {"fast": "*/15 * * * *", "slow": "@daily", "never": "@weekly", "edge": "@hourly"}

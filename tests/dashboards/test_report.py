@@ -12,7 +12,7 @@ from dash_helpers import all_tables, approx, de, mart_rows, open_app, page_text,
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.presentation.fmt import SUPPRESSED_NOTE, fmt_cell, fmt_period
 from regiohub.reports import text
 from regiohub.reports.build import build_report

@@ -16,7 +16,7 @@ from dash_helpers import mart_rows
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.presentation.export import csv_bytes
 from regiohub.presentation.fmt import fmt_period
 from regiohub.reports.build import build_report, default_year

@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from regiohub import settings
+from regiohub.core import settings
 
 SRC = settings.REPO_ROOT / "src" / "regiohub"
 FORBIDDEN = {"reports": ("regiohub.dashboard",), "presentation": ("regiohub.dashboard", "regiohub.reports")}

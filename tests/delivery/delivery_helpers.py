@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from regiohub import settings
-from regiohub.publish import publish_candidate
+from regiohub.core import settings
+from regiohub.publish.swap import publish_candidate
 
 
 def publish_again(data: settings.Paths) -> str:

@@ -7,11 +7,11 @@ import logging
 import pytest
 from delivery_helpers import publish_again
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.delivery.deliver import deliver_reports, outbox_dir
 from regiohub.delivery.ledger import Ledger
 from regiohub.delivery.subscriptions import SubscriptionError, load_subscriptions
-from regiohub.publish import published_snapshot
+from regiohub.publish.swap import published_snapshot
 
 
 def _attachments(msg) -> dict[str, bytes]:

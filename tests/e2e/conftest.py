@@ -17,7 +17,7 @@ import requests
 from filelock import FileLock
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from regiohub import settings
+from regiohub.core import settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_LOCK = Path(os.environ.get("TMPDIR", "/tmp")) / "regiohub-chromium-install.lock"

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from regiohub import alerts, cli, settings
-from regiohub.notify import notify
+from regiohub import cli
+from regiohub.core import settings
+from regiohub.ops.notify import notify
+from regiohub.store import alerts
 
 HEADING = "2 Störungen sind noch nicht bestätigt"
 FAILED = "Abruf von „RKI COVID-19 7-Tage-Inzidenz nach Landkreisen“ fehlgeschlagen"

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import settings
-from regiohub.http import OFFLINE_ENV
+from regiohub.core import settings
+from regiohub.core.http import OFFLINE_ENV
 
 FAKE_SECRETS = {
     "REGIOHUB_REGIONALSTATISTIK_TOKEN": "tok-7f3c9e2a51b84d06SECRET",

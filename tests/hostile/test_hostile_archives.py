@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import cli, settings
-from regiohub.connectors.archives import unpack
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source
-from regiohub.registry import load_registry
+from regiohub import cli
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.connectors.archives import unpack
+from regiohub.ingest.source import ingest_source
+from regiohub.registry.model import load_registry
 
 from .conftest import mart_untouched
 from .zipcraft import DWD_MEMBER, MIB, archive, bomb

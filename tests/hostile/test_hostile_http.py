@@ -12,10 +12,10 @@ import re
 import pytest
 import requests
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.http import OFFLINE_ENV, DownloadTooLarge, describe_error, download, safe_url, session
-from regiohub.ingest import ingest_source
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.core.http import OFFLINE_ENV, DownloadTooLarge, describe_error, download, safe_url, session
+from regiohub.ingest.source import ingest_source
 
 from .conftest import FAKE_SECRETS, QuietHandler, assert_no_secrets, mart_untouched
 

@@ -11,10 +11,10 @@ import threading
 
 import pytest
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.events import inbox
-from regiohub.replay import RECORDINGS_DIR
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest import inbox
+from regiohub.ingest.replay import RECORDINGS_DIR
 
 from .conftest import mart_untouched
 
@@ -76,7 +76,7 @@ def test_bad_neighbours_never_strand_the_good_file(drop_folder, tmp_path, caplog
     assert (kept / "c_leer.csv").stat().st_size == 0 and (kept / "d_link.csv").is_symlink()
     assert json.loads((folder / inbox.REJECTED / "run-1.json").read_text()) == result.rejected
     assert not (folder / inbox.CLAIMED / "run-1").exists() and (folder / "READY").exists()
-    lines = [r.getMessage() for r in caplog.records if r.name == "regiohub.events.inbox" and r.levelname == "ERROR"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "regiohub.ingest.inbox" and r.levelname == "ERROR"]
     assert len(lines) == 5 and all(x.startswith(f"{SOURCE}: inbox file ") and "\n" not in x for x in lines)
     everything = caplog.text + "".join(p.read_text(errors="replace") for p in data.data_dir.rglob("*")
                                        if p.is_file() and not p.is_symlink() and p.suffix in (".json", ".jsonl"))

@@ -10,10 +10,11 @@ import json
 import pytest
 import requests
 
-from regiohub import cli, settings
-from regiohub.errors import SourceError
-from regiohub.events import inbox
-from regiohub.http import DownloadTooLarge, describe_error, download, session
+from regiohub import cli
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.core.http import DownloadTooLarge, describe_error, download, session
+from regiohub.ingest import inbox
 
 from .conftest import QuietHandler, mart_untouched
 from .zipcraft import archive
@@ -78,7 +79,7 @@ def test_inbox_names_cannot_forge_log_lines(tiny_published, caplog, name) -> Non
     with pytest.raises(SourceError) as err:
         inbox.ingest_drop("rki_inzidenz", "run-1", data=data)
     assert "\n" not in str(err.value) and "\r" not in str(err.value)
-    lines = [r.getMessage() for r in caplog.records if r.name == "regiohub.events.inbox"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "regiohub.ingest.inbox"]
     assert len(lines) == 1 and lines[0].isprintable()
     reasons = json.loads((folder / inbox.REJECTED / "run-1.json").read_text(encoding="utf-8"))
     assert list(reasons) == [inbox.printable(name)]

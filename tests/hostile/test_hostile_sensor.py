@@ -11,7 +11,7 @@ import uuid
 import duckdb
 import pytest
 
-from regiohub import settings
+from regiohub.core import settings
 
 from .conftest import assert_no_secrets
 
@@ -52,7 +52,7 @@ def stream(monkeypatch):
     with socket.socket() as s:
         if s.connect_ex(("127.0.0.1", 6379)) != 0:
             pytest.skip("Redis not reachable on 127.0.0.1:6379: start it to run the sensor-stream tests")
-    import regiohub.events.sensor_stream as sensor_stream
+    import regiohub.ingest.sensor_stream as sensor_stream
 
     namespace = f"regiohub_hostile_{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("REGIOHUB_EVENTS_NAMESPACE", namespace)

@@ -15,12 +15,13 @@ import socket
 
 import pytest
 
-from regiohub import notify, settings
-from regiohub.errors import SourceError
-from regiohub.events import inbox
-from regiohub.http import OFFLINE_ENV
-from regiohub.pipeline import run
-from regiohub.runs import recent_runs
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.core.http import OFFLINE_ENV
+from regiohub.ingest import inbox
+from regiohub.ops import notify
+from regiohub.ops.pipeline import run
+from regiohub.store.runs import recent_runs
 
 from .conftest import FAKE_SECRETS, QuietHandler, assert_no_secrets
 
@@ -132,7 +133,7 @@ def test_no_secret_anywhere_after_everything_failed(everything_fails, serve, mon
     assert "Fehler beim Abruf mit Token ***" in caplog.text
 
     # 3. the sensor stream: Redis unreachable, and Redis refusing the password
-    from regiohub.events import sensor_stream
+    from regiohub.ingest import sensor_stream
 
     for url in (f"redis://127.0.0.1:{_closed_port()}/0", "redis://regiohub_nobody@127.0.0.1:6379/0"):
         with pytest.raises(Exception) as err:  # noqa: PT011 (connection or authentication error)

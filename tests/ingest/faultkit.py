@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from regiohub.replay import RECORDINGS_DIR
+from regiohub.ingest.replay import RECORDINGS_DIR
 
 RKI_PATH = (
     "raw.githubusercontent.com/robert-koch-institut/COVID-19_7-Tage-Inzidenz_in_Deutschland/main/"

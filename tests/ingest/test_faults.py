@@ -8,10 +8,10 @@ import duckdb
 import pytest
 from faultkit import PEGEL_PATH, RKI, RKI_PATH, snapshot
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source, read_state
-from regiohub.replay import Fault, offline
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.replay import Fault, offline
+from regiohub.ingest.source import ingest_source, read_state
 
 
 def test_server_errors_and_rate_limits_are_retried(data_dir):

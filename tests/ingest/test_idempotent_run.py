@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from faultkit import snapshot
 
-from regiohub import settings
-from regiohub.pipeline import run
-from regiohub.registry import load_registry
-from regiohub.replay import offline
+from regiohub.core import settings
+from regiohub.ingest.replay import offline
+from regiohub.ops.pipeline import run
+from regiohub.registry.model import load_registry
 
 
 def test_a_second_run_on_unchanged_sources_writes_nothing_and_builds_nothing(published_copy):

@@ -9,11 +9,11 @@ import duckdb
 import pytest
 from faultkit import PEGEL_PATH, snapshot
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source, read_state
-from regiohub.replay import Fault, offline
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.replay import Fault, offline
+from regiohub.ingest.source import ingest_source, read_state
 
 MEASUREMENTS = f"{PEGEL_PATH}/stations/*/W/measurements.json"
 CET = timezone(timedelta(hours=1))

@@ -14,12 +14,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source
-from regiohub.replay import RECORDINGS_DIR, offline
-from regiohub.state import all_loads, read_state
-from regiohub.transform import build_candidate, export_registry
+from regiohub.build.transform import build_candidate, export_registry
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.replay import RECORDINGS_DIR, offline
+from regiohub.ingest.source import ingest_source
+from regiohub.store.state import all_loads, read_state
 
 RKI = next(RECORDINGS_DIR.glob("raw.githubusercontent.com/**/COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv"))
 SECRET = "TOPSECRET-do-not-copy-7f3a"
@@ -114,7 +114,7 @@ def test_each_load_records_its_origin(data_dir, tmp_path):
 
 def test_sample_label_follows_the_loads_a_value_comes_from(published_copy, tmp_path):
     """An operator's file replaces the recording for one source: its values are no longer sample data."""
-    from regiohub.registry import load_registry
+    from regiohub.registry.model import load_registry
 
     data = settings.paths(published_copy)
     handed_in = tmp_path / "inzidenz_download.csv"

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import settings
-from regiohub.errors import SourceError
-from regiohub.events import inbox
-from regiohub.ingest import ingest_source
-from regiohub.loads import compose_raw_view, never_built, unpublished_loads
-from regiohub.provenance import used_load_ids
-from regiohub.registry import load_registry
-from regiohub.replay import RECORDINGS_DIR, offline
-from regiohub.state import read_load
-from regiohub.status import render_status
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest import inbox
+from regiohub.ingest.replay import RECORDINGS_DIR, offline
+from regiohub.ingest.source import ingest_source
+from regiohub.ops.status import render_status
+from regiohub.registry.model import load_registry
+from regiohub.store.loads import compose_raw_view, never_built, unpublished_loads
+from regiohub.store.provenance import used_load_ids
+from regiohub.store.state import read_load
 
 SOURCE = "ladesaeulenregister"
 LADESAEULEN = next(RECORDINGS_DIR.glob("data.bundesnetzagentur.de/**/Ladesaeulenregister_BNetzA_*.csv"))

@@ -8,12 +8,12 @@ import duckdb
 import pytest
 from faultkit import PEGEL, PEGEL_PATH, RKI, RKI_PATH, snapshot
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.errors import SourceError
-from regiohub.ingest import ingest_source
-from regiohub.quarantine import summary
-from regiohub.replay import Fault, offline
+from regiohub.core import settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest.quarantine import summary
+from regiohub.ingest.replay import Fault, offline
+from regiohub.ingest.source import ingest_source
 
 LINES = RKI.read_text().splitlines()
 

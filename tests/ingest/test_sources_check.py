@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.registry import load_registry
-from regiohub.sources_check import check_sources
+from regiohub.core import settings
+from regiohub.ops.sources_check import check_sources
+from regiohub.registry.model import load_registry
 
 BROKEN = """
   - id: kaputt_ohne_aufnahme

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import requests
 
-from regiohub import settings
+from regiohub.core import settings
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -147,8 +147,8 @@ def services() -> None:
 @pytest.fixture(scope="session")
 def airflow_stack(services, demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Airflow 3 on a fresh PostgreSQL DB with LocalExecutor, all four components, DAGs of ``dags/``."""
+    from regiohub.ingest.replay import offline
     from regiohub.orchestration.local import AirflowStack, free_port
-    from regiohub.replay import offline
 
     base = tmp_path_factory.mktemp("airflow-it")
     data = settings.paths(base / "data")
@@ -164,7 +164,7 @@ def airflow_stack(services, demo_data_dir: Path, tmp_path_factory: pytest.TempPa
         log_ports=(free_port(), free_port()), redis_url=REDIS_URL,
         db_url=f"postgresql+psycopg2://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
     )
-    import regiohub.events.sensor_stream as sensor_stream
+    import regiohub.ingest.sensor_stream as sensor_stream
 
     importlib.reload(sensor_stream)  # pick up the namespace
     redis = sensor_stream.client(REDIS_URL)

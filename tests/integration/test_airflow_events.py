@@ -14,8 +14,8 @@ from typing import Any
 
 import duckdb
 
-from regiohub.events import inbox
-from regiohub.replay import RECORDINGS_DIR
+from regiohub.ingest import inbox
+from regiohub.ingest.replay import RECORDINGS_DIR
 
 LADESAEULEN = next(RECORDINGS_DIR.glob("data.bundesnetzagentur.de/**/Ladesaeulenregister_BNetzA_*.csv"))
 RKI = next(RECORDINGS_DIR.glob("raw.githubusercontent.com/**/COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv"))
@@ -119,7 +119,7 @@ def test_rest_asset_event_ingests_the_named_file(airflow_stack, tmp_path) -> Non
 
 
 def test_missed_wakeup_delays_a_sensor_reading_but_never_loses_it(airflow_stack) -> None:
-    from regiohub.events import sensor_stream
+    from regiohub.ingest import sensor_stream
     stack = airflow_stack
     dag_id = sensor_stream_dag = "ingest_water_level_sensors"
     before = {r["dag_run_id"] for r in stack.api.runs(dag_id)}
@@ -159,7 +159,7 @@ def test_missed_wakeup_delays_a_sensor_reading_but_never_loses_it(airflow_stack)
 
 
 def test_burst_during_a_build_leads_to_exactly_one_follow_up_build(airflow_stack) -> None:
-    from regiohub.events import sensor_stream
+    from regiohub.ingest import sensor_stream
     stack, api = airflow_stack, airflow_stack.api
     stack.wait_for(lambda: not [r for r in api.runs("build_mart") if r["state"] in ("queued", "running")]
              and not api.request("GET", "/dags/build_mart/assets/queuedEvents")["queued_events"], 300,

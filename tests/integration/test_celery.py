@@ -18,9 +18,9 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.orchestration.executors import MART_POOL, celery_env, start_worker
-from regiohub.registry import load_registry
+from regiohub.registry.model import load_registry
 
 from .conftest import PG_HOST, PG_PORT, PG_USER, AirflowApi, Stack, _pg, wait_for
 
@@ -38,8 +38,8 @@ def celery_stack(services, demo_data_dir, tmp_path_factory: pytest.TempPathFacto
     """Airflow with the CeleryExecutor and two workers over a copy of the offline demo data dir."""
     import redis as redis_lib
 
+    from regiohub.ingest.replay import offline
     from regiohub.orchestration.local import AirflowStack, free_port
-    from regiohub.replay import offline
 
     base = tmp_path_factory.mktemp("airflow-celery")
     data = settings.paths(base / "data")

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.orchestration.assets import REDIS_CONN_ID
 from regiohub.orchestration.executors import MART_POOL, celery_env, pool_command
 from regiohub.orchestration.local import AirflowStack

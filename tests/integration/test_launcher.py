@@ -117,7 +117,7 @@ def test_airflow_cfg_serves_airflow_commands_in_another_terminal(launched: Launc
 def test_offline_the_components_fetch_from_the_replay_server(launched: Launched) -> None:
     import requests
 
-    from regiohub.http import OFFLINE_ENV
+    from regiohub.core.http import OFFLINE_ENV
 
     scheduler = next(p for p in psutil.Process(launched.proc.pid).children() if "scheduler" in " ".join(p.cmdline()))
     base = scheduler.environ()[OFFLINE_ENV]

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from regiohub import settings
+from regiohub.core import settings
 
 
 @pytest.fixture
 def stream(services, monkeypatch) -> Iterator[object]:
     """The sensor_stream module under a private key namespace (removed afterwards)."""
-    import regiohub.events.sensor_stream as sensor_stream
+    import regiohub.ingest.sensor_stream as sensor_stream
 
     namespace = f"regiohub_test_{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("REGIOHUB_EVENTS_NAMESPACE", namespace)

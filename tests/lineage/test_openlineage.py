@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.lineage.loads import ingest_log, publisher_urls
 
 PUBLISHED_NS = "duckdb://regiohub/published"

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
+from regiohub.core import settings
 
 DOC = settings.REPO_ROOT / "docs" / "analysts.md"
 DUCKDB_1X = "1.5.6"

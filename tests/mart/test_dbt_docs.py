@@ -6,9 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from regiohub import settings
-from regiohub.registry import load_registry
-from regiohub.transform import export_registry, run_dbt
+from regiohub.build.transform import export_registry, run_dbt
+from regiohub.core import settings
+from regiohub.registry.model import load_registry
 
 SDC_TEST = (
     "unit_test.regiohub.int_indicator_values__disclosure_controlled"

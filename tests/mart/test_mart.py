@@ -7,8 +7,8 @@ import zipfile
 
 import duckdb
 
-from regiohub.registry import load_registry
-from regiohub.replay import RECORDINGS_DIR
+from regiohub.ingest.replay import RECORDINGS_DIR
+from regiohub.registry.model import load_registry
 
 COOPERATION = "129990000000"
 UNITS = {"120540000000", "120510000000", "120630000000", "120690000000", "120720000000"}

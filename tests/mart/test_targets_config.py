@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from regiohub.errors import PipelineError
-from regiohub.registry import load_registry
-from regiohub.transform import load_targets, target_rows
+from regiohub.build.transform import load_targets, target_rows
+from regiohub.core.errors import PipelineError
+from regiohub.registry.model import load_registry
 
 
 def test_the_shipped_targets_load_and_name_catalogue_indicators():
     import csv
 
-    from regiohub import settings
+    from regiohub.core import settings
 
     catalogue = settings.REPO_ROOT / "dbt_project" / "seeds" / "indicator_catalogue.csv"
     with catalogue.open(encoding="utf-8") as fh:

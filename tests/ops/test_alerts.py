@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from regiohub import alerts, cli, settings
-from regiohub.notify import notify, notify_run
-from regiohub.runs import RunReport
+from regiohub import cli
+from regiohub.core import settings
+from regiohub.ops.notify import notify, notify_run
+from regiohub.store import alerts
+from regiohub.store.runs import RunReport
 
 
 def test_a_run_with_a_failed_source_leaves_an_alert_until_acknowledged(data_dir, monkeypatch, capsys) -> None:

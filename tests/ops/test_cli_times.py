@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import duckdb
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.runs import RunReport, recent_runs, record_run
-from regiohub.status import local_time
+from regiohub.core import settings
+from regiohub.ops.status import local_time
+from regiohub.store.runs import RunReport, recent_runs, record_run
 
 
 def test_local_time_is_berlin_with_its_zone():
@@ -19,7 +19,7 @@ def test_local_time_is_berlin_with_its_zone():
 def test_status_prints_berlin_times_and_stores_utc(tmp_path, monkeypatch, capsys):
     paths = settings.paths(tmp_path / "data").ensure()
     paths.published_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(paths.published)) as con:  # the meta_snapshot row regiohub.publish writes
+    with duckdb.connect(str(paths.published)) as con:  # the meta_snapshot row regiohub.publish.swap writes
         con.execute("create table meta_snapshot as select ?::varchar as snapshot_id, ?::timestamptz as published_at,"
                     " ?::varchar as run_id, ?::varchar as candidate",
                     ["20261128T200500000000Z-ab12", "2026-11-28 20:05:00+00", "r-1", "candidate.duckdb"])

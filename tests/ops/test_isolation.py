@@ -23,12 +23,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.ids import new_load_id
-from regiohub.loads import published_loads, unpublished_loads
-from regiohub.pipeline import recent_runs, run
-from regiohub.replay import RECORDINGS_DIR, offline
+from regiohub.core import settings
+from regiohub.core.ids import new_load_id
+from regiohub.ingest.replay import RECORDINGS_DIR, offline
+from regiohub.ops.pipeline import recent_runs, run
+from regiohub.store.loads import published_loads, unpublished_loads
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from regiohub import settings
-from regiohub.transform import build_candidate
+from regiohub.build.transform import build_candidate
+from regiohub.core import settings
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ import shutil
 import duckdb
 import pytest
 
-from regiohub import settings
 from regiohub.audit import validate_candidate
 from regiohub.audit.content import CHECKS, content_findings
+from regiohub.core import settings
 
 REMOVE_SERIES = [
     "delete from fct_indicator_value where indicator_id = 'haltestellen' and region_ars = '120540000000'",

@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
-from regiohub.publish import list_snapshots, published_snapshot
-from regiohub.runs import recent_runs
+from regiohub.core import settings
+from regiohub.publish.swap import list_snapshots, published_snapshot
+from regiohub.store.runs import recent_runs
 
 # (kill point, how the test knows the run got there)
 KILL_POINTS: list[tuple[str, Callable[[Path], bool]]] = [

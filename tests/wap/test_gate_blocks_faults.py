@@ -8,11 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import settings
-from regiohub.errors import GateError
-from regiohub.ids import new_run_id
-from regiohub.pipeline import audit_and_publish, recent_runs, record_run
-from regiohub.runs import RunReport
+from regiohub.core import settings
+from regiohub.core.errors import GateError
+from regiohub.core.ids import new_run_id
+from regiohub.ops.pipeline import audit_and_publish, recent_runs, record_run
+from regiohub.store.runs import RunReport
 
 FAULTS = {
     "duplicate key": (

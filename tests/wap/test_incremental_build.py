@@ -16,11 +16,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import incremental, settings
-from regiohub.ingest import ingest_source
-from regiohub.pipeline import build_and_publish
-from regiohub.replay import RECORDINGS_DIR
-from regiohub.transform import build_candidate
+from regiohub.build import incremental
+from regiohub.build.transform import build_candidate
+from regiohub.core import settings
+from regiohub.ingest.replay import RECORDINGS_DIR
+from regiohub.ingest.source import ingest_source
+from regiohub.ops.pipeline import build_and_publish
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import incremental, settings
+from regiohub.build import incremental
+from regiohub.core import settings
 
 LOADS = {"pegelonline": "20260101T000000Z-a", "rki_inzidenz": "20260101T000000Z-b", "potsdam_einwohner": "L1"}
 CONNECTORS = {"pegelonline": "pegelonline", "rki_inzidenz": "rki_incidence", "potsdam_einwohner": "opendatasoft"}

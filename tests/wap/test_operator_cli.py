@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.publish import publish_candidate, published_snapshot
-from regiohub.runs import recent_runs
+from regiohub.core import settings
+from regiohub.publish.swap import publish_candidate, published_snapshot
+from regiohub.store.runs import recent_runs
 
 
 def test_list_marks_the_current_snapshot_and_a_rollback_is_recorded(candidate, published_copy, capsys):

@@ -12,11 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from regiohub import publish, settings
 from regiohub.cli import main
-from regiohub.loads import published_loads
-from regiohub.publish import list_snapshots, publish_candidate, published_snapshot, rollback
-from regiohub.runs import recent_runs
+from regiohub.core import settings
+from regiohub.publish import swap as publish
+from regiohub.publish.swap import list_snapshots, publish_candidate, published_snapshot, rollback
+from regiohub.store.loads import published_loads
+from regiohub.store.runs import recent_runs
 
 
 def sha256(path: Path) -> str:

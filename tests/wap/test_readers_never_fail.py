@@ -4,8 +4,8 @@ import threading
 
 import duckdb
 
-from regiohub import settings
-from regiohub.publish import publish_candidate
+from regiohub.core import settings
+from regiohub.publish.swap import publish_candidate
 
 
 def test_open_readers_see_no_errors_and_new_connections_see_the_newest(candidate, published_copy):

@@ -3,10 +3,10 @@
 import duckdb
 import pytest
 
-from regiohub import settings
 from regiohub.cli import main
-from regiohub.errors import PipelineError
-from regiohub.publish import list_snapshots, publish_candidate, published_snapshot, rollback
+from regiohub.core import settings
+from regiohub.core.errors import PipelineError
+from regiohub.publish.swap import list_snapshots, publish_candidate, published_snapshot, rollback
 
 
 def snapshot_of(data) -> str:

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from regiohub import settings
 from regiohub.api import formats
 from regiohub.api.deps import mart_session
 from regiohub.api.mart import Session
 from regiohub.api.problems import ProblemError
+from regiohub.core import settings
 from regiohub.lineage.loads import ingest_log, public, publisher_urls
 
 router = APIRouter(prefix="/v1", tags=["Herkunft"])

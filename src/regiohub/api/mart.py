@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from regiohub import duckdb_settings, settings
+from regiohub.core import duckdb_settings, settings
 
 
 class NoSnapshotError(Exception):

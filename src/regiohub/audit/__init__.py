@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from regiohub.audit.report import ValidationReport
 
 if TYPE_CHECKING:
-    from regiohub.registry import Registry
-    from regiohub.settings import Paths
+    from regiohub.core.settings import Paths
+    from regiohub.registry.model import Registry
 
 __all__ = ["ValidationReport", "validate_candidate"]
 

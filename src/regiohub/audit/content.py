@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from regiohub import duckdb_settings, settings
+from regiohub.core import duckdb_settings, settings
 
 CHECKS = ("values_finite", "series_kept", "catalogue_coverage")
 EXCEPTIONS_FILE = settings.GX_DIR / "coverage_exceptions.yml"

@@ -15,7 +15,7 @@ from typing import get_args
 import duckdb
 import pandas as pd
 
-from regiohub.registry import Domain, Registry
+from regiohub.registry.model import Domain, Registry
 
 DOMAINS: tuple[str, ...] = get_args(Domain)
 DIMENSIONS = ("dim_region", "dim_indicator", "dim_source")  # small; always validated whole

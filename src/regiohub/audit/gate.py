@@ -18,15 +18,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from regiohub import settings
 from regiohub.audit.content import CHECKS, content_findings
 from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.report import ValidationReport, describe_failures
 from regiohub.audit.scope import collect
 from regiohub.audit.suites import load_suites
-from regiohub.errors import GateError
-from regiohub.registry import Registry, load_registry
-from regiohub.settings import Paths
+from regiohub.core import settings
+from regiohub.core.errors import GateError
+from regiohub.core.settings import Paths
+from regiohub.registry.model import Registry, load_registry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +51,7 @@ def validate_candidate(
     """Validate every mart table of ``candidate`` with its suite; never modifies the candidate.
 
     Returns the report (``success`` False when any expectation fails or a table is missing). Raises
-    :class:`~regiohub.errors.GateError` when the candidate does not exist or a suite file is invalid.
+    :class:`~regiohub.core.errors.GateError` when the candidate does not exist or a suite file is invalid.
     """
     if not candidate.is_file():
         raise GateError(f"candidate mart not found: {candidate}")

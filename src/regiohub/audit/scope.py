@@ -1,6 +1,6 @@
 """What the gate reads for a candidate: everything after a full build, the changed part after an incremental one.
 
-After an incremental build (:mod:`regiohub.incremental`) the candidate started as a copy of the published
+After an incremental build (:mod:`regiohub.build.incremental`) the candidate started as a copy of the published
 snapshot's build, which passed the gate. So, when the suites' parameters (the sets of regions, indicators,
 sources) are the same as for the published snapshot:
 
@@ -22,14 +22,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from regiohub import duckdb_settings
 from regiohub.audit.derived import DERIVED, tables
 from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters, suite_keys
 from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.raw import raw_frames, source_freshness
-from regiohub.incremental import build_info
-from regiohub.registry import Registry
-from regiohub.settings import Paths
+from regiohub.build.incremental import build_info
+from regiohub.core import duckdb_settings
+from regiohub.core.settings import Paths
+from regiohub.registry.model import Registry
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from regiohub.errors import GateError
+from regiohub.core.errors import GateError
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_suite import ExpectationSuite

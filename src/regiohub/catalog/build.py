@@ -20,8 +20,8 @@ import duckdb
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from regiohub import duckdb_settings
 from regiohub.catalog import vocab as v
+from regiohub.core import duckdb_settings
 
 PERSONAL_NOTE = " Kleine Fallzahlen (1 oder 2) sind zum Schutz vor Rückschlüssen auf Personen gesperrt."
 

@@ -1,4 +1,4 @@
-"""The Datenqualität page's banner: failures nobody has acknowledged yet (:mod:`regiohub.alerts`), in German."""
+"""The Datenqualität page's banner: failures nobody has acknowledged yet (:mod:`regiohub.store.alerts`), in German."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import Any
 
 import streamlit as st
 
-from regiohub import settings
-from regiohub.alerts import open_alerts
+from regiohub.core import settings
 from regiohub.dashboard import data
 from regiohub.dashboard.components import md_escape
 from regiohub.presentation.fmt import fmt_datetime
+from regiohub.store.alerts import open_alerts
 
 MAX_LINES = 8
 MART_STEPS = {"build_candidate": "Aufbau", "validate_candidate": "Prüfung", "publish_candidate": "Veröffentlichung"}

@@ -22,9 +22,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from regiohub import duckdb_settings, settings
+from regiohub.core import duckdb_settings, settings
 from regiohub.presentation.labels import DOMAIN_ORDER
-from regiohub.registry import load_registry
+from regiohub.registry.model import load_registry
 from regiohub.reports import build
 from regiohub.reports.model import REGION
 from regiohub.reports.reader import table_columns

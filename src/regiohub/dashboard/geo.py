@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.dashboard import charts
 from regiohub.presentation.fmt import common_decimals, fmt_cell, fmt_period
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from regiohub.build.transform import load_targets
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data
 from regiohub.presentation.fmt import MISSING, common_decimals, fmt_cell, fmt_change, fmt_period
 from regiohub.presentation.labels import STATUS_ICONS, STATUS_LABELS
-from regiohub.registry import load_registry
+from regiohub.registry.model import load_registry
 from regiohub.reports.build import cooperation_ars
-from regiohub.transform import load_targets
 
 _COMPARISON = {"at_least": "mindestens", "at_most": "höchstens"}
 

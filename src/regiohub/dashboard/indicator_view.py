@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pandas as pd
 
 from regiohub.api.config import ApiSettings
+from regiohub.build.transform import load_targets
 from regiohub.dashboard import charts, data, tables, values
-from regiohub.transform import load_targets
 
 
 @dataclass(frozen=True)

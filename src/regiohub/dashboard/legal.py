@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from regiohub import settings
+from regiohub.core import settings
 
 LEGAL_ENV = "REGIOHUB_LEGAL_DIR"
 DEFAULT_DIR = settings.REPO_ROOT / "dashboards" / "legal"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, ops, tables, values
 from regiohub.dashboard.tables import origin_note

@@ -7,13 +7,13 @@ import re
 import pandas as pd
 import streamlit as st
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.dashboard import data, ops
 from regiohub.dashboard.components import md_escape
+from regiohub.ops.status import gate_checks, held_back
 from regiohub.presentation.fmt import MISSING, fmt_cell, fmt_date, fmt_datetime
 from regiohub.presentation.labels import quarantine_reason
-from regiohub.registry import load_registry
-from regiohub.status import gate_checks, held_back
+from regiohub.registry.model import load_registry
 
 OUTCOMES = {"published": "veröffentlicht", "unchanged": "unverändert", "gate_failed": "Prüfung nicht bestanden",
             "failed": "fehlgeschlagen", "running": "läuft", "rolled_back": "zurückgesetzt"}

@@ -12,13 +12,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from regiohub import settings
+from regiohub.core import settings
+from regiohub.core.errors import PipelineError
 from regiohub.delivery import render
 from regiohub.delivery.ledger import Ledger
 from regiohub.delivery.mailer import SmtpSettings, report_message, send
 from regiohub.delivery.subscriptions import Subscription, load_subscriptions
-from regiohub.errors import PipelineError
-from regiohub.publish import published_snapshot
+from regiohub.publish.swap import published_snapshot
 
 log = logging.getLogger("regiohub.delivery")
 

@@ -10,8 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from regiohub import settings
-from regiohub.errors import RegiohubError
+from regiohub.core import settings
+from regiohub.core.errors import RegiohubError
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 PARTNER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

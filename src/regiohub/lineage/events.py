@@ -20,7 +20,7 @@ from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
 from openlineage.client.facet_v2 import dataset_version_dataset
 
-from regiohub import duckdb_settings, settings
+from regiohub.core import duckdb_settings, settings
 from regiohub.lineage.loads import ingest_log, publisher_urls
 
 NAMESPACE = "regiohub"

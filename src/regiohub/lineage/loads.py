@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from regiohub import settings
+from regiohub.core import settings
 
 _cache: dict[str, tuple[tuple[int, int], dict[str, dict[str, Any]]]] = {}
 _lock = threading.Lock()
@@ -47,7 +47,7 @@ def public(entry: dict[str, Any]) -> dict[str, Any]:
 
 def publisher_urls() -> dict[str, str]:
     """The URL each registered source is fetched from (placeholders filled from its params where possible)."""
-    from regiohub.registry import load_registry
+    from regiohub.registry.model import load_registry
 
     urls = {}
     for source in load_registry().sources:

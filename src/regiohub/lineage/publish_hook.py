@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from regiohub import settings
+from regiohub.core import settings
 
-log = logging.getLogger("regiohub.publish")
+log = logging.getLogger("regiohub.publish.swap")
 
 
 def after_publish(data: settings.Paths, snapshot_id: str, candidate: Path) -> None:

@@ -17,8 +17,8 @@ import os
 from airflow.sdk import Asset, AssetWatcher
 from airflow.sdk.definitions.asset import BaseAsset
 
-from regiohub import settings
-from regiohub.registry import Registry
+from regiohub.core import settings
+from regiohub.registry.model import Registry
 
 MART_PUBLISHED = Asset(name="mart_published", uri="regiohub://mart/published", group="regiohub_mart")
 REDIS_CONN_ID = "regiohub_redis"
@@ -51,7 +51,7 @@ def inbox_asset(source_id: str, data: settings.Paths | None = None) -> Asset:
     """Files ready in ``inbox/<source_id>/``: watches the ready marker, never the data (the trigger deletes it)."""
     from airflow.providers.standard.triggers.file import FileDeleteTrigger
 
-    from regiohub.events.inbox import marker_path
+    from regiohub.ingest.inbox import marker_path
 
     trigger = FileDeleteTrigger(filepath=str(marker_path(source_id, data)), poke_interval=poke_interval())
     return Asset(
@@ -66,7 +66,7 @@ def sensor_asset() -> Asset:
     """A wake-up message from the water-level sensors (Redis pub/sub via common-messaging)."""
     from airflow.providers.common.messaging.triggers.msg_queue import MessageQueueTrigger
 
-    from regiohub.events.sensor_stream import CHANNEL
+    from regiohub.ingest.sensor_stream import CHANNEL
 
     trigger = MessageQueueTrigger(
         scheme="redis+pubsub", channels=[CHANNEL], redis_conn_id=REDIS_CONN_ID, poll_interval=poke_interval()

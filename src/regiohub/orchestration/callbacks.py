@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from regiohub import settings
+from regiohub.core import settings
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,9 @@ def rerun_hint(dag_id: str, task_id: str, run_id: str, logical_date: datetime | 
 def notify_task_failure(context: Any) -> None:
     """``on_failure_callback``: tell the operators which DAG, task, source and load failed, and why.
 
-    Called once the task has finally failed (after its retries). Channels: :mod:`regiohub.notify`.
+    Called once the task has finally failed (after its retries). Channels: :mod:`regiohub.ops.notify`.
     """
-    from regiohub.notify import notify
+    from regiohub.ops.notify import notify
 
     ti, dag_run = context["ti"], context["dag_run"]
     source_id = (context.get("params") or {}).get("source_id")
@@ -82,7 +82,7 @@ def record_mart_failure(context: Any) -> None:
 
     Runs once the task has finally failed (not before a retry); a rejected candidate is ``gate_failed``.
     """
-    from regiohub.errors import GateError
+    from regiohub.core.errors import GateError
     from regiohub.orchestration.mart import record
 
     exc = context.get("exception")

@@ -23,7 +23,7 @@ INGEST_RETRIES: dict[str, object] = {
 
 # A rejected candidate stays rejected until the data changes: do not retry the audit gate.
 GATE_IS_FINAL = ExceptionRetryPolicy(
-    rules=[RetryRule(exception="regiohub.errors.GateError", action=RetryAction.FAIL, reason="audit gate rejected")]
+    rules=[RetryRule(exception="regiohub.core.errors.GateError", action=RetryAction.FAIL, reason="audit gate rejected")]
 )
 
 MART_RETRIES: dict[str, object] = {

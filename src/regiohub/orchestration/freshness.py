@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from regiohub import settings
-from regiohub.registry import Registry, Source
+from regiohub.core import settings
+from regiohub.registry.model import Registry, Source
 
 PRESETS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *",
            "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"}
@@ -83,7 +83,7 @@ class Overdue:
 
 def overdue_sources(registry: Registry, data: settings.Paths, now: datetime | None = None) -> list[Overdue]:
     """Sources whose last successful poll is older than their allowed age (or that never succeeded)."""
-    from regiohub.state import read_state_or_empty as read_state
+    from regiohub.store.state import read_state_or_empty as read_state
 
     now = now or datetime.now(UTC)
     overdue = []

@@ -35,10 +35,10 @@ def build_freshness_dag() -> DAG:
             """
             from dataclasses import asdict
 
-            from regiohub import settings
-            from regiohub.notify import notify
+            from regiohub.core import settings
+            from regiohub.ops.notify import notify
             from regiohub.orchestration.freshness import new_alerts, overdue_sources
-            from regiohub.registry import load_registry
+            from regiohub.registry.model import load_registry
 
             data = settings.paths().ensure()
             overdue = overdue_sources(load_registry(), data)

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from croniter import croniter
 
-from regiohub.connectors import connector_for
-from regiohub.registry import Source
+from regiohub.ingest.connectors import connector_for
+from regiohub.registry.model import Source
 
 REGION_TZ = ZoneInfo("Europe/Berlin")
 GRACE = timedelta(hours=1)  # a manual run this close to "now" beyond one period still polls now

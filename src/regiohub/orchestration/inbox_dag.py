@@ -7,7 +7,7 @@ is ingested by exactly one run, also across retries) and ingests each like ``reg
 
 Every good file leads to one build: the raw asset is emitted for each new load, and a retry or a
 cleared and re-run task emits it again for a file an earlier try loaded but no build took up
-(:func:`regiohub.loads.never_built`). A file older than the data already loaded is kept and reported
+(:func:`regiohub.store.loads.never_built`). A file older than the data already loaded is kept and reported
 (``superseded``), and emits nothing.
 """
 
@@ -23,7 +23,7 @@ from regiohub.orchestration.assets import inbox_asset, raw_asset
 from regiohub.orchestration.callbacks import notify_task_failure
 from regiohub.orchestration.defaults import OWNER, START_DATE
 from regiohub.orchestration.reemit import unannounced
-from regiohub.registry import Source
+from regiohub.registry.model import Source
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,10 @@ def requested_files(events: list[Any]) -> list[str] | None:
 
 def ingest_inbox_files(source_id: str, claim_id: str, files: list[str] | None) -> dict[str, Any]:
     """Claim and ingest the ready files of ``inbox/<source_id>/``, each on its own; returns the loads for XCom."""
-    from regiohub import settings
-    from regiohub.events.inbox import ingest_drop
-    from regiohub.loads import never_built
+    from regiohub.core import settings
+    from regiohub.ingest.inbox import ingest_drop
     from regiohub.orchestration.ingest_dag import ingest_locked
+    from regiohub.store.loads import never_built
 
     result = ingest_drop(source_id, claim_id, files, ingest=ingest_locked)
     if not result.loads and not result.rejected:

@@ -17,7 +17,7 @@ from regiohub.orchestration.assets import raw_asset
 from regiohub.orchestration.callbacks import last_load, notify_task_failure
 from regiohub.orchestration.defaults import INGEST_RETRIES, OWNER, START_DATE
 from regiohub.orchestration.reemit import unannounced
-from regiohub.registry import Source
+from regiohub.registry.model import Source
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +28,9 @@ def ingest_dag_id(source_id: str) -> str:
 
 def ingest_locked(source_id: str, **kwargs: Any) -> Any:
     """``ingest_source`` under the source's lock: the scheduled poll and an inbox load never interleave."""
-    from regiohub import settings
-    from regiohub.ingest import ingest_source
-    from regiohub.locks import ingest_lock
+    from regiohub.core import settings
+    from regiohub.ingest.source import ingest_source
+    from regiohub.store.locks import ingest_lock
 
     data = settings.paths().ensure()
     with ingest_lock(data, source_id):
@@ -106,12 +106,12 @@ def build_ingest_dag(source: Source) -> DAG:
             """
             #### Ingest
             Fetch the payload, keep it in `landing/`, write raw Parquet if it differs from the last load
-            (`regiohub.ingest.ingest_source`). Returns status (`loaded` or `unchanged`), load id and row counts.
+            (`regiohub.ingest.source.ingest_source`). Returns status (`loaded` or `unchanged`), load id and row counts.
             A backfill run fetches the days of its logical date where the source allows a range, and is
             skipped ("no history for …") where it does not (`regiohub.orchestration.history`).
             """
-            from regiohub import settings
-            from regiohub.loads import never_built
+            from regiohub.core import settings
+            from regiohub.store.loads import never_built
 
             backfill = history_range(source, dag_run, logical_date, data_interval_start, data_interval_end)
             result = ingest_locked(source_id, backfill=backfill)

@@ -18,7 +18,7 @@ import socket
 import time
 from pathlib import Path
 
-from regiohub.errors import RegiohubError
+from regiohub.core.errors import RegiohubError
 
 INSTANCE_ENV = "REGIOHUB_AIRFLOW_INSTANCE"
 PID_FILE = "regiohub-airflow.pid"

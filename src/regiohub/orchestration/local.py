@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.orchestration.instance import INSTANCE_ENV, instance_processes, terminate
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")

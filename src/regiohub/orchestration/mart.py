@@ -1,6 +1,6 @@
 """The steps of the mart DAG: build a candidate, audit it, publish it — each one Airflow task.
 
-The same step functions as ``regiohub run`` (:func:`regiohub.pipeline.build_step`, ``audit_step``,
+The same step functions as ``regiohub run`` (:func:`regiohub.ops.pipeline.build_step`, ``audit_step``,
 ``publish_step``: crash recovery, build lock, isolation of broken sources, keeping rejected candidates,
 dbt/GX counts), with the run report carried between the tasks through the run history (keyed by the
 Airflow run id). The library is imported inside the functions so that parsing the DAG file stays fast.
@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from regiohub import settings
+from regiohub.core import settings
 
 if TYPE_CHECKING:
-    from regiohub.runs import RunReport
+    from regiohub.store.runs import RunReport
 
 log = logging.getLogger("regiohub.build_mart")
 
@@ -28,7 +28,7 @@ def build(run_id: str | None = None, started_at: datetime | None = None, data: s
 
     dbt's node-by-node progress goes to the task log; the run is recorded (outcome ``running``).
     """
-    from regiohub.pipeline import build_step
+    from regiohub.ops.pipeline import build_step
 
     data = (data or settings.paths()).ensure()
     report = _report(data, run_id, started_at)
@@ -43,8 +43,8 @@ def waiting_for(data: settings.Paths | None = None) -> str | None:
     The dbt models read every source (an empty raw folder is an error in DuckDB), so the first build
     waits until each source has delivered once; each first load's raw asset event starts a new try.
     """
-    from regiohub.registry import load_registry
-    from regiohub.transform import missing_raw_sources
+    from regiohub.build.transform import missing_raw_sources
+    from regiohub.registry.model import load_registry
 
     data = data or settings.paths()
     registry = load_registry()
@@ -59,7 +59,7 @@ def waiting_for(data: settings.Paths | None = None) -> str | None:
 
 def validate(candidate: Path, run_id: str | None = None, data: settings.Paths | None = None) -> Path:
     """Run the gate (the CLI's audit step); raise :class:`GateError` if it rejects the candidate."""
-    from regiohub.pipeline import audit_step
+    from regiohub.ops.pipeline import audit_step
 
     data = data or settings.paths()
     report = _report(data, run_id, None)
@@ -72,7 +72,7 @@ def validate(candidate: Path, run_id: str | None = None, data: settings.Paths | 
 
 def publish(candidate: Path, run_id: str, data: settings.Paths | None = None) -> dict[str, Any]:
     """Publish the audited candidate atomically (the CLI's publish step); return a JSON-safe summary."""
-    from regiohub.pipeline import publish_step
+    from regiohub.ops.pipeline import publish_step
 
     data = data or settings.paths()
     report = _report(data, run_id, None)
@@ -93,8 +93,8 @@ def record(run_id: str, started_at: datetime | None, outcome: str, **details: An
 
 
 def _report(data: settings.Paths, run_id: str | None, started_at: datetime | None) -> RunReport:
-    from regiohub.ids import new_run_id
-    from regiohub.runs import RunReport, load_run
+    from regiohub.core.ids import new_run_id
+    from regiohub.store.runs import RunReport, load_run
 
     run_id = run_id or new_run_id()
     started = (started_at or datetime.now(UTC)).isoformat(timespec="seconds")
@@ -102,7 +102,7 @@ def _report(data: settings.Paths, run_id: str | None, started_at: datetime | Non
 
 
 def _save(data: settings.Paths, report: RunReport) -> None:
-    from regiohub.runs import record_run
+    from regiohub.store.runs import record_run
 
     record_run(data, report)
 

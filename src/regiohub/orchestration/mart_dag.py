@@ -2,7 +2,7 @@
 
 Generated like the other DAGs (:func:`build_mart_dag`, called from ``dags/build_mart.py``). Each task
 calls the same library step as ``regiohub run`` (:mod:`regiohub.orchestration.mart` over
-:mod:`regiohub.pipeline`): crash recovery, holding back broken sources, the gate, the atomic publish.
+:mod:`regiohub.ops.pipeline`): crash recovery, holding back broken sources, the gate, the atomic publish.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from regiohub.orchestration.assets import MART_PUBLISHED, any_raw_asset
 from regiohub.orchestration.callbacks import mart_failure
 from regiohub.orchestration.defaults import MART_RETRIES, OWNER, START_DATE
 from regiohub.orchestration.executors import MART_POOL
-from regiohub.registry import Registry
+from regiohub.registry.model import Registry
 
 
 def build_mart_dag(registry: Registry) -> DAG:
@@ -53,7 +53,7 @@ def build_mart_dag(registry: Registry) -> DAG:
             """
             #### Build
             Crash recovery, then `dbt build` of a new candidate under `build/`, holding back a source whose new
-            loads break it (`regiohub.pipeline.build_step`, the same step as `regiohub run`); dbt's progress is in
+            loads break it (`regiohub.ops.pipeline.build_step`, the same step as `regiohub run`); dbt's progress is in
             this log. Logs the triggering asset events and pushes the raw loads it includes (XCom `included_loads`).
             Skipped, naming them, while a registered source has no raw data yet (the first build waits for all).
             """
@@ -87,7 +87,7 @@ def build_mart_dag(registry: Registry) -> DAG:
         ) -> dict[str, Any]:
             """
             #### Publish
-            Atomic swap of the audited candidate into `published/regiohub.duckdb` (`regiohub.publish`); emits
+            Atomic swap of the audited candidate into `published/regiohub.duckdb` (`regiohub.publish.swap`); emits
             `regiohub://mart/published` with the snapshot id.
             """
             from pathlib import Path

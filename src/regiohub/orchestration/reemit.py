@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from regiohub.ids import STAMP
+from regiohub.core.ids import STAMP
 
 
 def load_time(load_id: str) -> str:

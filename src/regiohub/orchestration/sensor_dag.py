@@ -1,7 +1,7 @@
 """The DAG ``ingest_water_level_sensors``: load sensor readings from the Redis Stream when woken.
 
 Scheduled on the ``sensor_water_level`` asset (``MessageQueueTrigger`` on Redis pub/sub). The message
-only wakes the DAG; the readings come from the stream (:mod:`regiohub.events.sensor_stream`), so a run
+only wakes the DAG; the readings come from the stream (:mod:`regiohub.ingest.sensor_stream`), so a run
 loads everything not yet acknowledged — including readings whose wake-up message nobody heard.
 """
 
@@ -20,7 +20,7 @@ DAG_ID = "ingest_water_level_sensors"
 
 
 def build_sensor_dag() -> DAG:
-    from regiohub.events.sensor_stream import RAW_SOURCE_ID
+    from regiohub.ingest.sensor_stream import RAW_SOURCE_ID
 
     raw = raw_asset(RAW_SOURCE_ID)
 
@@ -49,7 +49,7 @@ def build_sensor_dag() -> DAG:
             """
             from dataclasses import asdict
 
-            from regiohub.events.sensor_stream import client, load
+            from regiohub.ingest.sensor_stream import client, load
 
             return asdict(load(client()))
 

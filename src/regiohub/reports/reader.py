@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from regiohub import duckdb_settings
+from regiohub.core import duckdb_settings
 
 
 class Reader(Protocol):

@@ -12,7 +12,7 @@ from functools import cache
 
 import pandas as pd
 
-from regiohub import settings
+from regiohub.core import settings
 from regiohub.reports.reader import Reader
 
 TYPOLOGY_FILE = settings.REPO_ROOT / "reference" / "typology" / "gemeindegroessenklassen.csv"

@@ -2,7 +2,7 @@
 -- sums over their Kreise: counts add up, rates are recomputed from the summed cases and
 -- population (never averaged). Disclosure control happens downstream, on the unioned values.
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

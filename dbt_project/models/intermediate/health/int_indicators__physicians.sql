@@ -2,7 +2,7 @@
 -- and the Land the rate is recomputed from numerators derived as rate × population of the
 -- Kreis in the reference year (today's territory) and the summed population — never averaged.
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

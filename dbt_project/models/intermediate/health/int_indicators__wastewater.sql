@@ -2,7 +2,7 @@
 -- litre as the RKI publishes them. Where several plants stand for one region, their values are
 -- weighted by the inhabitants connected; a single plant's value passes unchanged.
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

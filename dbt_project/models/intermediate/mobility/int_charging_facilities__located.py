@@ -6,7 +6,7 @@ TEXT = ("facility_id", "operator", "status", "facility_type", "street", "house_n
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from regiohub.geo import gemeinde_ars
+    from regiohub.core.geo import gemeinde_ars
 
     df = dbt.ref("stg_bnetza__charging_facilities").df()
     df["gemeinde_ars"] = gemeinde_ars(df["latitude"].tolist(), df["longitude"].tolist(), dbt.config.get("geo_dir"))

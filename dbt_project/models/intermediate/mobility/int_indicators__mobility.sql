@@ -1,7 +1,7 @@
 -- Mobility indicators per region and calendar year: counts of charging infrastructure and rates
 -- on the population of the same year and territory (numerator and denominator kept).
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

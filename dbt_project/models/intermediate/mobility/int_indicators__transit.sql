@@ -2,7 +2,7 @@
 -- departures on the Tuesday of the timetable's reference week, also per 1,000 inhabitants of
 -- the same year and territory. Stops are placed by their coordinates (point in polygon).
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

@@ -2,7 +2,7 @@
 -- first full week (Monday to Sunday) of the release's validity. A trip's last stop is an arrival,
 -- not a departure. Days are service days of the timetable (Europe/Berlin).
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

@@ -2,7 +2,7 @@
 -- share of the Land and of the Kooperationsraum; at each 31 December (Regionalstatistik) the
 -- count and the change on the previous year (numerator and denominator kept).
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

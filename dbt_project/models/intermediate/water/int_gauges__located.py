@@ -3,7 +3,7 @@
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from regiohub.geo import gemeinde_ars
+    from regiohub.core.geo import gemeinde_ars
 
     df = dbt.ref("stg_pegelonline__stations").df()
     df["gemeinde_ars"] = gemeinde_ars(df["latitude"].tolist(), df["longitude"].tolist(), dbt.config.get("geo_dir"))

@@ -2,7 +2,7 @@
 -- (seed climate_station_regions): precipitation sum, longest dry spell (consecutive days with
 -- less than 1.0 mm, within the month; a missing day ends a spell) and hot days (max. ≥ 30 °C).
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

@@ -2,7 +2,7 @@
 -- (Europe/Berlin calendar days and months). Monthly means are recomputed from the sums and counts
 -- of the 15-minute readings, never averaged from daily means.
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
--- recomputing it from the raw data (see regiohub.incremental).
+-- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
 
 with

@@ -1,0 +1,249 @@
+"""Transform: build a candidate mart from the raw Parquet files with dbt (dbt-duckdb).
+
+The candidate is a new DuckDB file under ``build/``; the published mart is never opened for
+writing here. dbt runs as a child process with the data dir's paths passed as vars.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from regiohub.build import incremental
+from regiohub.build.dbt_progress import keep_log, stream_dbt
+from regiohub.core import duckdb_settings, settings
+from regiohub.core.errors import PipelineError
+from regiohub.core.ids import new_candidate_name
+from regiohub.publish.swap import published_snapshot
+from regiohub.registry.model import Registry, load_registry
+from regiohub.store.loads import compose_raw_view
+from regiohub.store.provenance import is_sample, source_loads
+from regiohub.store.state import read_state_or_empty
+
+log = logging.getLogger(__name__)
+
+TARGETS_FILE = settings.REPO_ROOT / "registry" / "targets.yml"
+DBT_DATABASE = "mart"  # the name dbt attaches the candidate under (dbt_project/profiles.yml)
+
+
+class Target(BaseModel):
+    """A target value the partners agreed for one indicator (``registry/targets.yml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicator_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    comparison: Literal["at_least", "at_most"]
+    target_value: float
+    close_within_percent: float = Field(default=10, ge=0)
+    note: str | None = None
+    partners: dict[str, float] = Field(default_factory=dict, description="partner id -> partner-specific target")
+
+
+class Targets(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    targets: list[Target]
+
+
+def load_targets(path: Path = TARGETS_FILE) -> list[Target]:
+    """Read and validate the targets file; raise :class:`PipelineError` naming the problem."""
+    try:
+        return Targets.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).targets
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise PipelineError(f"targets file {path.name} is invalid: {exc}") from None
+
+
+def target_rows(targets: list[Target], registry: Registry) -> list[dict]:
+    """One row per target and per partner-specific override, as dbt reads them."""
+    known = {p.id for p in registry.partners}
+    rows = []
+    for t in targets:
+        unknown = set(t.partners) - known
+        if unknown:
+            raise PipelineError(f"targets file: {t.indicator_id} names unknown partners {sorted(unknown)}")
+        base = {"indicator_id": t.indicator_id, "comparison": t.comparison,
+                "close_within_percent": t.close_within_percent, "note": t.note}
+        rows.append({**base, "partner_id": None, "target_value": t.target_value})
+        rows += [{**base, "partner_id": p, "target_value": v} for p, v in sorted(t.partners.items())]
+    return rows
+
+
+def export_registry(registry: Registry, data: settings.Paths, cutoffs: dict[str, str | None] | None = None) -> Path:
+    """Write partners, sources (the load the build reads up to; sample or not by provenance), the loads used
+    and the agreed targets as JSON for dbt."""
+    target = data.build / "registry"
+    target.mkdir(parents=True, exist_ok=True)
+    partners = [p.model_dump() for p in registry.partners]
+    sources, loads = [], []
+    for s in registry.sources:
+        state = read_state_or_empty(data, s.id)
+        built = cutoffs[s.id] if cutoffs is not None and s.id in cutoffs else state.get("last_load_id")
+        pinned = built != state.get("last_load_id")
+        if cutoffs is not None and s.id in cutoffs:  # the build reads loads up to the cut-off, none without one
+            used = source_loads(data, s, up_to=cutoffs[s.id]) if cutoffs[s.id] else []
+        else:
+            used = source_loads(data, s)
+        loads += used
+        sources.append(
+            {
+                **s.model_dump(exclude={"params", "credentials_env"}),
+                "is_sample": is_sample(used),
+                "last_load_id": built,
+                "last_loaded_at": None if pinned else state.get("last_loaded_at"),
+            }
+        )
+    (target / "loads.json").write_text(json.dumps(loads, ensure_ascii=False, indent=1))
+    (target / "partners.json").write_text(json.dumps(partners, ensure_ascii=False, indent=1))
+    (target / "sources.json").write_text(json.dumps(sources, ensure_ascii=False, indent=1))
+    targets = target_rows(load_targets(), registry)
+    (target / "targets.json").write_text(json.dumps(targets, ensure_ascii=False, indent=1))
+    return target
+
+
+def missing_raw_sources(registry: Registry, data: settings.Paths) -> list[str]:
+    return [s.id for s in registry.sources if not any((data.raw / s.id).glob("*/*.parquet"))]
+
+
+def build_candidate(
+    data: settings.Paths | None = None,
+    registry: Registry | None = None,
+    pins: dict[str, str | None] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Run ``dbt build`` into a fresh candidate file; return its path.
+
+    ``pins`` holds sources back at an older load (see :mod:`regiohub.store.loads`). The candidate records
+    the load each source was built up to in ``meta_loads``. Raises :class:`DbtBuildError` (with the
+    failed nodes and the candidate, for :mod:`regiohub.build.isolation`) or :class:`PipelineError`.
+    """
+    data = (data or settings.paths()).ensure()
+    registry = registry or load_registry()
+    missing = missing_raw_sources(registry, data)
+    if missing:
+        raise PipelineError(
+            f"no raw data yet for {', '.join(missing)}: run `regiohub ingest SOURCE` (or `regiohub run`) first"
+        )
+    base = (published_snapshot(data) or {}).get("snapshot_id")
+    view, cutoffs = compose_raw_view(data, pins or {})
+    export_registry(registry, data, cutoffs)
+    candidate = data.build / new_candidate_name()
+    plan = incremental.plan_build(data, cutoffs, base, {s.id: s.connector for s in registry.sources})
+    incremental.start_candidate(plan, candidate)
+    select = incremental.dbt_selection(plan)
+    message = f"build: {plan.mode}" + (f", only {' '.join(plan.select)}" if plan.base else f" ({plan.reason})")
+    log.info("%s", message)
+    if progress is not None:
+        progress(message)
+    rebuilt: list[str] = []
+    if select is not None:
+        # models first, then every test on the finished candidate: a failing test does not skip what is
+        # downstream of it, so one build shows every broken source (dbt build would stop at the first)
+        models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+        run_dbt([*models, *select], data, candidate, raw_dir=view, progress=progress)
+        rebuilt = incremental.built_models(data.build / "dbt_target" / "run_results.json")
+        run_dbt(["test", *select], data, candidate, raw_dir=view, progress=progress)
+    record_loads(candidate, cutoffs, pins or {}, base)
+    incremental.record_plan(candidate, plan, rebuilt, data.build / "registry")
+    return candidate
+
+
+def record_loads(
+    candidate: Path, cutoffs: dict[str, str | None], pins: dict[str, str | None], base: str | None
+) -> None:
+    """Write ``meta_loads`` (per source: newest load built, pinned or not) and ``meta_build`` into the candidate.
+
+    ``meta_build.base_snapshot_id`` is the snapshot published when the build started: publishing
+    refuses the candidate if another one was published since (see :mod:`regiohub.publish.swap`).
+    """
+    rows = [(s, c, s in pins) for s, c in sorted(cutoffs.items())]
+    with duckdb_settings.connect(candidate) as con:
+        con.execute("create or replace table main.meta_build as select ?::varchar as base_snapshot_id", [base])
+        con.execute("create or replace table main.meta_loads (source_id varchar, load_id varchar, is_pinned boolean)")
+        if rows:
+            con.executemany("insert into main.meta_loads values (?, ?, ?)", rows)
+        con.execute(
+            "comment on table main.meta_loads is 'Je Quelle die neueste Lieferung (Load-ID), aus der dieser Stand "
+            "gebaut ist; is_pinned: wegen eines Fehlers in einer neueren Lieferung zurückgehalten.'"
+        )
+
+
+class DbtBuildError(PipelineError):
+    """``dbt build`` failed; ``failed`` holds the failed nodes of run_results.json, ``candidate`` the file."""
+
+    def __init__(self, message: str, failed: list[dict], candidate: Path) -> None:
+        super().__init__(message)
+        self.failed = failed
+        self.candidate = candidate
+
+
+def run_dbt(
+    args: list[str],
+    data: settings.Paths,
+    candidate: Path,
+    raw_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Run dbt in a child process against ``candidate``; raise :class:`PipelineError` naming failed nodes.
+
+    A child process, not ``dbtRunner``: dbt-duckdb keeps its connection open for the life of the
+    process, and the candidate must be closed before it is audited and published.
+    """
+    dbt_vars = {
+        "raw_dir": str(raw_dir or data.raw),
+        "registry_dir": str(data.build / "registry"),
+        "geo_dir": str(settings.GEO_DIR),
+    }
+    target_path = data.build / "dbt_target"
+    env = {
+        **os.environ,
+        "REGIOHUB_CANDIDATE_PATH": str(incremental.stable_path(data, candidate)),
+        "REGIOHUB_DBT_TARGET_PATH": str(target_path),
+        "DBT_LOG_PATH": str(data.build / "dbt_logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **duckdb_settings.dbt_env(),
+    }
+    dbt = Path(sys.executable).with_name("dbt")
+    cmd = [
+        str(dbt) if dbt.exists() else "dbt",
+        *args,
+        "--project-dir", str(settings.DBT_PROJECT_DIR),
+        "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+        "--vars", json.dumps(dbt_vars),
+        "--no-use-colors",
+    ]
+    (target_path / "run_results.json").unlink(missing_ok=True)  # never read a previous build's results
+    try:
+        returncode, output = stream_dbt(cmd, env, progress)
+    finally:
+        incremental.release_stable_path(data, candidate)
+    log_file = keep_log(data.build / "logs", candidate, output)
+    if returncode != 0:
+        failed = failed_nodes(target_path / "run_results.json")
+        detail = "; ".join(describe_node(r) for r in failed[:5]) or " ".join(output.strip().splitlines()[-1:])
+        raise DbtBuildError(
+            f"dbt {args[0]} failed: {detail} (log: {log_file})", failed, candidate
+        )
+
+
+def describe_node(result: dict) -> str:
+    """``dbt test <name>: 3 failing rows`` / ``dbt model <name>: <error>`` — the node's name, never its hash."""
+    kind, _, name = result["unique_id"].split(".")[:3]
+    if result.get("status") == "fail":
+        return f"dbt {kind} {name}: {result.get('failures')} failing rows"
+    return f"dbt {kind} {name}: {' '.join(str(result.get('message') or result['status']).split())[:200]}"
+
+
+def failed_nodes(run_results: Path) -> list[dict]:
+    """The failed or errored results of a dbt invocation (empty if dbt wrote none)."""
+    if not run_results.exists():
+        return []
+    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    return [r for r in results if r.get("status") in ("error", "fail")]

@@ -1,0 +1,1 @@
+"""Foundations every layer may import: settings, errors, ids, DuckDB configuration, HTTP client, geometry."""

@@ -1,0 +1,86 @@
+"""Operator intake: take a file or folder handed in with ``--from`` (or dropped in the inbox) into landing.
+
+Only regular files are taken. A symlink or a special file (FIFO, device, socket) anywhere in what
+was handed in is refused before anything is read, so a link to a secret file can never be copied
+into landing or quoted in a message. Files keep their names; folders keep their layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+from pathlib import Path
+
+from regiohub.core.errors import SourceError
+
+MAX_OPERATOR_BYTES = int(os.environ.get("REGIOHUB_MAX_OPERATOR_BYTES", str(4 << 30)))
+
+
+def copy_in(path: Path, landing_dir: Path, source_id: str) -> list[Path]:
+    """Copy ``path`` (file or folder) into ``landing_dir``; return the copied files."""
+    files = _regular_files(path, source_id)
+    total = sum(f.stat().st_size for f in files)
+    if total > MAX_OPERATOR_BYTES:
+        raise SourceError(source_id, f"--from {path}: {total} bytes exceed the limit of {MAX_OPERATOR_BYTES} bytes")
+    copied = []
+    for f in files:
+        rel = f.relative_to(path) if f != path else Path(f.name)
+        target = landing_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, target, follow_symlinks=False)
+        copied.append(target)
+    return copied
+
+
+def _regular_files(path: Path, source_id: str) -> list[Path]:
+    """The regular files of ``path``; refuse symlinks and special files without reading them."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        raise SourceError(source_id, f"--from {path}: no such file or folder") from None
+    _refuse_special(path, mode, source_id)
+    if stat.S_ISREG(mode):
+        return [path]
+    files: list[Path] = []
+    for root, dirs, names in os.walk(path, followlinks=False):
+        for name in sorted(dirs) + sorted(names):
+            p = Path(root) / name
+            m = os.lstat(p).st_mode
+            _refuse_special(p, m, source_id)
+            if stat.S_ISREG(m):
+                files.append(p)
+    if not files:
+        raise SourceError(source_id, f"--from {path}: the folder holds no files")
+    return sorted(files)
+
+
+def _refuse_special(path: Path, mode: int, source_id: str) -> None:
+    if stat.S_ISLNK(mode):
+        raise SourceError(source_id, f"--from {path}: is a symbolic link; hand in the file itself (nothing was read)")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise SourceError(source_id, f"--from {path}: is not a regular file (nothing was read)")
+
+
+def hash_files(landing_dir: Path) -> dict[Path, str]:
+    """SHA-256 of every file below ``landing_dir``."""
+    hashes = {}
+    for p in sorted(landing_dir.rglob("*")):
+        if p.is_file() and not p.is_symlink():
+            h = hashlib.sha256()
+            with open(p, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    h.update(block)
+            hashes[p] = h.hexdigest()
+    return hashes
+
+
+def combined_hash(hashes: dict[Path, str], base: Path) -> str:
+    """One hash for a whole payload: a single file's own hash (whatever its name), else names and hashes."""
+    if len(hashes) == 1:
+        return next(iter(hashes.values()))
+    h = hashlib.sha256()
+    for p, digest in sorted(hashes.items()):
+        h.update(f"{p.relative_to(base)}\0{digest}\n".encode())
+    return h.hexdigest()

@@ -1,0 +1,157 @@
+"""Raw writer: parse a landing folder, quarantine failing rows, write raw Parquet with lineage.
+
+Each source writes only below its own folders (``raw/<source>/``, ``quarantine/<source>/``), one
+Parquet file per load and entity, renamed into place when every entity is complete. Every raw row
+carries its lineage: ``_source_id``, ``_load_id``, ``_fetched_at`` and the SHA-256 of the payload
+file it came from (``_payload_sha256``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from regiohub.core import duckdb_settings, settings
+from regiohub.core.errors import SourceError
+from regiohub.ingest import quarantine
+from regiohub.ingest.connectors.base import Connector
+from regiohub.registry.model import Source
+
+
+@dataclass
+class Written:
+    """What one load wrote: new rows per entity, quarantined rows per entity and reason."""
+
+    rows: dict[str, int]
+    quarantined: dict[str, dict[str, int]]
+    high_water_marks: dict | None = None
+
+
+def parse_and_write(
+    connector: Connector,
+    source: Source,
+    landing_dir: Path,
+    hashes: dict[Path, str],
+    load_id: str,
+    fetched_at: datetime,
+    data: settings.Paths,
+) -> Written:
+    """Parse ``landing_dir`` and write raw (and quarantine) Parquet for every entity, or nothing."""
+    out = Written({}, {})
+    lineage = {"source_id": source.id, "load_id": load_id, "fetched_at": fetched_at}
+    if len(hashes) == 1:  # the usual single file: a comparison per row instead of a join
+        (path, sha256), = hashes.items()
+        lineage.update(payload_path=str(path), payload_sha256=sha256)
+    with (
+        tempfile.TemporaryDirectory(prefix=f"regiohub-{source.id}-") as workdir,
+        duckdb_settings.connect(ordered=False) as con,  # raw row order carries no meaning
+    ):
+        relations = connector.parse(con, landing_dir, source, Path(workdir))
+        con.execute("create temp table _payloads (path varchar, sha256 varchar)").fetchall()
+        con.executemany("insert into _payloads values (?, ?)", [[str(p), h] for p, h in hashes.items()])
+        staged: list[tuple[Path, Path]] = []
+        valid_tables: dict[str, str] = {}
+        for entity, rel in relations.items():
+            rel.create_view(f"_entity_{entity}", replace=True)
+            total, reasons = quarantine.classify(
+                con, f"_entity_{entity}", f"_checked_{entity}", connector.checks.get(entity, ()),
+                connector.keys.get(entity),
+            )
+            bad = sum(reasons.values())
+            if total and bad / total > connector.max_quarantine_share:
+                top = next(iter(reasons))
+                raise SourceError(
+                    source.id, f"{entity}: {bad} of {total} rows fail the checks (mostly: {top}); payload rejected"
+                )
+            con.execute(
+                f'create temp view "_valid_{entity}" as select * exclude (_reason) '
+                f'from "_checked_{entity}" where _reason is null'
+            ).fetchall()
+            valid_tables[entity] = f"_valid_{entity}"
+            new_rows, n_new = f"_valid_{entity}", total - bad
+            if entity in connector.accumulate:
+                new_rows = _only_new_rows(con, entity, data.raw / source.id / entity)
+                n_new = con.execute(f'select count(*) from "{new_rows}"').fetchall()[0][0]
+            out.rows[entity] = n_new
+            if n_new:
+                target = data.raw / source.id / entity / f"{load_id}.parquet"
+                staged.append(_copy_with_lineage(con, f'select * from "{new_rows}"', target, lineage))
+            if bad:
+                out.quarantined[entity] = reasons
+                target = quarantine.quarantine_dir(data) / source.id / entity / f"{load_id}.parquet"
+                query = f'select * from "_checked_{entity}" where _reason is not null'
+                staged.append(_copy_with_lineage(con, query, target, lineage))
+        out.high_water_marks = connector.high_water_marks(con, valid_tables)
+        for tmp, target in staged:  # all entities or none
+            os.replace(tmp, target)
+    return out
+
+
+def _only_new_rows(con: duckdb.DuckDBPyConnection, entity: str, raw_dir: Path) -> str:
+    """Temp table of the valid rows not already in raw (compared on every data column)."""
+    name = f"_new_{entity}"
+    existing = sorted(str(p) for p in raw_dir.glob("*.parquet"))
+    cols = [c for c in con.table(f"_valid_{entity}").columns if c != "_payload"]
+    if existing:
+        old_cols = {r[0] for r in con.execute(
+            "describe select * from read_parquet(?, union_by_name = true)", [existing]
+        ).fetchall()}
+    if not existing or not set(cols) <= old_cols:
+        return f"_valid_{entity}"
+    # Column names come from the connector's own relation (its fixed output layout), never from a payload.
+    on = " and ".join(f'e."{c}" is not distinct from r."{c}"' for c in cols)
+    col_list = ", ".join(f'"{c}"' for c in cols)
+    con.execute(
+        f'create temp table "{name}" as select e.* from "_valid_{entity}" e anti join '
+        f"(select distinct {col_list} from read_parquet($files, union_by_name = true)) r on {on}",
+        {"files": existing},
+    ).fetchall()
+    return name
+
+
+def _copy_with_lineage(
+    con: duckdb.DuckDBPyConnection, query: str, target: Path, lineage: dict
+) -> tuple[Path, Path]:
+    """Write ``query``'s rows with the lineage columns to ``target``.tmp; return (tmp, target)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".parquet.tmp")
+    if "payload_sha256" in lineage:
+        sha, join = "case when e._payload = $payload_path then $payload_sha256 end", ""
+    else:
+        sha, join = "p.sha256", "left join _payloads p on p.path = e._payload"
+    con.execute(
+        f"""
+        copy (
+            select e.* exclude (_payload),
+                $source_id as _source_id,
+                $load_id as _load_id,
+                $fetched_at::timestamptz as _fetched_at,
+                {sha} as _payload_sha256
+            from ({query}) e
+            {join}
+        ) to '{_sql_path(tmp)}' (format parquet, compression zstd, compression_level 1)
+        """,
+        lineage,
+    ).fetchall()
+    return tmp, target
+
+
+def _sql_path(path: Path) -> str:
+    """A file path for a COPY target (COPY takes no parameters); our own paths only."""
+    return str(path).replace("'", "''")
+
+
+def max_merge(old: dict, new: dict) -> dict:
+    """High-water marks: per key the later value (ISO-8601 UTC strings compare in time order)."""
+    merged = dict(old)
+    for k, v in new.items():
+        if isinstance(v, dict):
+            merged[k] = max_merge(old.get(k, {}) if isinstance(old.get(k), dict) else {}, v)
+        elif v is not None and (merged.get(k) is None or str(v) > str(merged[k])):
+            merged[k] = v
+    return merged

@@ -1,0 +1,131 @@
+"""Operator notifications: always an alert (:mod:`regiohub.store.alerts`), plus log, e-mail and/or webhook.
+
+Configured once for Airflow's failure callbacks and ``regiohub run``: ``registry/notifications.yml``
+(or the file ``REGIOHUB_NOTIFICATIONS`` names) holds what is no secret; environment variables override it:
+
+``REGIOHUB_NOTIFY``            comma-separated channels: ``log`` (default), ``email``, ``webhook``
+``REGIOHUB_NOTIFY_EMAIL``      recipients (comma-separated) for ``email``
+``REGIOHUB_SMTP_HOST``/``_PORT``/``_FROM``/``_STARTTLS``; ``REGIOHUB_SMTP_USER`` and ``REGIOHUB_SMTP_PASSWORD``
+                               if the relay needs a login (environment only, never a file in the repository)
+``REGIOHUB_NOTIFY_WEBHOOK_URL`` receives ``{"text": …, "subject": …, "details": {…}}`` (Slack/Teams/Mattermost
+                               style); environment only, the URL is the secret
+
+A failing channel is logged and does not hide the others or the original failure. Secrets stay out of
+every message: a failing webhook is reported without its URL (the URL is the secret), and the values of
+secret environment variables (tokens, passwords, the webhook URL) are masked in what is sent and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import smtplib
+from email.message import EmailMessage
+from typing import Any
+
+from regiohub.core.errors import RegiohubError
+from regiohub.ops.notify_config import config
+
+log = logging.getLogger("regiohub.ops.notify")
+SECRET_NAMES = re.compile(r"TOKEN|PASSWORD|SECRET|WEBHOOK_URL|FERNET|_KEY$|REDIS_URL|SQL_ALCHEMY_CONN|^AIRFLOW_CONN_")
+MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
+
+
+def channels() -> list[str]:
+    return config().channels
+
+
+def notify(subject: str, body: str, details: dict[str, Any] | None = None, *, alert: bool = True) -> list[str]:
+    """Record an alert (unless ``alert`` is false: news, not a failure), then send the notification on every
+    configured channel; return the channels that succeeded."""
+    sent = []
+    subject, body = redact(subject), redact(body)
+    details = {k: redact(v) if isinstance(v, str) else v for k, v in (details or {}).items()}
+    if alert:
+        try:
+            from regiohub.store import alerts
+
+            alerts.record(subject, body, details)
+        except Exception as exc:  # e.g. a read-only data dir: the channels still go out
+            log.error("could not record the alert: %s", describe(exc))
+    try:
+        wanted = channels()
+    except RegiohubError as exc:  # a broken notifications file must not hide the failure being reported
+        log.error("%s; notifying via the log only", exc)
+        wanted = ["log"]
+    for channel in wanted:
+        try:
+            {"log": _log, "email": _email, "webhook": _webhook}[channel](subject, body, details)
+            sent.append(channel)
+        except KeyError:
+            log.error("unknown notification channel %r in REGIOHUB_NOTIFY", channel)
+        except Exception as exc:  # a broken channel must not mask the failure being reported
+            log.error("notification via %s failed: %s", channel, describe(exc))
+    return sent
+
+
+def redact(text: str) -> str:
+    """``text`` with the value of every secret environment variable replaced by ``***``."""
+    for name, value in os.environ.items():
+        if value and len(value) >= MIN_SECRET_LENGTH and SECRET_NAMES.search(name) and value in text:
+            text = text.replace(value, "***")
+    return text
+
+
+def describe(exc: Exception) -> str:
+    """A channel's failure in one line without URLs (a webhook URL is a secret) or credentials."""
+    import requests
+
+    from regiohub.core.http import reason
+
+    if isinstance(exc, requests.HTTPError):
+        return f"HTTP {exc.response.status_code if exc.response is not None else '?'}"
+    if isinstance(exc, requests.RequestException):
+        return reason(exc)
+    return redact(f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+
+
+def _log(subject: str, body: str, details: dict[str, Any]) -> None:
+    log.error("%s\n%s", subject, body)
+
+
+def _email(subject: str, body: str, details: dict[str, Any]) -> None:
+    email = config().email
+    if not email.recipients:
+        raise ValueError("REGIOHUB_NOTIFY_EMAIL is not set and the notifications file names no recipients")
+    msg = EmailMessage()
+    msg["Subject"], msg["To"], msg["From"] = subject, ", ".join(email.recipients), email.sender
+    msg.set_content(body)
+    user = os.environ.get("REGIOHUB_SMTP_USER")
+    with smtplib.SMTP(email.smtp_host, email.smtp_port, timeout=20) as smtp:
+        if user or email.starttls:
+            smtp.starttls()
+        if user:
+            smtp.login(user, os.environ.get("REGIOHUB_SMTP_PASSWORD", ""))
+        smtp.send_message(msg)
+
+
+def _webhook(subject: str, body: str, details: dict[str, Any]) -> None:
+    import requests
+
+    url = os.environ.get("REGIOHUB_NOTIFY_WEBHOOK_URL")
+    if not url:
+        raise ValueError("REGIOHUB_NOTIFY_WEBHOOK_URL is not set")
+    payload = {"text": f"{subject}\n{body}", "subject": subject, "details": details}
+    response = requests.post(url, json=payload, timeout=10)
+    response.raise_for_status()
+
+
+def notify_run(report: Any) -> None:
+    """``regiohub run``'s failures (a :class:`~regiohub.store.runs.RunReport`): one notification per failed source,
+    one for a run that failed as a whole."""
+    for entry in report.ingested:
+        if entry.get("status") == "failed":
+            source_id = entry["source_id"]
+            notify(f"Regio.hub: regiohub run: source {source_id} failed", entry.get("error") or "unknown error",
+                   {"kind": "run", "run_id": report.run_id, "source_id": source_id,
+                    "load_id": entry.get("load_id"), "error": entry.get("error")})
+    if report.outcome in ("failed", "gate_failed"):
+        notify(f"Regio.hub: regiohub run {report.outcome.replace('_', ' ')}", report.error or "unknown error",
+               {"kind": "run", "run_id": report.run_id, "outcome": report.outcome, "error": report.error})

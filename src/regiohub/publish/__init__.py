@@ -1,0 +1,1 @@
+"""Stage 4 — publish an audited candidate atomically, keeping snapshots to roll back to."""

@@ -1,0 +1,262 @@
+"""Publish: copy the audited candidate's marts into a new file and swap it in atomically.
+
+Readers (dashboards, analysts) only ever open ``published/regiohub.duckdb`` read-only. A publish
+writes ``published/.incoming-<snapshot>.duckdb``, syncs it and renames it over the published file
+(the commit point): a reader that has the old file open keeps its snapshot, a new connection sees
+the new one, and nobody sees a half-written file. The file is written in DuckDB's v1.0.0 storage
+format so that analysts' DuckDB 1.x tools open it too; table and column comments (the German
+descriptions from dbt) are carried over.
+
+Next to it:
+
+* ``published/snapshots/<snapshot>.duckdb`` — the last N published files (hard links, no copies;
+  ``REGIOHUB_KEEP_SNAPSHOTS``, default 5), for :func:`rollback`;
+* ``published/parquet`` — a symlink to ``published/exports/<snapshot>/``, every mart table as
+  Parquet, switched atomically with the snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from regiohub.core import duckdb_settings, settings
+from regiohub.core.errors import PipelineError
+from regiohub.core.ids import next_snapshot_id
+from regiohub.store.locks import publish_lock
+from regiohub.store.snapshots import candidate_base
+
+MART_SCHEMA = "main"
+STORAGE_VERSION = "v1.0.0"
+
+
+@dataclass
+class PublishResult:
+    snapshot_id: str
+    published_at: str
+    path: Path
+    tables: dict[str, int]
+
+
+def keep_snapshots() -> int:
+    return max(1, int(os.environ.get("REGIOHUB_KEEP_SNAPSHOTS", "5")))
+
+
+def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_id: str | None = None) -> PublishResult:
+    """Publish the mart tables of ``candidate``; the caller has audited it."""
+    from regiohub.core import crashpoints
+
+    data = (data or settings.paths()).ensure()
+    published_at = datetime.now(UTC)
+    with publish_lock(data):
+        _recover_locked(data)
+        current = published_snapshot(data)
+        base = candidate_base(candidate)
+        same = current and current.get("candidate") == candidate.name  # the same candidate again
+        if current and not same and base is not None and base != current["snapshot_id"]:
+            # e.g. a manual run and an Airflow run built concurrently: never go back in time. Compared by
+            # snapshot, not by clock, so a clock set back never blocks publishing.
+            raise PipelineError(
+                f"{candidate.name} is older than the published mart: it was built on snapshot {base or 'none'}, "
+                f"and {current['snapshot_id']} was published since; not published (build again)"
+            )
+        known = list_snapshots(data) + ([current["snapshot_id"]] if current else [])
+        snapshot_id = next_snapshot_id(published_at, known)
+        incoming = data.published_dir / f".incoming-{snapshot_id}.duckdb"
+        try:
+            tables = _write_published_file(candidate, incoming, snapshot_id, published_at, run_id)
+            crashpoints.reached("publish:written")
+            _export_parquet(incoming, data.published_dir / "exports" / snapshot_id)
+            crashpoints.reached("publish:before-swap")
+            os.replace(incoming, data.published)  # the commit point
+            _fsync(data.published_dir)
+            snapshots = data.published_dir / "snapshots"
+            snapshots.mkdir(exist_ok=True)
+            os.link(data.published, snapshots / f"{snapshot_id}.duckdb")  # kept for rollback, no copy
+            _point_parquet_at(data, snapshot_id)
+            _prune(data)
+            from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
+
+            after_publish(data, snapshot_id, candidate)
+            from regiohub.build.incremental import keep_base  # the next build starts from this one
+
+            keep_base(candidate, data, snapshot_id)
+        except BaseException:
+            _remove_partial(incoming, data)
+            raise
+        finally:
+            incoming.unlink(missing_ok=True)
+            Path(f"{incoming}.wal").unlink(missing_ok=True)
+    return PublishResult(snapshot_id, published_at.isoformat(timespec="seconds"), data.published, tables)
+
+
+def _remove_partial(incoming: Path, data: settings.Paths) -> None:
+    """After a failed publish (disk full, …): drop the half-written file and exports at once."""
+    for p in (incoming, Path(f"{incoming}.wal")):
+        p.unlink(missing_ok=True)
+    try:
+        _recover_locked(data)
+    except OSError:
+        pass  # the next run's recovery tries again
+
+
+def _write_published_file(
+    candidate: Path, target: Path, snapshot_id: str, published_at: datetime, run_id: str | None
+) -> dict[str, int]:
+    tables: dict[str, int] = {}
+    with duckdb_settings.connect() as con:
+        con.execute("attach ? as candidate (read_only)", [str(candidate)]).fetchall()
+        con.execute(f"attach ? as incoming (storage_version '{STORAGE_VERSION}')", [str(target)]).fetchall()
+        rows = con.execute(
+            "select table_name, comment from duckdb_tables() where database_name = 'candidate' "
+            "and schema_name = ? order by table_name",
+            [MART_SCHEMA],
+        ).fetchall()
+        for name, comment in rows:
+            if name == "meta_build":  # build bookkeeping, not part of the published mart
+                continue
+            con.execute(f'create table incoming.main."{name}" as from candidate.main."{name}"').fetchall()
+            tables[name] = con.execute(f'select count(*) from incoming.main."{name}"').fetchall()[0][0]
+            if comment:
+                con.execute(f'comment on table incoming.main."{name}" is {_literal(comment)}').fetchall()
+        columns = con.execute(
+            "select table_name, column_name, comment from duckdb_columns() where database_name = 'candidate' "
+            "and schema_name = ? and comment is not null and comment <> ''",
+            [MART_SCHEMA],
+        ).fetchall()
+        for table, column, comment in columns:
+            con.execute(f'comment on column incoming.main."{table}"."{column}" is {_literal(comment)}').fetchall()
+        con.execute(
+            "create table incoming.main.meta_snapshot as select ?::varchar as snapshot_id, "
+            "?::timestamptz as published_at, ?::varchar as run_id, ?::varchar as candidate",
+            [snapshot_id, published_at, run_id, candidate.name],
+        ).fetchall()
+        con.execute(
+            "comment on table incoming.main.meta_snapshot is "
+            "'Veröffentlichter Stand: Snapshot-ID, Zeitpunkt, Lauf und Kandidat, aus dem er gebaut wurde.'"
+        ).fetchall()
+        con.execute("detach incoming").fetchall()
+    _fsync(target)
+    return tables
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters); the text comes from our own dbt docs."""
+    return "'" + " ".join(text.split()).replace("'", "''") + "'"
+
+
+def _export_parquet(database: Path, target: Path) -> None:
+    """Every table of ``database`` as ``target/<table>.parquet`` (written to a temp dir, then renamed)."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    with duckdb_settings.connect(database, read_only=True) as con:
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+        for name in names:
+            out = str(tmp / f"{name}.parquet").replace("'", "''")
+            con.execute(f"copy \"{name}\" to '{out}' (format parquet, compression zstd)").fetchall()
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(tmp, target)
+
+
+def _point_parquet_at(data: settings.Paths, snapshot_id: str) -> None:
+    """Switch the ``published/parquet`` symlink atomically to that snapshot's exports."""
+    link = data.published_dir / "parquet"
+    if link.is_dir() and not link.is_symlink():  # a copy of the data dir that resolved the link
+        shutil.rmtree(link)
+    tmp = data.published_dir / f".parquet-{uuid.uuid4().hex[:6]}"
+    tmp.symlink_to(Path("exports") / snapshot_id)
+    os.replace(tmp, link)
+
+
+def list_snapshots(data: settings.Paths) -> list[str]:
+    """Snapshot ids that can be rolled back to, oldest first."""
+    folder = data.published_dir / "snapshots"
+    return sorted(p.stem for p in folder.glob("*.duckdb")) if folder.exists() else []
+
+
+def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None) -> str:
+    """Make a kept snapshot the published mart again (default: the one before the current); return its id."""
+    data = (data or settings.paths()).ensure()
+    with publish_lock(data):
+        _recover_locked(data)
+        kept = list_snapshots(data)
+        current = (published_snapshot(data) or {}).get("snapshot_id")
+        if snapshot_id is None:
+            older = [s for s in kept if current is None or s < current]
+            if not older:
+                raise PipelineError("no earlier snapshot to roll back to")
+            snapshot_id = older[-1]
+        if snapshot_id not in kept:
+            raise PipelineError(f"unknown snapshot {snapshot_id!r}; kept: {', '.join(kept) or 'none'}")
+        incoming = data.published_dir / f".incoming-rollback-{snapshot_id}.duckdb"
+        incoming.unlink(missing_ok=True)
+        os.link(data.published_dir / "snapshots" / f"{snapshot_id}.duckdb", incoming)
+        os.replace(incoming, data.published)
+        _fsync(data.published_dir)
+        exports = data.published_dir / "exports" / snapshot_id
+        if not exports.exists():
+            _export_parquet(data.published, exports)
+        _point_parquet_at(data, snapshot_id)
+    return snapshot_id
+
+
+def recover(data: settings.Paths) -> None:
+    """Clean up after a process that died while publishing (the published mart itself is always intact)."""
+    with publish_lock(data):
+        _recover_locked(data)
+
+
+def _recover_locked(data: settings.Paths) -> None:
+    for leftover in data.published_dir.glob(".incoming-*"):
+        leftover.unlink(missing_ok=True)
+    for leftover in list(data.published_dir.glob(".parquet-*")) + list((data.published_dir / "exports").glob(".*.tmp")):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    current = published_snapshot(data)
+    # exports of a run killed before its swap belong to no snapshot
+    kept = set(list_snapshots(data)) | ({current["snapshot_id"]} if current else set())
+    for folder in (data.published_dir / "exports").glob("*"):
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in kept:
+            shutil.rmtree(folder, ignore_errors=True)
+    if current and (data.published_dir / "exports" / current["snapshot_id"]).exists():
+        link = data.published_dir / "parquet"
+        if not link.is_symlink() or link.readlink().name != current["snapshot_id"]:
+            _point_parquet_at(data, current["snapshot_id"])
+
+
+def _prune(data: settings.Paths) -> None:
+    kept = list_snapshots(data)
+    current = (published_snapshot(data) or {}).get("snapshot_id")
+    drop = set(kept[: max(0, len(kept) - keep_snapshots())]) - {current}
+    for snapshot_id in drop:
+        (data.published_dir / "snapshots" / f"{snapshot_id}.duckdb").unlink(missing_ok=True)
+    keep = (set(kept) - drop) | ({current} if current else set())
+    for folder in (data.published_dir / "exports").glob("*"):
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def published_snapshot(data: settings.Paths | None = None) -> dict | None:
+    """The published snapshot's id, time, run and candidate, or None if nothing is published yet."""
+    data = data or settings.paths()
+    if not data.published.exists():
+        return None
+    with duckdb_settings.connect(data.published, read_only=True) as con:
+        cursor = con.execute("select * from meta_snapshot")
+        names = [d[0] for d in cursor.description]
+        return dict(zip(names, cursor.fetchall()[0], strict=True))

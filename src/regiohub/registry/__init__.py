@@ -1,0 +1,1 @@
+"""Stage 0 — the source registry: partners, sources and targets, validated on load."""

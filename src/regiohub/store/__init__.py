@@ -1,0 +1,1 @@
+"""The data folder's owner: per-source state, load ledger, versions, snapshots, locks and run records."""

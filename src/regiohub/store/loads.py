@@ -1,0 +1,126 @@
+"""Which raw loads a build reads, and which of them the published snapshot was built from.
+
+Raw files are ``raw/<source>/<entity>/<load_id>.parquet``; load ids sort by time and raw files are
+never removed, so "the loads up to X" describes exactly what a build of one source reads. A build
+reads the raw files through ``build/raw_view/``, a tree of hard links that holds, per source, the
+loads up to its *cut-off*: the newest load for a healthy source, the last published load for a
+source that is pinned because its newer loads broke the build.
+
+The published snapshot records the cut-off per source in its table ``meta_loads``; loads newer
+than that are *unpublished* (``regiohub status`` lists them, ``regiohub run`` builds them).
+
+A full-snapshot load whose payload is an older version than an earlier load's is *superseded*
+(:mod:`regiohub.store.versions`): the view leaves it out, so the newest version is built, and it is never
+unpublished — it is kept and reported instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from regiohub.core import duckdb_settings, settings
+from regiohub.registry.model import Source, load_registry
+from regiohub.store.versions import is_full_snapshot, superseded
+
+VIEW = "raw_view"
+
+
+def raw_loads(data: settings.Paths, source_id: str) -> list[str]:
+    """Every load id with a raw file for ``source_id``, oldest first."""
+    return sorted({f.stem for f in (data.raw / source_id).glob("*/*.parquet")})
+
+
+def raw_sources(data: settings.Paths) -> list[str]:
+    return sorted(p.name for p in data.raw.glob("*") if p.is_dir() and not p.name.startswith("."))
+
+
+def published_loads(data: settings.Paths) -> dict[str, str | None]:
+    """Per source, the newest load the published snapshot includes ({} when nothing is published).
+
+    Snapshots published before ``meta_loads`` existed fall back to ``dim_source.last_load_id``.
+    """
+    if not data.published.is_file():
+        return {}
+    with duckdb_settings.connect(data.published, read_only=True) as con:
+        tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+        if "meta_loads" in tables:
+            rows = con.execute("select source_id, load_id from meta_loads").fetchall()
+        elif "dim_source" in tables:
+            rows = con.execute("select source_id, last_load_id from dim_source").fetchall()
+        else:
+            rows = []
+    return dict(rows)
+
+
+def _registered() -> dict[str, Source]:
+    return {s.id: s for s in load_registry().sources}
+
+
+def superseded_loads(data: settings.Paths, source_id: str, sources: dict[str, Source] | None = None) -> dict[str, str]:
+    """The source's superseded loads (load id -> the earlier load of a newer version); {} if unregistered."""
+    source = (sources if sources is not None else _registered()).get(source_id)
+    return superseded(data, source, raw_loads(data, source_id)) if source is not None else {}
+
+
+def unpublished_loads(data: settings.Paths) -> dict[str, list[str]]:
+    """Per source, raw loads newer than the published snapshot's (all loads when nothing is published),
+    superseded loads left out."""
+    published = published_loads(data)
+    sources = _registered()
+    out = {}
+    for source_id in raw_sources(data):
+        cutoff = published.get(source_id) or ""
+        older = superseded_loads(data, source_id, sources)
+        newer = [load for load in raw_loads(data, source_id) if load > cutoff and load not in older]
+        if newer:
+            out[source_id] = newer
+    return out
+
+
+def never_built(data: settings.Paths, source_id: str, load_ids: list[str | None]) -> list[str]:
+    """Those of ``load_ids`` no build has taken up yet: unpublished, not superseded, and not the load the
+    last finished run held back as broken. A re-run emits the raw asset again for them."""
+    from regiohub.store.runs import recent_runs
+
+    pending = set(unpublished_loads(data).get(source_id, []))
+    last = next((r for r in recent_runs(data, 20) if r.get("outcome") not in ("running", None)), None)
+    held = {f.get("bad_load") for f in (last or {}).get("source_failures") or [] if f.get("source_id") == source_id}
+    return sorted({load for load in load_ids if load in pending and load not in held})
+
+
+def compose_raw_view(data: settings.Paths, pins: dict[str, str | None]) -> tuple[Path, dict[str, str | None]]:
+    """Build ``build/raw_view`` with every source's loads up to its cut-off; return it and the cut-offs.
+
+    ``pins`` maps a source to the newest load it may use (None: leave the source out entirely).
+    Sources not in ``pins`` use all their loads. Superseded loads of full-snapshot entities are left
+    out, and a cut-off is never a superseded load.
+    """
+    view = data.build / VIEW
+    shutil.rmtree(view, ignore_errors=True)
+    cutoffs: dict[str, str | None] = {}
+    sources = _registered()
+    for source_id in raw_sources(data):
+        loads = raw_loads(data, source_id)
+        older = superseded_loads(data, source_id, sources)
+        current = [load for load in loads if load not in older]
+        cutoff = pins[source_id] if source_id in pins else (current[-1] if current else None)
+        cutoffs[source_id] = cutoff
+        for entity in (data.raw / source_id).iterdir():
+            if not entity.is_dir():
+                continue
+            target = view / source_id / entity.name
+            target.mkdir(parents=True, exist_ok=True)
+            skip = older if source_id in sources and is_full_snapshot(sources[source_id], entity.name) else {}
+            for f in entity.glob("*.parquet"):
+                if cutoff is not None and f.stem <= cutoff and f.stem not in skip:
+                    _link(f, target / f.name)
+    return view, cutoffs
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system
+        shutil.copy2(src, dst)

@@ -1,0 +1,57 @@
+"""Which loads the mart is built from, and whether they are sample data — decided by provenance.
+
+A source's rows in the mart come from its newest load per entity (full-snapshot entities; superseded
+loads of an older version left out, see :mod:`regiohub.store.versions`) or from all its loads
+(accumulating entities, ``Connector.accumulate``), as the staging models read them.
+A source is sample data exactly when one of those loads came from the shipped recordings
+(``origin == "recording"``) or has no recorded provenance (loads older than the ledger): a registry
+flag cannot say so, since the same source can hold a real operator file today and a recording
+tomorrow.
+"""
+
+from __future__ import annotations
+
+from regiohub.core import settings
+from regiohub.ingest.connectors import connector_for
+from regiohub.registry.model import Source
+from regiohub.store.state import LOADS_DIR, all_loads
+from regiohub.store.versions import superseded
+
+
+def used_load_ids(data: settings.Paths, source: Source, up_to: str | None = None) -> set[str]:
+    """The load ids whose rows the staging models read for ``source`` (only loads up to ``up_to`` if given)."""
+    accumulate = set(connector_for(source.connector).accumulate)
+    used: set[str] = set()
+    older = superseded(data, source, sorted({p.stem for p in (data.raw / source.id).glob("*/*.parquet")}))
+    for entity_dir in sorted(p for p in (data.raw / source.id).glob("*") if p.is_dir()):
+        if entity_dir.name == LOADS_DIR:
+            continue
+        loads = sorted(p.stem for p in entity_dir.glob("*.parquet") if up_to is None or p.stem <= up_to)
+        if entity_dir.name in accumulate:
+            used.update(loads)
+        elif current := [load for load in loads if load not in older]:
+            used.add(current[-1])
+    return used
+
+
+def source_loads(data: settings.Paths, source: Source, up_to: str | None = None) -> list[dict]:
+    """One row per used load: id, origin (``unknown`` without a ledger entry), hash, time, files."""
+    ledger = all_loads(data, source.id)
+    rows = []
+    for load_id in sorted(used_load_ids(data, source, up_to)):
+        entry = ledger.get(load_id, {})
+        rows.append({
+            "source_id": source.id,
+            "load_id": load_id,
+            "origin": entry.get("origin", "unknown"),
+            "payload_sha256": entry.get("payload_sha256"),
+            "fetched_at": entry.get("fetched_at"),
+            "operator_file": entry.get("operator_file"),
+            "urls": ", ".join(entry.get("urls") or []),
+        })
+    return rows
+
+
+def is_sample(loads: list[dict]) -> bool:
+    """Sample data unless every used load came from the publisher or an operator's file."""
+    return any(row["origin"] not in ("publisher", "operator") for row in loads) or not loads
