@@ -26,6 +26,8 @@ CONNECTORS: dict[str, str] = {
     "deutschlandatlas": "regiohub.ingest.connectors.deutschlandatlas:DeutschlandatlasConnector",
     "opendatasoft": "regiohub.ingest.connectors.opendatasoft:OpendatasoftConnector",
     "rki_wastewater": "regiohub.ingest.connectors.rki_wastewater:RkiWastewaterConnector",
+    "sta": "regiohub.ingest.connectors.sta:StaConnector",
+    "mqtt": "regiohub.ingest.mqtt.connector:MqttConnector",
 }
 
 
