@@ -12,6 +12,7 @@
     regiohub serve [--port 8501]            dashboards
     regiohub demo                           `run --offline`, then `serve`
     regiohub api [--host H] [--port 8000]   read API over the published mart (OpenAPI at /docs)
+    regiohub mqtt SOURCE                    consume a sensor source's MQTT topics into raw (until Ctrl+C/SIGTERM)
     regiohub airflow [init|stop] [--offline] [--port 8080]
                                             Airflow for this project (AIRFLOW_HOME under the data dir)
 """
@@ -196,6 +197,32 @@ def cmd_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mqtt(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from regiohub.ingest.mqtt import announce
+    from regiohub.ingest.mqtt.consumer import Consumer
+    from regiohub.registry.model import load_registry
+
+    registry = load_registry()
+    source = registry.source(args.source)
+    if source.connector != "mqtt":
+        raise RegistryError(f"source {source.id} is not an MQTT source (connector {source.connector})")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
+    logging.getLogger("regiohub").setLevel(logging.INFO)
+    consumer = Consumer(source, registry, batch_seconds=args.batch_seconds,
+                        announce=announce.from_environment(source.id))
+    print(f"{source.id}: consuming {', '.join(consumer.config['topics'])} from "
+          f"{consumer.config['host']}:{consumer.config['port']} (Ctrl+C to stop)", flush=True)
+    stats = consumer.run(stop)
+    print(f"{source.id}: {stats.received} messages, {stats.batches} batches, {stats.loaded_rows} rows, "
+          f"{stats.dead_letters} dead letters")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from regiohub.ingest.replay import offline
 
@@ -272,6 +299,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--workers", type=int, default=1)
+    sp = add("mqtt", cmd_mqtt, "consume a sensor source's MQTT topics into raw (QoS 1, persistent session)")
+    sp.add_argument("source")
+    sp.add_argument("--batch-seconds", type=float, default=2.0, help="micro-batch interval (default 2 s)")
     sp = add("demo", cmd_demo, "run offline on the shipped samples, then serve the dashboards")
     sp.add_argument("--port", type=int, default=8501)
     sp = add("airflow", cmd_airflow, "start Airflow locally (api-server, scheduler, dag-processor, triggerer)",

@@ -47,6 +47,20 @@ class Partner(_Strict):
         return v
 
 
+class StreamMapping(_Strict):
+    """A field of a device's decoded uplink (or an STA topic's Datastream) mapped to a Datastream of ours."""
+
+    device: str = Field(description="ChirpStack devEui, TTS device_id, or the Datastream id of an STA topic")
+    field: str = Field(default="result", description="key in the decoded payload; dots for nesting")
+    datastream: str = Field(pattern=r"^[A-Za-z0-9_.:\-]{1,80}$", description="our Datastream id")
+    observed_property: str
+    unit: str = ""
+    name: str = ""
+    ars: str = Field(default="", description="12-digit ARS of the Gemeinde the sensor stands in")
+    longitude: float | None = None
+    latitude: float | None = None
+
+
 class Source(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
@@ -63,6 +77,9 @@ class Source(_Strict):
         default=None, description="name of an environment variable holding credentials (never the value)"
     )
     description: str = ""
+    streams: list[StreamMapping] = Field(
+        default_factory=list, description="sensor sources (MQTT): device and field → Datastream"
+    )
 
     def resolved_url(self, **extra: str) -> str:
         try:

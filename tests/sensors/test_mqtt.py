@@ -1,0 +1,200 @@
+"""MQTT in, against the real Mosquitto on 127.0.0.1:1883: uplink formats, 10,000 messages across a crash, latency."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import duckdb
+import paho.mqtt.client as mqtt
+import pytest
+import yaml
+
+from regiohub.core import settings
+from regiohub.ingest.mqtt.messages import message_id, rows_of
+from regiohub.registry.model import StreamMapping
+
+HERE = Path(__file__).parent
+CHIRPSTACK = HERE / "recordings" / "lorawan" / "chirpstack_v4_up_decentlab_dl5tm_object.json"
+REAL = settings.REPO_ROOT.parent / "shared" / "data" / "real" / "lorawan"
+STREAMS = [
+    StreamMapping(device="70b3d57ba0003bb8", field="volumetric_water_content.value", datastream="bf-volkspark",
+                  observed_property="Bodenfeuchte", unit="m3/m3", ars="120540000000"),
+    StreamMapping(device="rs261-erik-internal", field="Temperature", datastream="t-1",
+                  observed_property="Lufttemperatur", unit="°C"),
+    StreamMapping(device="17", datastream="lp-7", observed_property="Belegung"),
+]
+
+
+def test_chirpstack_object_field_is_mapped_to_its_datastream() -> None:
+    payload = CHIRPSTACK.read_bytes()
+    (row,) = rows_of("application/modus/device/70b3d57ba0003bb8/event/up", payload, STREAMS)
+    assert (row["datastream_id"], row["result_number"], row["_problem"]) == ("bf-volkspark", -0.0215, None)
+    assert row["phenomenon_start"] == "2024-11-10T12:51:50+00:00"  # `time`, not the gateway's time two days later
+
+
+def test_real_uplinks_tts_envelope_unwrapped_and_chirpstack_without_object_dead_lettered() -> None:
+    files = {p.name.split("_")[0]: p for p in REAL.glob("*.json")} if REAL.is_dir() else {}
+    if len(files) < 2:
+        pytest.skip(f"real LoRaWAN payloads not present ({REAL}): see PROVENANCE.md section 11")
+    (tts,) = rows_of("v3/thingsboard-ttn-demo@ttn/devices/rs261-erik-internal/up", files["tts"].read_bytes(), STREAMS)
+    assert (tts["datastream_id"], tts["result_number"], tts["phenomenon_start"]) == (
+        "t-1", 22.12, "2025-11-07T10:23:15.092851+00:00")  # the uplink's own received_at
+    (cs,) = rows_of("application/x/device/70b3d57ba0003bb8/event/up", files["chirpstack"].read_bytes(), STREAMS)
+    assert cs["datastream_id"] is None and cs["_problem"].startswith("no decoded payload ('object' missing")
+    assert cs["message"].startswith("{")  # the dead letter keeps the message
+
+
+def test_sta_topic_and_poison_messages() -> None:
+    (ok,) = rows_of("v1.1/Datastreams(17)/Observations",
+                    b'{"phenomenonTime":"2026-12-01T10:00:00.000Z","result":1}', STREAMS)
+    assert (ok["datastream_id"], ok["result_type"], ok["result_number"]) == ("lp-7", "number", 1.0)
+    reasons = [rows_of(t, p, STREAMS)[0]["_problem"] for t, p in [
+        ("v1.1/Datastreams(17)/Observations", b"\xff\xfe"),
+        ("v1.1/Datastreams(99)/Observations", b'{"phenomenonTime":"2026-12-01T10:00:00Z","result":1}'),
+        ("application/x/device/0000000000000001/event/up", b'{"object":{}}'),
+        ("something/else", b"{}"),
+        ("v1.1/Datastreams(17)/Observations", b"{" + b" " * 70_000 + b"}"),
+    ]]
+    assert reasons == ["message is not JSON", "Datastream of the topic is not in the registry's streams",
+                       "device is not in the registry's streams",
+                       "unknown topic (not ChirpStack v4, TTS v3 or SensorThings)",
+                       "message of 70002 bytes (limit 65536)"]
+
+
+# --- through the real broker ---------------------------------------------------------------------------------
+
+def broker_up() -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", 1883)) == 0
+
+
+@pytest.fixture
+def lorawan(tmp_path: Path):
+    if not broker_up():
+        pytest.skip("no MQTT broker on 127.0.0.1:1883 (Mosquitto)")
+    app = f"rh-test-{uuid.uuid4().hex[:10]}"
+    devices = [f"70b3d57ba00{i:05x}" for i in range(10)]
+    registry = yaml.safe_load(settings.REGISTRY_FILE.read_text())
+    registry["sources"] = [{
+        "id": "sensoren_lorawan", "name": "LoRaWAN-Sensoren (Test)", "domain": "water", "connector": "mqtt",
+        "url": "mqtt://127.0.0.1:1883", "schedule": "@once", "publisher": "Stadtwerke Potsdam",
+        "licence": "dl-de/by-2-0", "licence_url": "https://www.govdata.de/dl-de/by-2-0", "attribution": "Test",
+        "params": {"topics": f"application/{app}/device/+/event/up", "plausible": "Bodenfeuchte=0..1"},
+        "streams": [{"device": d, "field": "volumetric_water_content.value", "datastream": f"bf-{i}",
+                     "observed_property": "Bodenfeuchte"} for i, d in enumerate(devices)],
+    }]
+    (tmp_path / "sources.yml").write_text(yaml.safe_dump(registry, allow_unicode=True))
+    client_id = f"regiohub-test-{app}"
+    env = {**os.environ, "REGIOHUB_REGISTRY": str(tmp_path / "sources.yml"), "REGIOHUB_DATA_DIR": str(tmp_path / "d"),
+           "REGIOHUB_MQTT_CLIENT_ID": client_id}
+    env.pop("REGIOHUB_AIRFLOW_API_URL", None)
+    procs: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        log = tmp_path / f"consumer-{len(procs)}.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "regiohub.cli", "mqtt", "sensoren_lorawan",
+                                     "--batch-seconds", "1"], env=env, stdout=out, stderr=subprocess.STDOUT)
+        procs.append(proc)
+        deadline = time.monotonic() + 60
+        while b"subscribed to" not in log.read_bytes():
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        return proc
+
+    yield app, devices, tmp_path / "d", start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
+    end = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    end.connect("127.0.0.1", 1883, clean_start=True)  # session expiry 0: the broker forgets the test session
+    end.disconnect()
+
+
+def uplink(app: str, device: str, n: int) -> tuple[str, bytes]:
+    body = json.loads(CHIRPSTACK.read_text())
+    body["deviceInfo"]["devEui"], body["fCnt"] = device, n
+    body["time"] = f"2026-12-0{1 + n % 5}T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}+00:00"
+    body["object"]["volumetric_water_content"]["value"] = round(0.05 + (n % 40) / 100, 3)
+    return f"application/{app}/device/{device}/event/up", json.dumps(body).encode()
+
+
+def seen_ids(data: Path) -> set[str]:
+    files = [str(p) for sub in ("raw", "quarantine") for p in (data / sub / "sensoren_lorawan" / "observations").glob(
+        "*.parquet")]
+    if not files:
+        return set()
+    with duckdb.connect() as con:
+        return {r[0] for r in con.execute("select distinct message_id from read_parquet(?, union_by_name = true)",
+                                          [files]).fetchall()}
+
+
+def test_10000_uplinks_none_lost_across_a_consumer_crash(lorawan) -> None:
+    app, devices, data, start = lorawan
+    consumer = start()
+    pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"pub-{app}", protocol=mqtt.MQTTv5)
+    pub.max_inflight_messages_set(500)
+    pub.connect("127.0.0.1", 1883)
+    pub.loop_start()
+    # latency: a message is in raw within 5 s
+    latencies = []
+    for n in range(6):
+        topic, payload = uplink(app, devices[0], 900_000 + n)
+        t0 = time.monotonic()
+        pub.publish(topic, payload, qos=1).wait_for_publish(10)
+        while message_id(topic, payload) not in seen_ids(data):
+            assert time.monotonic() - t0 < 5, f"probe {n} not in raw"
+            time.sleep(0.05)
+        latencies.append(time.monotonic() - t0)
+    print(f"\nlatency publish → raw (s): {', '.join(f'{x:.2f}' for x in latencies)}")
+    assert max(latencies) < 5
+
+    expected: dict[str, int] = {}
+    t0 = time.monotonic()
+    for n in range(10_000):
+        if n % 100 == 7:
+            topic, payload = f"application/{app}/device/{devices[1]}/event/up", b"\x00 not json"
+        elif n % 100 == 8:
+            topic, payload = uplink(app, "ffffffffffffffff", n)  # device not in the registry
+        else:
+            topic, payload = uplink(app, devices[n % 10], n)
+        expected[message_id(topic, payload)] = n
+        info = pub.publish(topic, payload, qos=1)
+        if n == 5_000:
+            info.wait_for_publish(30)
+            # Mosquitto's default keeps at most 1,000 messages for a session (in flight + queued,
+            # max_queued_messages): let the backlog shrink below 500 before the crash
+            while len(seen_ids(data) & set(expected)) < 4_500:
+                time.sleep(0.05)
+            consumer.send_signal(signal.SIGKILL)  # a crash in the middle of a batch: no clean shutdown
+            consumer.wait(10)
+        if n == 5_400:  # 400 published while no consumer runs: kept by the broker for the session
+            info.wait_for_publish(30)
+            consumer = start()
+    info.wait_for_publish(60)
+    published_s = time.monotonic() - t0
+    deadline = time.monotonic() + 180
+    while not set(expected) <= (got := seen_ids(data)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    print(f"10,000 published in {published_s:.1f} s; all in raw or dead letter after {time.monotonic() - t0:.1f} s")
+    pub.loop_stop()
+    lost = sorted(n for i, n in expected.items() if i not in got)
+    assert not lost, f"{len(lost)} messages lost: {lost[:5]} … {lost[-5:]}"
+    with duckdb.connect() as con:
+        raw_rows, raw_distinct = con.execute(
+            "select count(*), count(distinct observation_id) from read_parquet(?)",
+            [str(data / "raw/sensoren_lorawan/observations/*.parquet")]).fetchone()
+        dead = dict(con.execute("select _reason, count(distinct message_id) from read_parquet(?) group by 1",
+                                [str(data / "quarantine/sensoren_lorawan/observations/*.parquet")]).fetchall())
+    assert raw_rows == raw_distinct == 9_800 + 6  # redelivered messages are not in raw twice
+    assert dead["message is not JSON"] == 100 and dead["device is not in the registry's streams"] == 100
