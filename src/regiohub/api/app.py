@@ -12,6 +12,7 @@ from regiohub.api.config import ApiSettings
 from regiohub.api.deps import ResponseCache
 from regiohub.api.mart import PublishedMart
 from regiohub.api.ratelimit import RateLimit
+from regiohub.api.sta import routes as sta_routes
 
 DESCRIPTION = """Lesender Zugriff auf den veröffentlichten Datenbestand von Regio.hub (Kooperationsraum Potsdam).
 
@@ -37,6 +38,7 @@ def create_app(published: Path | None = None, config: ApiSettings | None = None)
     app.include_router(open_routes.router)
     app.include_router(embed_routes.router)
     app.include_router(lineage_routes.router)
+    app.include_router(sta_routes.router)
     app.add_middleware(RateLimit, rate=config.rate, burst=config.burst)
     app.add_middleware(
         CORSMiddleware, allow_origins=list(config.origins), allow_methods=["GET", "HEAD"],

@@ -34,7 +34,8 @@ from regiohub.registry.model import Registry, Source
 log = logging.getLogger(__name__)
 SESSION_EXPIRY_S = 7 * 24 * 3600
 RECEIVE_MAXIMUM = 1000  # unacknowledged messages the broker may send at once
-ACK_EVERY = 10  # fsync and acknowledge every 10 messages (and every 50 ms): below the broker's in-flight window (Mosquitto: 20)
+# fsync and acknowledge every 10 messages (and every 50 ms): below the broker's in-flight window (Mosquitto: 20)
+ACK_EVERY = 10
 
 
 @dataclass
