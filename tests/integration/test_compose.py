@@ -63,7 +63,8 @@ def test_the_schema_check_can_fail() -> None:
 
 
 def test_services_health_checks_and_restart_policies() -> None:
-    assert set(SERVICES) == {"postgres", "redis", "airflow-init", *AIRFLOW, *WORKERS, "dashboard", "api"}
+    assert set(SERVICES) == {"postgres", "redis", "airflow-init", *AIRFLOW, *WORKERS, "dashboard", "api",
+                             "mosquitto", "mqtt-consumer"}
     for name, service in SERVICES.items():
         if name == "airflow-init":  # one-shot: migrate and create the admin user
             assert service["restart"] == "no" and "healthcheck" not in service
