@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 SQL_LINT := cd dbt_project && REGIOHUB_CANDIDATE_PATH=:memory: REGIOHUB_DBT_TARGET_PATH=target/sqlfluff \
 	../.venv/bin/sqlfluff lint models tests
 
-.PHONY: demo test install lint benchmark benchmark-scale benchmark-dashboards benchmark-api e2e clean airflow run status
+.PHONY: demo test install lint benchmark benchmark-scale benchmark-dashboards benchmark-api benchmark-sta e2e clean airflow run status
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -50,6 +50,10 @@ benchmark-dashboards: install
 
 benchmark-api: install
 	$(UV) run python benchmarks/api_latency.py
+
+# SensorThings out (docs/sensors.md): latest observation of every Datastream, exact $count; SCALE=1 for Potsdam's size
+benchmark-sta: install
+	$(UV) run python benchmarks/sta_latest.py
 
 e2e: install
 	$(UV) run pytest tests/e2e

@@ -58,7 +58,7 @@ def sta_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sta/v1.1"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded 2-core machine
         while True:
             try:
                 if httpx.get(url, timeout=1).status_code == 200:

@@ -79,9 +79,16 @@ def options(params: dict[str, str], ent: Entity, depth: int = 0) -> Options:
     return opts
 
 
-def order_sql(opts: Options, alias: str = "e") -> str:
+def order_sql(opts: Options, alias: str = "e", tiebreak: bool = True) -> str:
+    """ORDER BY of ``opts``; the id breaks ties of a page (not needed within an expanded collection's window,
+    where it costs a string sort: Observations of a Datastream differ in phenomenonTime)."""
     keys = [f"{alias}.{col} {direction}" for col, direction in opts.orderby]
-    return ", ".join([*keys, f"{alias}.id"])
+    return ", ".join([*keys, f"{alias}.id"] if tiebreak or not keys else keys)
+
+
+def _latest_only(target: Entity, sub: Options) -> bool:
+    return (target.name == "Observations" and sub.top == 1 and sub.skip == 0 and sub.filter is None
+            and sub.orderby == [("phenomenon_start", "desc")])
 
 
 def collection(con: duckdb.DuckDBPyConnection, ent: Entity, opts: Options, base: str,
@@ -109,10 +116,14 @@ def render(con: duckdb.DuckDBPyConnection, ent: Entity, rows: list[dict], opts: 
         cond, params = where(sub.filter, target)
         children: dict[Any, list[dict]] = {}
         if keys:
-            if nav.many:
+            if nav.many and _latest_only(target, sub):  # precomputed: the latest Observation of each Datastream
+                found = _records(con, f"select e.* from sta_latest e where e.{nav.target_col} in (select unnest(?))",
+                                 [keys])
+            elif nav.many:
                 found = _records(con, f"""
                     select * exclude (_rn) from (
-                        select e.*, row_number() over (partition by e.{nav.target_col} order by {order_sql(sub)}) _rn
+                        select e.*, row_number() over (
+                            partition by e.{nav.target_col} order by {order_sql(sub, tiebreak=False)}) _rn
                         from {target.table} e where e.{nav.target_col} in (select unnest(?)) and {cond})
                     where _rn > ? and _rn <= ? order by {nav.target_col}, _rn""",
                     [keys, *params, sub.skip, sub.skip + sub.top])

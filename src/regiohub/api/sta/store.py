@@ -3,7 +3,9 @@
 Ids are ``<source>:<id>`` so that sources never collide. For every Datastream with numeric results a
 harmonised daily series is added as a Datastream of its own (``<id>:daily``, "Tagesmittel"): one
 Observation per day with the mean as result and the day as ``phenomenonTime`` interval — the server-side
-aggregate that the standard lacks. The tables are rebuilt when the set of raw files changes (checked at
+aggregate that the standard lacks. ``sta_latest`` holds the latest Observation of each Datastream
+(Masterportal's ``$expand=Observations($orderby=phenomenonTime desc;$top=1)``). The tables are rebuilt
+when the set of raw files changes (checked at
 most every ``refresh_s`` seconds); requests read the current generation.
 """
 
@@ -78,6 +80,9 @@ create or replace table sta_datastreams as
            _source_id || ':' || coalesce(observed_property_id, observed_property_name),
            '{"aggregate": "mean", "period": "P1D", "source": "' || _source_id || ':' || datastream_id || '"}'
     from ds_raw) d left join span on span.datastream_id = d.id;
+create or replace table sta_latest as
+  select * from sta_observations
+  qualify row_number() over (partition by datastream_id order by phenomenon_start desc) = 1;
 create index obs_ds on sta_observations (datastream_id);
 """
 
