@@ -201,3 +201,57 @@ def test_10000_uplinks_none_lost_across_a_consumer_crash(lorawan) -> None:
                                 [str(data / "quarantine/sensoren_lorawan/observations/*.parquet")]).fetchall())
     assert raw_rows == raw_distinct == 9_800 + 6  # redelivered messages are not in raw twice
     assert dead["message is not JSON"] == 100 and dead["device is not in the registry's streams"] == 100
+
+
+def test_new_observations_are_published_as_sta_mqtt_topics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from regiohub.ingest.mqtt.consumer import Consumer
+    from regiohub.registry.model import Registry, Source, load_registry
+
+    if not broker_up():
+        pytest.skip("no MQTT broker on 127.0.0.1:1883 (Mosquitto)")
+    app = f"rh-test-{uuid.uuid4().hex[:10]}"
+    source = Source(id=f"lw_{app[8:]}", name="LoRaWAN (Test)", domain="water", connector="mqtt", url="mqtt://x",
+                    params={"topics": f"application/{app}/device/+/event/up"}, schedule="@once", publisher="-",
+                    licence="-", licence_url="-", attribution="-",
+                    streams=[StreamMapping(device="70b3d57ba0003bb8", field="soil_temperature.value",
+                                           datastream="bt-1", observed_property="Bodentemperatur")])
+    registry = Registry(partners=load_registry().partners, sources=[source])
+    monkeypatch.setenv("REGIOHUB_MQTT_STA_OUT", "1")
+    monkeypatch.setenv("REGIOHUB_MQTT_CLIENT_ID", f"regiohub-test-{app}")
+    received: list[tuple[str, dict]] = []
+    sub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"sub-{app}", protocol=mqtt.MQTTv5)
+    sub.on_message = lambda _c, _u, m: received.append((m.topic, json.loads(m.payload)))
+    sub.connect("127.0.0.1", 1883)
+    sub.subscribe(f"v1.1/Datastreams('{source.id}:bt-1')/Observations", qos=1)
+    sub.loop_start()
+    consumer = Consumer(source, registry, settings.paths(tmp_path), batch_seconds=0.3)
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(stop,))
+    thread.start()
+    try:
+        while not consumer.stats.connects:
+            time.sleep(0.05)
+        time.sleep(0.5)  # subscribed
+        pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        pub.connect("127.0.0.1", 1883)
+        pub.loop_start()
+        for n in range(3):
+            body = json.loads(CHIRPSTACK.read_text())
+            body["time"], body["object"]["soil_temperature"]["value"] = f"2026-12-01T10:0{n}:00+00:00", 20 + n
+            topic = f"application/{app}/device/70b3d57ba0003bb8/event/up"
+            pub.publish(topic, json.dumps(body), qos=1).wait_for_publish(5)
+        deadline = time.monotonic() + 20
+        while len(received) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        pub.loop_stop()
+    finally:
+        stop.set()
+        thread.join(30)
+        sub.loop_stop()
+        end = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"regiohub-test-{app}", protocol=mqtt.MQTTv5)
+        end.connect("127.0.0.1", 1883, clean_start=True)  # the broker forgets the test session
+        end.disconnect()
+    assert sorted(b["result"] for _, b in received) == [20, 21, 22]
+    assert received[0][1]["phenomenonTime"].startswith("2026-12-01T10:0")

@@ -83,7 +83,6 @@ create or replace table sta_datastreams as
 create or replace table sta_latest as
   select * from sta_observations
   qualify row_number() over (partition by datastream_id order by phenomenon_start desc) = 1;
-create index obs_ds on sta_observations (datastream_id);
 """
 
 

@@ -69,6 +69,7 @@ class Consumer:
         self.data = (data or settings.paths()).ensure()
         self.batch_seconds, self.batch_max = batch_seconds, batch_max
         self.announce = announce
+        self.sta_out: mqtt.Client | None = None  # set by run() when REGIOHUB_MQTT_STA_OUT=1
         self.config = broker_config(source)
         self.spool = Spool(spool_dir(self.data, source.id))
         self.stats = Stats()
@@ -143,6 +144,15 @@ class Consumer:
             segment.unlink()
             if result.changed and self.announce is not None:
                 self.announce(result)
+            if result.changed and self.sta_out is not None:
+                self._publish_sta(result.load_id)
+
+    def _publish_sta(self, load_id: str) -> None:
+        """New observations as SensorThings MQTT messages: ``v1.1/Datastreams('<source>:<id>')/Observations``."""
+        from regiohub.ingest.mqtt.sta_out import observations_of
+
+        for topic, body in observations_of(self.data, self.source.id, load_id):
+            self.sta_out.publish(topic, body, qos=1)
 
     def run(self, stop: threading.Event) -> Stats:
         """Consume until ``stop`` is set; then ingest what is spooled and disconnect."""
@@ -155,6 +165,8 @@ class Consumer:
         client.connect_async(self.config["host"], self.config["port"], keepalive=30, clean_start=False,
                              properties=props)
         client.loop_start()
+        if os.environ.get("REGIOHUB_MQTT_STA_OUT", "") in ("1", "true", "yes"):
+            self.sta_out = client  # the same connection: what we received, re-published as STA
         try:
             while not stop.wait(0.05):
                 with self._lock:
