@@ -25,6 +25,9 @@ CHIRPSTACK = Path(__file__).parent / "recordings" / "lorawan" / "chirpstack_v4_u
 WINDOW = "POLYGON((13.0 52.40,13.1 52.40,13.1 52.45,13.0 52.45,13.0 52.40))"  # Volkspark, not the station
 
 
+CONTEXT: dict = {}  # what the module's server reads: its data dir, registry and scratch folder
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -67,6 +70,7 @@ def sta_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 pass
             assert proc.poll() is None and time.monotonic() < deadline, "API server did not start"
             time.sleep(0.1)
+        CONTEXT.update(data=data, registry=registry, tmp=tmp)
         yield url
     finally:
         proc.terminate()
@@ -142,3 +146,25 @@ def test_bad_and_hostile_queries(sta_api: str) -> None:
     assert injected["value"] == []
     capped = get(f"{sta_api}/Observations", **{"$top": "100000"})
     assert len(capped["value"]) <= 1000
+
+
+def test_a_new_load_appears_without_rebuilding(sta_api: str) -> None:
+    """A consumer's next batch: appended to the served tables (latest value and the day's mean follow)."""
+    import json
+
+    data, registry, tmp = CONTEXT["data"], CONTEXT["registry"], CONTEXT["tmp"]
+    body = json.loads(CHIRPSTACK.read_text())
+    body["time"], body["object"]["soil_temperature"]["value"] = "2024-11-10T13:51:50+00:00", 24.5
+    batch = tmp / "batch2.jsonl"
+    batch.write_text(spool_line("application/modus/device/70b3d57ba0003bb8/event/up", json.dumps(body).encode()))
+    ingest_source("sensoren_lorawan", from_path=batch, data=data, registry=registry)
+    latest_url = f"{sta_api}/Datastreams('sensoren_lorawan:bt-1')/Observations"
+    deadline = time.monotonic() + 30
+    while get(latest_url, **{"$orderby": "phenomenonTime desc", "$top": "1"})["value"][0]["result"] != 24.5:
+        assert time.monotonic() < deadline, "the new load never appeared"
+        time.sleep(0.5)
+    daily = get(f"{sta_api}/Datastreams('sensoren_lorawan:bt-1:daily')/Observations")["value"]
+    assert [d["result"] for d in daily] == [(22.5 + 24.5) / 2]
+    latest = get(f"{sta_api}/Datastreams", **{"$filter": "id eq 'sensoren_lorawan:bt-1'",
+                                              "$expand": "Observations($orderby=phenomenonTime desc;$top=1)"})
+    assert latest["value"][0]["Observations"][0]["result"] == 24.5

@@ -59,7 +59,13 @@ SINGULAR = {"Things": "Thing", "Locations": "Location", "Sensors": "Sensor", "Ob
 def _time(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+
+
+def _json(text: str | None) -> Any:
+    return {} if not text or text == "{}" else json.loads(text)
 
 
 def encode(entity: Entity, row: dict[str, Any], base: str) -> dict[str, Any]:
@@ -79,7 +85,7 @@ def encode(entity: Entity, row: dict[str, Any], base: str) -> dict[str, Any]:
                                       "definition": row["unit_definition"] or ""})
         if row.get("phenomenon_start"):
             out["phenomenonTime"] = f"{_time(row['phenomenon_start'])}/{_time(row['phenomenon_end'])}"
-        out["properties"] = json.loads(row["properties"]) if row.get("properties") else {}
+        out["properties"] = _json(row.get("properties"))
     elif name == "Locations":
         out.update(name=row["name"], description=row["description"] or "", encodingType="application/geo+json",
                    location={"type": "Point", "coordinates": [row["lon"], row["lat"]]})

@@ -21,25 +21,41 @@ from regiohub.registry.model import Registry, load_registry
 
 SENSOR_CONNECTORS = ("sta", "mqtt")
 
-BUILD = """
-create or replace table ds_raw as
-  select * exclude (rn) from (
-    select *, row_number() over (partition by _source_id, datastream_id order by _fetched_at desc) as rn
-    from ds_src where datastream_id is not null) where rn = 1;
-create or replace table sta_observations as
+OBSERVATIONS = """
   select _source_id || ':' || datastream_id as datastream_id,
          _source_id || ':' || coalesce(observation_id, md5(datastream_id || phenomenon_start)) as id,
          phenomenon_start::timestamptz as phenomenon_start, phenomenon_end::timestamptz as phenomenon_end,
          result_time::timestamptz as result_time, result_number, result_text
-  from obs_src where datastream_id is not null
+  from {src} where datastream_id is not null
   qualify row_number() over (partition by _source_id, datastream_id, phenomenon_start, phenomenon_end
-                             order by _fetched_at desc) = 1;
+                             order by _fetched_at desc) = 1
+"""
+DAILY = """
 insert into sta_observations
   select datastream_id || ':daily', datastream_id || ':daily:' || strftime(day, '%Y-%m-%d'),
          day::timestamptz, (day + interval 1 day)::timestamptz, max(phenomenon_start), avg(result_number),
          null
   from (select *, date_trunc('day', phenomenon_start at time zone 'UTC') as day from sta_observations
-        where result_number is not null) group by all;
+        where result_number is not null and {only}) group by all
+"""
+# Newer loads of observations already held: the newest load wins; the days they touch are recomputed.
+APPEND = """
+create or replace temp table obs_new as {new};
+delete from sta_observations o where exists (select 1 from obs_new n where n.datastream_id = o.datastream_id
+  and n.phenomenon_start = o.phenomenon_start and n.phenomenon_end is not distinct from o.phenomenon_end);
+insert into sta_observations select * from obs_new;
+create or replace temp table touched as
+  select distinct datastream_id, date_trunc('day', phenomenon_start at time zone 'UTC') as day from obs_new;
+delete from sta_observations o where exists (select 1 from touched t
+  where o.datastream_id = t.datastream_id || ':daily' and o.phenomenon_start = t.day::timestamptz);
+delete from sta_latest where datastream_id in (select datastream_id from touched
+  union all select datastream_id || ':daily' from touched)
+"""
+METADATA = """
+create or replace table ds_raw as
+  select * exclude (rn) from (
+    select *, row_number() over (partition by _source_id, datastream_id order by _fetched_at desc) as rn
+    from ds_src where datastream_id is not null) where rn = 1;
 create or replace table sta_things as
   select distinct on (id) _source_id || ':' || coalesce(thing_id, datastream_id) as id,
          coalesce(thing_name, name) as name, '' as description, coalesce(thing_properties, '{}') as properties
@@ -80,8 +96,8 @@ create or replace table sta_datastreams as
            _source_id || ':' || coalesce(observed_property_id, observed_property_name),
            '{"aggregate": "mean", "period": "P1D", "source": "' || _source_id || ':' || datastream_id || '"}'
     from ds_raw) d left join span on span.datastream_id = d.id;
-create or replace table sta_latest as
-  select * from sta_observations
+insert into sta_latest
+  select * from sta_observations where datastream_id not in (select datastream_id from sta_latest)
   qualify row_number() over (partition by datastream_id order by phenomenon_start desc) = 1;
 """
 
@@ -113,25 +129,49 @@ class StaStore:
         self._files: tuple = ()
         self._checked = 0.0
 
-    def _build(self, ds: list[str], obs: list[str]) -> duckdb.DuckDBPyConnection:
-        con = duckdb_settings.connect()
-        for name, files, empty in (("ds_src", ds, EMPTY_DS), ("obs_src", obs, EMPTY_OBS)):
-            # file names are our own raw files (COPY/VIEW take no parameters): quoted, never from a request
-            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-            source = f"select * from read_parquet([{listed}], union_by_name = true)" if files else empty
-            con.execute(f"create view {name} as {source}")
-        for statement in filter(str.strip, BUILD.split(";\n")):
+    @staticmethod
+    def _source(files: list[str], empty: str) -> str:
+        # file names are our own raw files (a view takes no parameters): quoted, never from a request
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        return f"(select * from read_parquet([{listed}], union_by_name = true))" if files else f"({empty})"
+
+    def _run(self, con: duckdb.DuckDBPyConnection, script: str) -> None:
+        for statement in filter(str.strip, script.split(";\n")):
             con.execute(statement)
+
+    def _build(self, ds: list[str], obs: list[str]) -> duckdb.DuckDBPyConnection:
+        """All tables from all raw files."""
+        con = duckdb_settings.connect()
+        con.execute(f"create table sta_observations as {OBSERVATIONS.format(src=self._source(obs, EMPTY_OBS))}")
+        con.execute(DAILY.format(only="true"))
+        con.execute("create table sta_latest as select * from sta_observations limit 0")
+        self._metadata(con, ds)
         return con
 
+    def _append(self, con: duckdb.DuckDBPyConnection, ds: list[str], new: list[str]) -> None:
+        """Only the new observation files (a consumer adds one every few seconds); metadata anew (small)."""
+        con.execute("begin")
+        self._run(con, APPEND.format(new=OBSERVATIONS.format(src=self._source(new, EMPTY_OBS))))
+        con.execute(DAILY.format(only="(datastream_id, date_trunc('day', phenomenon_start at time zone 'UTC')) "
+                                      "in (select (datastream_id, day) from touched)"))
+        self._metadata(con, ds)
+        con.execute("commit")
+
+    def _metadata(self, con: duckdb.DuckDBPyConnection, ds: list[str]) -> None:
+        con.execute(f"create or replace view ds_src as {self._source(ds, EMPTY_DS)}")
+        self._run(con, METADATA)
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on the current tables (rebuilt first if the raw files changed)."""
+        """A cursor on the current tables (brought up to date first if the raw files changed)."""
         now = time.monotonic()
         with self._lock:
             if self._con is None or now - self._checked > self.refresh_s:
                 self._checked = now
                 ds, obs = (sensor_files(self.data, self.registry, e) for e in ("datastreams", "observations"))
-                files = (tuple(ds), tuple(obs))
-                if self._con is None or files != self._files:
-                    self._con, self._files = self._build(ds, obs), files
+                old = set(self._files[1]) if self._files else set()
+                if self._con is not None and old and old <= set(obs) and (tuple(ds), tuple(obs)) != self._files:
+                    self._append(self._con, ds, sorted(set(obs) - old))
+                elif self._con is None or (tuple(ds), tuple(obs)) != self._files:
+                    self._con = self._build(ds, obs)
+                self._files = (tuple(ds), tuple(obs))
             return self._con.cursor()
