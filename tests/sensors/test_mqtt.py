@@ -255,3 +255,23 @@ def test_new_observations_are_published_as_sta_mqtt_topics(tmp_path: Path, monke
         end.disconnect()
     assert sorted(b["result"] for _, b in received) == [20, 21, 22]
     assert received[0][1]["phenomenonTime"].startswith("2026-12-01T10:0")
+
+
+def test_a_scheduled_load_takes_only_batches_the_consumer_left_behind(tmp_path: Path) -> None:
+    from regiohub.ingest.mqtt.connector import spool_line
+    from regiohub.ingest.mqtt.spool import spool_dir
+    from regiohub.ingest.source import ingest_source
+    from regiohub.registry.model import Registry, Source, load_registry
+
+    source = Source(id="lw", name="LoRaWAN", domain="water", connector="mqtt", url="mqtt://x", schedule="@once",
+                    publisher="-", licence="-", licence_url="-", attribution="-", streams=STREAMS)
+    registry = Registry(partners=load_registry().partners, sources=[source])
+    data = settings.paths(tmp_path)
+    assert ingest_source("lw", data=data, registry=registry).status == "unchanged"  # nothing spooled
+    folder = spool_dir(data, "lw")
+    folder.mkdir(parents=True)
+    stuck = folder / "1.jsonl"
+    stuck.write_text(spool_line("application/a/device/70b3d57ba0003bb8/event/up", CHIRPSTACK.read_bytes()))
+    os.utime(stuck, (time.time() - 3600, time.time() - 3600))
+    result = ingest_source("lw", data=data, registry=registry)
+    assert result.status == "loaded" and result.rows["observations"] == 1 and not stuck.exists()

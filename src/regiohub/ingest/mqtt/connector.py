@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import time
 from pathlib import Path
 
 import duckdb
 
+from regiohub.core import settings
 from regiohub.core.errors import SourceError
 from regiohub.ingest.connectors.base import Connector, FetchContext, materialise
 from regiohub.ingest.connectors.sta import DATASTREAM_COLUMNS, OBSERVATION_COLUMNS, _relation, plausible_ranges
 from regiohub.ingest.mqtt.messages import ROW_COLUMNS, rows_of
 from regiohub.registry.model import Source
 
+STUCK_AFTER_S = 600
 MQTT_COLUMNS = {**OBSERVATION_COLUMNS, **{c: "VARCHAR" for c in ROW_COLUMNS}}
 
 
@@ -52,8 +56,20 @@ class MqttConnector(Connector):
     max_quarantine_share = 1.0  # every message is kept: in raw or as a dead letter
 
     def fetch(self, ctx: FetchContext) -> None:
-        raise SourceError(ctx.source.id, f"sensor messages are pushed over MQTT: run `regiohub mqtt {ctx.source.id}` "
-                                         "(or ingest a recording with --from)")
+        """Messages are pushed (``regiohub mqtt``); a scheduled load only takes batches the consumer left behind.
+
+        A closed spool segment older than :data:`STUCK_AFTER_S` (the consumer could not ingest it) moves into
+        the landing folder; with none, the load is "unchanged" like a 304.
+        """
+        from regiohub.ingest.mqtt.spool import Spool, spool_dir
+
+        folder = spool_dir(settings.paths(ctx.landing_dir.parents[2]), ctx.source.id)
+        stuck = [p for p in (Spool(folder).ready() if folder.is_dir() else [])
+                 if time.time() - p.stat().st_mtime > STUCK_AFTER_S]
+        for segment in stuck:
+            os.replace(segment, ctx.landing_dir / segment.name)
+        if not stuck:
+            ctx.not_modified.append(f"mqtt spool of {ctx.source.id}")
 
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         files = sorted(p for p in landing_dir.rglob("*.jsonl") if p.is_file())
