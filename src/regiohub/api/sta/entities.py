@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,8 +65,13 @@ def _time(value: datetime | None) -> str | None:
     return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
 
 
+@lru_cache(maxsize=20_000)
+def _parsed(text: str) -> Any:
+    return json.loads(text)
+
+
 def _json(text: str | None) -> Any:
-    return {} if not text or text == "{}" else json.loads(text)
+    return {} if not text or text == "{}" else _parsed(text)
 
 
 def encode(entity: Entity, row: dict[str, Any], base: str) -> dict[str, Any]:
