@@ -275,3 +275,94 @@ def test_a_scheduled_load_takes_only_batches_the_consumer_left_behind(tmp_path: 
     os.utime(stuck, (time.time() - 3600, time.time() - 3600))
     result = ingest_source("lw", data=data, registry=registry)
     assert result.status == "loaded" and result.rows["observations"] == 1 and not stuck.exists()
+
+
+def test_the_consumer_reconnects_after_a_broker_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broker of our own (the stock one is shared): stopped and started again with its persistence."""
+    import shutil
+    import threading
+
+    from regiohub.ingest.mqtt.consumer import Consumer
+    from regiohub.registry.model import Registry, Source, load_registry
+
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    if not Path(binary).exists():
+        pytest.skip("mosquitto is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                    f"persistence_location {tmp_path}/\n")
+
+    def broker() -> subprocess.Popen:
+        proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    return proc
+            assert time.monotonic() < deadline, "mosquitto did not start"
+            time.sleep(0.05)
+
+    source = Source(id="lw", name="LoRaWAN", domain="water", connector="mqtt", url="mqtt://x", schedule="@once",
+                    params={"topics": "application/+/device/+/event/up"}, publisher="-", licence="-",
+                    licence_url="-", attribution="-", streams=STREAMS)
+    registry = Registry(partners=load_registry().partners, sources=[source])
+    monkeypatch.setenv("REGIOHUB_MQTT_PORT", str(port))
+    data = settings.paths(tmp_path / "d")
+    first = broker()
+    consumer = Consumer(source, registry, data, batch_seconds=0.3)
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(stop,))
+    thread.start()
+
+    def publish(n: int) -> str:
+        body = json.loads(CHIRPSTACK.read_text())
+        body["time"] = f"2026-12-01T10:0{n}:00+00:00"
+        pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        pub.connect("127.0.0.1", port)
+        pub.loop_start()
+        pub.publish("application/a/device/70b3d57ba0003bb8/event/up", json.dumps(body), qos=1).wait_for_publish(5)
+        pub.loop_stop()
+        pub.disconnect()
+        return message_id("application/a/device/70b3d57ba0003bb8/event/up", json.dumps(body).encode())
+
+    def wait_for(ids: set[str]) -> None:
+        deadline = time.monotonic() + 30
+        while not ids <= _ids(data, "lw"):
+            assert time.monotonic() < deadline, f"not in raw ({consumer.stats})"
+            time.sleep(0.1)
+
+    second = None
+    try:
+        while consumer.stats.connects < 1:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        wait_for({publish(1)})
+        first.terminate()  # the broker goes away (saving its sessions) …
+        first.wait(10)
+        time.sleep(1.5)
+        second = broker()  # … and comes back: paho reconnects (backoff 1–60 s) and subscribes again
+        deadline = time.monotonic() + 30
+        while consumer.stats.connects < 2:
+            assert time.monotonic() < deadline, "no reconnect"
+            time.sleep(0.05)
+        time.sleep(0.3)
+        wait_for({publish(2)})
+    finally:
+        stop.set()
+        thread.join(30)
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                proc.wait(10)
+    assert consumer.stats.connects >= 2
+
+
+def _ids(data: settings.Paths, source_id: str) -> set[str]:
+    files = sorted(str(p) for p in (data.raw / source_id / "observations").glob("*.parquet"))
+    if not files:
+        return set()
+    with duckdb.connect() as con:
+        return {r[0] for r in con.execute("select message_id from read_parquet(?)", [files]).fetchall()}
