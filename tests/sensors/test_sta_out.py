@@ -133,6 +133,9 @@ def test_filters_time_functions_select_navigation_and_count(sta_api: str) -> Non
     assert sorted(repr(o["result"]) for o in obs["value"]) == ["0.6666666666666666", "1", "True"]
     thing = get(f"{sta_api}/Datastreams('sensoren_sta:ls-0815')/Thing")
     assert thing["name"] == "Ladepunkt Potsdam Hauptbahnhof"
+    locations = get(f"{sta_api}/Locations", **{"$filter": f"geo.intersects(location,geography'{WINDOW}') and "
+                                                          "substringof('Volkspark', name)"})
+    assert [loc["name"] for loc in locations["value"]] == ["Volkspark Potsdam"]
     by_property = get(f"{sta_api}/Things", **{"$filter": "properties/betreiber eq 'Stadtwerke Potsdam'"})
     assert [t["@iot.id"] for t in by_property["value"]] == ["sensoren_sta:1"]
 
