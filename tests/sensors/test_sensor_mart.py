@@ -29,3 +29,14 @@ def test_daily_soil_moisture_and_occupancy_per_gemeinde(tmp_path: Path) -> None:
         ("charging_occupancy", "120540000000", "2026-11-30", round(2 / 3, 3), 0.0, 1.0, 3, round(1 / 24, 3), 0),
         ("soil_moisture", "120540000000", "2026-11-30", 30.667, 29.7, 31.4, 3, round(3 / 24, 3), 0),
     ]
+
+
+def test_a_data_dir_without_sensor_sources_builds_an_empty_table(tmp_path: Path) -> None:
+    data = settings.paths(tmp_path / "data").ensure()
+    candidate = data.build / "candidate-empty.duckdb"
+    run_dbt(["build", "--select", "sensor_properties+", "stg_sensors__observations+"], data, candidate)
+    with duckdb.connect(str(candidate), read_only=True) as con:
+        assert con.execute("select count(*) from main.fct_sensor_daily").fetchone() == (0,)
+        types = dict(con.execute("select column_name, data_type from duckdb_columns() "
+                                 "where table_name = 'fct_sensor_daily'").fetchall())
+    assert types["region_ars"] == "VARCHAR" and types["day"] == "DATE"

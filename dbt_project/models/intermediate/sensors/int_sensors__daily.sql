@@ -7,7 +7,7 @@ observations as (
         o.source_id,
         o.datastream_id,
         o.result_number,
-        l.region_ars,
+        cast(l.region_ars as varchar) as region_ars,  -- a python model's empty column is typed double
         p.property_id,
         p.plausible_min,
         p.plausible_max,
