@@ -63,8 +63,10 @@ def timed(fn, n: int) -> list[float]:
     return out
 
 
-def sweep(client: httpx.Client, url: str) -> int:
-    seen, next_url, params = 0, f"{url}/Datastreams", LATEST
+def sweep(client: httpx.Client, url: str, only_measured: bool = False) -> int:
+    seen, next_url, params = 0, f"{url}/Datastreams", dict(LATEST)
+    if only_measured:  # the sensors' own Datastreams, without the daily series
+        params["$filter"] = "properties/aggregate eq null"
     while next_url:
         body = client.get(next_url, params=params).raise_for_status().json()
         assert all(d["Observations"] for d in body["value"])
@@ -105,6 +107,7 @@ def main() -> None:
             build = timed(lambda: client.get(f"{url}/Things", params={"$top": "1"}).raise_for_status(), 1)[0]
             count = sweep(client, url)
             sweeps = timed(lambda: sweep(client, url), args.runs)
+            measured = timed(lambda: sweep(client, url, only_measured=True), args.runs)
             page = timed(lambda: client.get(f"{url}/Datastreams", params=LATEST).raise_for_status(), args.runs)
             exact = client.get(f"{url}/Observations", params={"$count": "true", "$top": "1"}).json()["@iot.count"]
             counts = timed(lambda: client.get(f"{url}/Observations", params={"$count": "true", "$top": "1"}),
@@ -125,6 +128,7 @@ def main() -> None:
           f"({args.days} days of 15-minute values)")
     print(f"store built from raw on the first request: {build:.1f} s")
     print(f"latest observation of every Datastream (full sweep, {count} Datastreams): {q(sweeps)}")
+    print(f"latest observation of every measured Datastream ({100 * args.scale}, no daily series): {q(measured)}")
     print(f"one page of 1000 Datastreams with the latest observation: {q(page)}")
     print(f"exact $count of Observations ({exact:,}): {q(counts)}")
     print(f"map window (st_within) with Datastreams and latest observation: {q(window)}")

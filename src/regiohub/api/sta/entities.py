@@ -81,8 +81,11 @@ def encode(entity: Entity, row: dict[str, Any], base: str) -> dict[str, Any]:
     out: dict[str, Any] = {"@iot.selfLink": link, "@iot.id": key}
     name = entity.name
     if name == "Observations":
-        start, end = _time(row["phenomenon_start"]), _time(row.get("phenomenon_end"))
-        out["phenomenonTime"] = f"{start}/{end}" if end else start
+        if row.get("time_text"):  # formatted in SQL (the latest values of many Datastreams)
+            out["phenomenonTime"] = row["time_text"]
+        else:
+            start, end = _time(row["phenomenon_start"]), _time(row.get("phenomenon_end"))
+            out["phenomenonTime"] = f"{start}/{end}" if end else start
         out["resultTime"] = _time(row.get("result_time"))
         out["result"] = json.loads(row["result_text"]) if row.get("result_text") else row.get("result_number")
     elif name == "Datastreams":

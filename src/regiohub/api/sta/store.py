@@ -97,7 +97,9 @@ create or replace table sta_datastreams as
            '{"aggregate": "mean", "period": "P1D", "source": "' || _source_id || ':' || datastream_id || '"}'
     from ds_raw) d left join span on span.datastream_id = d.id;
 insert into sta_latest
-  select * from sta_observations where datastream_id not in (select datastream_id from sta_latest)
+  select *, strftime(phenomenon_start at time zone 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')
+         || coalesce('/' || strftime(phenomenon_end at time zone 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ'), '') as time_text
+  from sta_observations where datastream_id not in (select datastream_id from sta_latest)
   qualify row_number() over (partition by datastream_id order by phenomenon_start desc) = 1;
 """
 
@@ -144,7 +146,7 @@ class StaStore:
         con = duckdb_settings.connect()
         con.execute(f"create table sta_observations as {OBSERVATIONS.format(src=self._source(obs, EMPTY_OBS))}")
         con.execute(DAILY.format(only="true"))
-        con.execute("create table sta_latest as select * from sta_observations limit 0")
+        con.execute("create table sta_latest as select *, ''::varchar as time_text from sta_observations limit 0")
         self._metadata(con, ds)
         return con
 
