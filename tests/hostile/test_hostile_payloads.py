@@ -81,6 +81,7 @@ def test_inbox_names_cannot_forge_log_lines(tiny_published, caplog, name) -> Non
     assert "\n" not in str(err.value) and "\r" not in str(err.value)
     lines = [r.getMessage() for r in caplog.records if r.name == "regiohub.ingest.inbox"]
     assert len(lines) == 1 and lines[0].isprintable()
-    reasons = json.loads((folder / inbox.REJECTED / "run-1.json").read_text(encoding="utf-8"))
+    reasons = json.loads((inbox.rejected_dir("rki_inzidenz", data) / "run-1.json").read_text(encoding="utf-8"))
     assert list(reasons) == [inbox.printable(name)]
-    assert [p.name for p in (folder / inbox.REJECTED / "run-1").iterdir()] == [name]  # kept under its own name
+    kept = inbox.rejected_dir("rki_inzidenz", data) / "run-1"
+    assert [p.name for p in kept.iterdir()] == [name]  # kept under its own name
