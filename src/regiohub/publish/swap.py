@@ -9,8 +9,9 @@ descriptions from dbt) are carried over.
 
 Next to it:
 
-* ``published/snapshots/<snapshot>.duckdb`` — the last N published files (hard links, no copies;
-  ``REGIOHUB_KEEP_SNAPSHOTS``, default 5), for :func:`rollback`;
+* ``published/snapshots/<snapshot>.duckdb`` — the last N published files (real copies with a checksum,
+  ``REGIOHUB_KEEP_SNAPSHOTS``, default 5), for :func:`rollback` and self-healing
+  (:mod:`regiohub.store.snapshot_store`);
 * ``published/parquet`` — a symlink to ``published/exports/<snapshot>/``, every mart table as
   Parquet, switched atomically with the snapshot.
 """
@@ -28,7 +29,17 @@ from regiohub.core import duckdb_settings, settings
 from regiohub.core.errors import PipelineError
 from regiohub.core.ids import next_snapshot_id
 from regiohub.store.locks import publish_lock
+from regiohub.store.snapshot_store import (
+    drop_kept,
+    heal_locked,
+    keep_copy,
+    list_snapshots,
+    published_snapshot,
+    restore_locked,
+)
 from regiohub.store.snapshots import candidate_base
+
+__all__ = ["PublishResult", "list_snapshots", "publish_candidate", "published_snapshot", "recover", "rollback"]
 
 MART_SCHEMA = "main"
 STORAGE_VERSION = "v1.0.0"
@@ -74,9 +85,7 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
             crashpoints.reached("publish:before-swap")
             os.replace(incoming, data.published)  # the commit point
             _fsync(data.published_dir)
-            snapshots = data.published_dir / "snapshots"
-            snapshots.mkdir(exist_ok=True)
-            os.link(data.published, snapshots / f"{snapshot_id}.duckdb")  # kept for rollback, no copy
+            keep_copy(data, snapshot_id)  # kept for rollback: a real copy, so damage to one spares the other
             _point_parquet_at(data, snapshot_id)
             _prune(data)
             from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
@@ -173,17 +182,16 @@ def _point_parquet_at(data: settings.Paths, snapshot_id: str) -> None:
     os.replace(tmp, link)
 
 
-def list_snapshots(data: settings.Paths) -> list[str]:
-    """Snapshot ids that can be rolled back to, oldest first."""
-    folder = data.published_dir / "snapshots"
-    return sorted(p.stem for p in folder.glob("*.duckdb")) if folder.exists() else []
-
-
 def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None) -> str:
-    """Make a kept snapshot the published mart again (default: the one before the current); return its id."""
+    """Make a kept snapshot the published mart again (default: the one before the current); return its id.
+
+    If the published file cannot be opened, the default is the newest intact kept snapshot instead.
+    """
     data = (data or settings.paths()).ensure()
     with publish_lock(data):
-        _recover_locked(data)
+        healed = _recover_locked(data)
+        if healed and snapshot_id in (None, healed):
+            return healed
         kept = list_snapshots(data)
         current = (published_snapshot(data) or {}).get("snapshot_id")
         if snapshot_id is None:
@@ -193,10 +201,7 @@ def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None)
             snapshot_id = older[-1]
         if snapshot_id not in kept:
             raise PipelineError(f"unknown snapshot {snapshot_id!r}; kept: {', '.join(kept) or 'none'}")
-        incoming = data.published_dir / f".incoming-rollback-{snapshot_id}.duckdb"
-        incoming.unlink(missing_ok=True)
-        os.link(data.published_dir / "snapshots" / f"{snapshot_id}.duckdb", incoming)
-        os.replace(incoming, data.published)
+        restore_locked(data, snapshot_id)
         _fsync(data.published_dir)
         exports = data.published_dir / "exports" / snapshot_id
         if not exports.exists():
@@ -211,7 +216,9 @@ def recover(data: settings.Paths) -> None:
         _recover_locked(data)
 
 
-def _recover_locked(data: settings.Paths) -> None:
+def _recover_locked(data: settings.Paths) -> str | None:
+    """Leftovers of killed publishes removed; a published file that cannot be opened healed (its id returned)."""
+    healed = heal_locked(data)
     for leftover in data.published_dir.glob(".incoming-*"):
         leftover.unlink(missing_ok=True)
     for leftover in list(data.published_dir.glob(".parquet-*")) + list((data.published_dir / "exports").glob(".*.tmp")):
@@ -229,6 +236,10 @@ def _recover_locked(data: settings.Paths) -> None:
         link = data.published_dir / "parquet"
         if not link.is_symlink() or link.readlink().name != current["snapshot_id"]:
             _point_parquet_at(data, current["snapshot_id"])
+    elif current and healed:
+        _export_parquet(data.published, data.published_dir / "exports" / current["snapshot_id"])
+        _point_parquet_at(data, current["snapshot_id"])
+    return healed
 
 
 def _prune(data: settings.Paths) -> None:
@@ -236,7 +247,7 @@ def _prune(data: settings.Paths) -> None:
     current = (published_snapshot(data) or {}).get("snapshot_id")
     drop = set(kept[: max(0, len(kept) - keep_snapshots())]) - {current}
     for snapshot_id in drop:
-        (data.published_dir / "snapshots" / f"{snapshot_id}.duckdb").unlink(missing_ok=True)
+        drop_kept(data, snapshot_id)
     keep = (set(kept) - drop) | ({current} if current else set())
     for folder in (data.published_dir / "exports").glob("*"):
         if folder.is_dir() and not folder.name.startswith(".") and folder.name not in keep:
@@ -251,12 +262,3 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def published_snapshot(data: settings.Paths | None = None) -> dict | None:
-    """The published snapshot's id, time, run and candidate, or None if nothing is published yet."""
-    data = data or settings.paths()
-    if not data.published.exists():
-        return None
-    with duckdb_settings.connect(data.published, read_only=True) as con:
-        cursor = con.execute("select * from meta_snapshot")
-        names = [d[0] for d in cursor.description]
-        return dict(zip(names, cursor.fetchall()[0], strict=True))
