@@ -28,6 +28,7 @@ from pathlib import Path
 from regiohub.core import duckdb_settings, settings
 from regiohub.core.errors import PipelineError
 from regiohub.core.ids import next_snapshot_id
+from regiohub.publish.mart_file import MART_SCHEMA, STORAGE_VERSION, write_published_file
 from regiohub.store.locks import publish_lock
 from regiohub.store.snapshot_store import (
     drop_kept,
@@ -39,10 +40,8 @@ from regiohub.store.snapshot_store import (
 )
 from regiohub.store.snapshots import candidate_base
 
-__all__ = ["PublishResult", "list_snapshots", "publish_candidate", "published_snapshot", "recover", "rollback"]
-
-MART_SCHEMA = "main"
-STORAGE_VERSION = "v1.0.0"
+__all__ = ["MART_SCHEMA", "STORAGE_VERSION", "PublishResult", "list_snapshots", "publish_candidate",
+           "published_snapshot", "recover", "rollback"]
 
 
 @dataclass
@@ -79,13 +78,14 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
         snapshot_id = next_snapshot_id(published_at, known)
         incoming = data.published_dir / f".incoming-{snapshot_id}.duckdb"
         try:
-            tables = _write_published_file(candidate, incoming, snapshot_id, published_at, run_id)
+            tables = write_published_file(candidate, incoming, snapshot_id, published_at, run_id)
             crashpoints.reached("publish:written")
             _export_parquet(incoming, data.published_dir / "exports" / snapshot_id)
             crashpoints.reached("publish:before-swap")
             os.replace(incoming, data.published)  # the commit point
             _fsync(data.published_dir)
             keep_copy(data, snapshot_id)  # kept for rollback: a real copy, so damage to one spares the other
+            crashpoints.reached("publish:swapped")
             _point_parquet_at(data, snapshot_id)
             _prune(data)
             from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
@@ -111,51 +111,6 @@ def _remove_partial(incoming: Path, data: settings.Paths) -> None:
         _recover_locked(data)
     except OSError:
         pass  # the next run's recovery tries again
-
-
-def _write_published_file(
-    candidate: Path, target: Path, snapshot_id: str, published_at: datetime, run_id: str | None
-) -> dict[str, int]:
-    tables: dict[str, int] = {}
-    with duckdb_settings.connect() as con:
-        con.execute("attach ? as candidate (read_only)", [str(candidate)]).fetchall()
-        con.execute(f"attach ? as incoming (storage_version '{STORAGE_VERSION}')", [str(target)]).fetchall()
-        rows = con.execute(
-            "select table_name, comment from duckdb_tables() where database_name = 'candidate' "
-            "and schema_name = ? order by table_name",
-            [MART_SCHEMA],
-        ).fetchall()
-        for name, comment in rows:
-            if name == "meta_build":  # build bookkeeping, not part of the published mart
-                continue
-            con.execute(f'create table incoming.main."{name}" as from candidate.main."{name}"').fetchall()
-            tables[name] = con.execute(f'select count(*) from incoming.main."{name}"').fetchall()[0][0]
-            if comment:
-                con.execute(f'comment on table incoming.main."{name}" is {_literal(comment)}').fetchall()
-        columns = con.execute(
-            "select table_name, column_name, comment from duckdb_columns() where database_name = 'candidate' "
-            "and schema_name = ? and comment is not null and comment <> ''",
-            [MART_SCHEMA],
-        ).fetchall()
-        for table, column, comment in columns:
-            con.execute(f'comment on column incoming.main."{table}"."{column}" is {_literal(comment)}').fetchall()
-        con.execute(
-            "create table incoming.main.meta_snapshot as select ?::varchar as snapshot_id, "
-            "?::timestamptz as published_at, ?::varchar as run_id, ?::varchar as candidate",
-            [snapshot_id, published_at, run_id, candidate.name],
-        ).fetchall()
-        con.execute(
-            "comment on table incoming.main.meta_snapshot is "
-            "'Veröffentlichter Stand: Snapshot-ID, Zeitpunkt, Lauf und Kandidat, aus dem er gebaut wurde.'"
-        ).fetchall()
-        con.execute("detach incoming").fetchall()
-    _fsync(target)
-    return tables
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal (COMMENT ON takes no parameters); the text comes from our own dbt docs."""
-    return "'" + " ".join(text.split()).replace("'", "''") + "'"
 
 
 def _export_parquet(database: Path, target: Path) -> None:
@@ -207,6 +162,7 @@ def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None)
         if not exports.exists():
             _export_parquet(data.published, exports)
         _point_parquet_at(data, snapshot_id)
+        _refresh_catalog(data, snapshot_id)
     return snapshot_id
 
 
@@ -239,7 +195,19 @@ def _recover_locked(data: settings.Paths) -> str | None:
     elif current and healed:
         _export_parquet(data.published, data.published_dir / "exports" / current["snapshot_id"])
         _point_parquet_at(data, current["snapshot_id"])
+    if current:
+        _refresh_catalog(data, current["snapshot_id"])
     return healed
+
+
+def _refresh_catalog(data: settings.Paths, snapshot_id: str) -> None:
+    """``catalog.ttl`` older than the published file (a run killed after its swap, a rollback): write it again."""
+    catalog = data.published_dir / "catalog.ttl"
+    if catalog.exists() and catalog.stat().st_mtime_ns >= data.published.stat().st_mtime_ns:
+        return
+    from regiohub.lineage.publish_hook import refresh_catalog
+
+    refresh_catalog(data, snapshot_id)
 
 
 def _prune(data: settings.Paths) -> None:
