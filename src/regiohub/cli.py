@@ -122,6 +122,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
+    from regiohub.build.incremental import keep_base
     from regiohub.core.errors import GateError
     from regiohub.ops.snapshot_admin import snapshot_listing
     from regiohub.ops.status import local_time
@@ -141,7 +142,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     report = validate_candidate(candidate, data, progress=progress())
     if not report.success:
         raise GateError(f"{candidate.name} failed the audit gate; not published: " + "; ".join(report.failures[:3]))
-    result = publish_candidate(candidate, data)
+    result = publish_candidate(candidate, data, keep_base=keep_base)
     print(f"published snapshot {result.snapshot_id} at {local_time(result.published_at)} → {result.path}")
     return 0
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from regiohub.build.incremental import keep_base
 from regiohub.build.isolation import build_isolated, carry_forward, known_bad
 from regiohub.core import crashpoints, settings
 from regiohub.core.errors import GateError, PipelineError, SourceError
@@ -136,7 +137,7 @@ def publish_step(
     """Publish the audited candidate atomically and remove it."""
     _say(progress, "publish: writing the snapshot and its Parquet exports")
     t0 = time.monotonic()
-    result = publish_candidate(candidate, data, run_id=report.run_id)
+    result = publish_candidate(candidate, data, run_id=report.run_id, keep_base=keep_base)
     report.timings_s["publish"] = round(time.monotonic() - t0, 2)
     report.snapshot_id = result.snapshot_id
     _remove(candidate)

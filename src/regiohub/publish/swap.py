@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,8 +57,9 @@ def keep_snapshots() -> int:
     return max(1, int(os.environ.get("REGIOHUB_KEEP_SNAPSHOTS", "5")))
 
 
-def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_id: str | None = None) -> PublishResult:
-    """Publish the mart tables of ``candidate``; the caller has audited it."""
+def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_id: str | None = None,
+                      keep_base: Callable[[Path, settings.Paths, str], None] | None = None) -> PublishResult:
+    """Publish the mart tables of ``candidate``; the caller has audited it (``keep_base``: called once published)."""
     from regiohub.core import crashpoints
 
     data = (data or settings.paths()).ensure()
@@ -91,9 +93,8 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
             from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
 
             after_publish(data, snapshot_id, candidate)
-            from regiohub.build.incremental import keep_base  # the next build starts from this one
-
-            keep_base(candidate, data, snapshot_id)
+            if keep_base is not None:  # e.g. the build keeps the candidate as the next build's base
+                keep_base(candidate, data, snapshot_id)
         except BaseException:
             _remove_partial(incoming, data)
             raise
