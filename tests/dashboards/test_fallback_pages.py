@@ -27,7 +27,8 @@ def test_every_page_answers_from_the_fallback_with_a_banner(damaged_dir, monkeyp
     at = open_app(damaged_dir, monkeypatch, page)  # fails on any exception of the page
     shown = page_text(at) + "\n".join(w.value for w in at.warning)
     assert not at.error, [e.value for e in at.error]
-    assert str(damaged_dir) not in shown and "Traceback" not in shown and "IOException" not in shown
-    if page in MART_PAGES:
+    assert "Traceback" not in shown and "IOException" not in shown
+    if page in MART_PAGES:  # public pages (Datenqualität links the operator to the local Data Docs on purpose)
+        assert str(damaged_dir) not in shown
         assert FALLBACK_MESSAGE in [w.value for w in at.warning]
         assert at.markdown or at.metric  # the page shows the kept snapshot's content

@@ -55,17 +55,18 @@ def read_meta(path: Path) -> dict:
 
 
 def damage(path: Path) -> str | None:
-    """Why a mart file cannot be read (one line, no path), or None if it opens and names its snapshot."""
+    """Why a mart file cannot be opened (one line, no path), or None if DuckDB opens it and reads its catalogue."""
     try:
-        read_meta(path)
-    except (duckdb.Error, OSError, IndexError) as exc:
+        with duckdb_settings.connect(path, read_only=True) as con:
+            con.execute("select count(*) from duckdb_tables()").fetchall()
+    except (duckdb.Error, OSError) as exc:
         text = " ".join(str(exc).replace(str(path), path.name).split())
         return f"{type(exc).__name__}: {text[:160]}"
     return None
 
 
 def published_snapshot(data: settings.Paths | None = None) -> dict | None:
-    """The published snapshot's id, time, run and candidate; None if nothing is published yet.
+    """The published snapshot's id, time, run and candidate; None if nothing (or a file without one) is published.
 
     Raises :class:`DamagedMartError` (one line) if the published file exists but cannot be opened.
     """
@@ -75,6 +76,8 @@ def published_snapshot(data: settings.Paths | None = None) -> dict | None:
     try:
         return read_meta(data.published)
     except (duckdb.Error, OSError, IndexError):
+        if damage(data.published) is None:
+            return None  # it opens but names no snapshot (not written by the publisher): nothing to heal
         raise DamagedMartError(damaged_line(data)) from None
 
 
@@ -111,12 +114,16 @@ def keep_copy(data: settings.Paths, snapshot_id: str) -> None:
 
 
 def intact(data: settings.Paths, snapshot_id: str) -> bool:
-    """The kept file matches its checksum (if it has one) and opens."""
+    """The kept file matches its checksum (if it has one) and opens with its snapshot table."""
     path = kept_path(data, snapshot_id)
     sidecar = path.with_suffix(".sha256")
     if sidecar.is_file() and sidecar.read_text(encoding="ascii").strip() != checksum(path):
         return False
-    return damage(path) is None
+    try:
+        read_meta(path)
+    except (duckdb.Error, OSError, IndexError):
+        return False
+    return True
 
 
 def newest_intact(data: settings.Paths) -> str | None:
