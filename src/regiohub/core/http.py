@@ -9,7 +9,9 @@ Conditional requests send ``If-None-Match`` / ``If-Modified-Since`` from the val
 
 Credentials never leave their host: on a redirect to another host, port or scheme, every credential
 header (``Authorization``, the Regionalstatistik ``username``/``password`` headers, API-key headers) is
-dropped (:class:`SafeSession`).
+dropped (:class:`SafeSession`). No request and no redirect reaches a loopback, private, link-local or
+metadata address unless allowed explicitly (:mod:`regiohub.core.outbound`). Errors name the status code,
+content type and size of an answer, never its body.
 
 Tuning (e.g. in tests): ``REGIOHUB_HTTP_TIMEOUT`` (read timeout, s), ``REGIOHUB_HTTP_RETRIES``,
 ``REGIOHUB_HTTP_BACKOFF`` (backoff factor, s); limits see :func:`limits`.
@@ -31,10 +33,11 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from regiohub.core import settings
+from regiohub.core.echo import cut
+from regiohub.core.outbound import OFFLINE_ENV, InternalAddressRefused, allowed_origins, check
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 120.0
-OFFLINE_ENV = "REGIOHUB_OFFLINE_BASE"
 RETRY_AFTER_MAX = 120.0
 MAX_REDIRECTS = 10
 # Request headers that carry credentials (lower case); dropped on a redirect to another origin.
@@ -96,7 +99,14 @@ class SafeSession(requests.Session):
 
     requests' own ``rebuild_auth`` strips only ``Authorization``; publishers such as Regionalstatistik
     take the token in ``username``/``password`` headers, which would otherwise follow any redirect.
+    Every request, redirects included, passes :func:`regiohub.core.outbound.check` first.
     """
+
+    allowed_hosts: frozenset[str] = frozenset()
+
+    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        check(request.url or "", allowed_origins(self.allowed_hosts), request)
+        return super().send(request, **kwargs)
 
     def rebuild_auth(self, prepared_request, response):  # type: ignore[no-untyped-def]
         if self.should_strip_auth(response.request.url, prepared_request.url):
@@ -115,8 +125,9 @@ def timeout() -> tuple[float, float]:
     return CONNECT_TIMEOUT, _env_float("REGIOHUB_HTTP_TIMEOUT", READ_TIMEOUT)
 
 
-def session(total_retries: int | None = None, backoff_factor: float | None = None) -> requests.Session:
-    """A requests session with retries on 429/5xx and connection errors."""
+def session(total_retries: int | None = None, backoff_factor: float | None = None,
+            allow_hosts: tuple[str, ...] | frozenset[str] = ()) -> requests.Session:
+    """A requests session with retries on 429/5xx and connection errors; ``allow_hosts`` may be internal."""
     total = int(_env_float("REGIOHUB_HTTP_RETRIES", 5)) if total_retries is None else total_retries
     backoff = _env_float("REGIOHUB_HTTP_BACKOFF", 1.0) if backoff_factor is None else backoff_factor
     retry = _CappedRetry(
@@ -125,6 +136,7 @@ def session(total_retries: int | None = None, backoff_factor: float | None = Non
         respect_retry_after_header=True, raise_on_status=False,
     )
     s = SafeSession()
+    s.allowed_hosts = frozenset(allow_hosts)
     s.max_redirects = MAX_REDIRECTS
     s.headers["User-Agent"] = settings.USER_AGENT
     adapter = HTTPAdapter(max_retries=retry)
@@ -241,13 +253,24 @@ def reason(exc: requests.RequestException) -> str:
     return type(exc).__name__
 
 
+def answer_summary(resp: requests.Response | None, where: str = "") -> str:
+    """``HTTP 404 for … (text/html, 1.2 KiB)``: status, content type and size of an answer, never its body."""
+    if resp is None:
+        return f"HTTP ?{where}"
+    kind = cut(resp.headers.get("Content-Type", "").split(";")[0].strip(), 60)
+    size = resp.headers.get("Content-Length", "")
+    details = [d for d in (kind, human_bytes(int(size)) if size.isdigit() and int(size) else "") if d]
+    return f"HTTP {resp.status_code}{where}" + (f" ({', '.join(details)})" if details else "")
+
+
 def describe_error(exc: requests.RequestException, *, with_url: bool = True) -> str:
     """One line for the operator: what went wrong, for which URL (without query; none with ``with_url=False``)."""
     where = f" for {safe_url(exc)}" if with_url else ""
     of = f" of {safe_url(exc)}" if with_url else ""
     if isinstance(exc, requests.HTTPError):
-        status = exc.response.status_code if exc.response is not None else "?"
-        return f"publisher answered HTTP {status}{where}"
+        return f"publisher answered {answer_summary(exc.response, where)}"
+    if isinstance(exc, InternalAddressRefused):
+        return f"download{of} {exc}"
     if isinstance(exc, DownloadTooLarge):
         return f"download{of} refused: {exc}"
     if isinstance(exc, IncompleteDownload):

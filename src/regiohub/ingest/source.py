@@ -244,7 +244,8 @@ def _fetch(
     if backfill and not connector.supports_backfill:
         raise SourceError(source.id, f"connector {source.connector} cannot fetch a date range (no backfill)")
     ctx = FetchContext(
-        source=source, registry=registry, landing_dir=landing_dir, http=http.session(), state=state,
+        source=source, registry=registry, landing_dir=landing_dir,
+        http=http.session(allow_hosts=tuple(registry.internal_hosts)), state=state,
         backfill=backfill,
     )
     try:

@@ -1,0 +1,77 @@
+"""Outbound requests cannot reach inside: no URL or redirect to a loopback, private, link-local or metadata address.
+
+Every request of :class:`regiohub.core.http.SafeSession` (the first one and every redirect hop) passes
+:func:`check`: the host is resolved and refused when any of its addresses is not a public (global) one —
+127.0.0.0/8, ::1, 10/8, 172.16/12, 192.168/16, 169.254/16 (cloud metadata), fc00::/7, fe80::/10,
+100.64/10, multicast, unspecified. Exceptions are explicit: the registry's ``internal_hosts`` (``host`` or
+``host:port``) and the offline replay server (its exact ``host:port``, which we start ourselves).
+
+Only http and https are checked here; any other scheme is refused by requests itself (``InvalidSchema``).
+A name that does not resolve is left to the connection, which then fails as usual.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import requests
+
+from regiohub.core.echo import cut
+
+OFFLINE_ENV = "REGIOHUB_OFFLINE_BASE"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class InternalAddressRefused(requests.RequestException):
+    """A request (or a redirect) would reach an internal address that no one allowed."""
+
+
+def _origin(url: str) -> tuple[str, int] | None:
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        return None  # requests refuses the URL itself
+    return parts.hostname.lower().rstrip("."), port
+
+
+def allowed_origins(extra: Iterable[str] = ()) -> frozenset[str]:
+    """``extra`` (hosts or ``host:port``, lower case) plus the offline replay server's ``host:port``."""
+    allowed = {h.strip().lower().rstrip(".") for h in extra if h.strip()}
+    base = _origin(os.environ.get(OFFLINE_ENV, ""))
+    if base:
+        allowed.add(f"{base[0]}:{base[1]}")
+    return frozenset(allowed)
+
+
+def is_internal(address: str) -> bool:
+    """True for every address that is not a public unicast one (IPv4-mapped IPv6 judged by its IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast or ip.is_unspecified
+
+
+def check(url: str, allowed: frozenset[str], request: requests.PreparedRequest | None = None) -> None:
+    """Raise :class:`InternalAddressRefused` if ``url`` leads to an internal address not in ``allowed``."""
+    origin = _origin(url)
+    if origin is None:
+        return
+    host, port = origin
+    if host in allowed or f"{host}:{port}" in allowed:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return  # the connection attempt fails on its own
+    if any(is_internal(str(info[4][0])) for info in infos):
+        raise InternalAddressRefused(
+            f"refused: {cut(host, 80)} is an internal address (loopback, private, link-local or metadata); "
+            "allow it in the registry's internal_hosts if that is intended", request=request,
+        )
