@@ -7,6 +7,7 @@ dodged by inventing addresses), slow clients are cut off, numeric parameters are
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -45,9 +46,7 @@ def _snapshot(path: Path, snapshot_id: str, published_at: datetime) -> None:
 OLD, NEW = datetime(2026, 11, 1, 8, 0, tzinfo=UTC), datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def two_snapshots(data_dir: Path) -> settings.Paths:
-    """Two kept snapshots (as the publisher keeps them), the newer one published."""
+def _two_snapshots(data_dir: Path) -> settings.Paths:
     data = settings.paths(data_dir).ensure()
     kept = data.published_dir / "snapshots"
     kept.mkdir(parents=True, exist_ok=True)
@@ -58,13 +57,18 @@ def two_snapshots(data_dir: Path) -> settings.Paths:
 
 
 @pytest.fixture
-def api_process(two_snapshots: settings.Paths) -> Iterator[Callable[..., str]]:
-    """``start(**env)`` runs ``regiohub api`` with extra environment; returns its base URL."""
+def two_snapshots(data_dir: Path) -> settings.Paths:
+    """Two kept snapshots (as the publisher keeps them), the newer one published."""
+    return _two_snapshots(data_dir)
+
+
+@contextlib.contextmanager
+def _api_processes(data: settings.Paths) -> Iterator[Callable[..., str]]:
     procs: list[subprocess.Popen] = []
 
     def start(**env: str) -> str:
         port = _free_port()
-        full = {**os.environ, "REGIOHUB_DATA_DIR": str(two_snapshots.data_dir), "REGIOHUB_API_RATE": "0", **env}
+        full = {**os.environ, "REGIOHUB_DATA_DIR": str(data.data_dir), "REGIOHUB_API_RATE": "0", **env}
         proc = subprocess.Popen([sys.executable, "-m", "regiohub.cli", "api", "--port", str(port)], env=full,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(proc)
@@ -78,10 +82,26 @@ def api_process(two_snapshots: settings.Paths) -> Iterator[Callable[..., str]]:
             assert proc.poll() is None and time.monotonic() < deadline, "API server did not start"
             time.sleep(0.1)
 
-    yield start
-    for proc in procs:
-        proc.terminate()
-        proc.wait(timeout=10)
+    try:
+        yield start
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def api_process(two_snapshots: settings.Paths) -> Iterator[Callable[..., str]]:
+    """``start(**env)`` runs ``regiohub api`` with extra environment; returns its base URL."""
+    with _api_processes(two_snapshots) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def shared_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One default ``regiohub api`` for the tests that change nothing."""
+    with _api_processes(_two_snapshots(tmp_path_factory.mktemp("api") / "data")) as start:
+        yield start()
 
 
 def _statuses(url: str, forwarded: list[str], path: str = "/v1/snapshot") -> list[int]:
@@ -186,17 +206,15 @@ def test_many_slow_connections_do_not_keep_a_normal_client_out(api_process) -> N
     "offset=99999999999999999999999", "limit=99999999999999999999999", "offset=-1", "offset=1e3",
     "offset=1000000001", "limit=0", "offset=%00", "limit=" + "9" * 5000,
 ])
-def test_numeric_parameters_out_of_bounds_are_400_never_500(api_process, query) -> None:
-    url = api_process()
-    response = httpx.get(f"{url}/v1/values?{query}", timeout=5)
+def test_numeric_parameters_out_of_bounds_are_400_never_500(shared_api, query) -> None:
+    response = httpx.get(f"{shared_api}/v1/values?{query}", timeout=5)
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert len(response.text) < 1500  # the invalid value is not echoed at length
 
 
-def test_a_long_path_value_is_echoed_cut(api_process) -> None:
-    url = api_process()
-    response = httpx.get(f"{url}/v1/partners/{'x' * 5000}/steckbrief", timeout=5)
+def test_a_long_path_value_is_echoed_cut(shared_api) -> None:
+    response = httpx.get(f"{shared_api}/v1/partners/{'x' * 5000}/steckbrief", timeout=5)
     assert response.status_code == 404
     assert "xxxxx…" in response.json()["detail"] and len(response.json()["detail"]) < 120
 
