@@ -197,3 +197,28 @@ def test_a_zip_member_name_is_quoted_cut(tiny_published, tmp_path, capsys) -> No
     feed = archive(tmp_path / "GTFS.zip", {"../" + "x" * 5000 + ".txt": b"1"})
     err = _refused(capsys, ["ingest", "vbb_gtfs", "--from", str(feed)])
     assert "…" in err and len(err) < 400
+
+
+# --- bounded echoes ---------------------------------------------------------------------------------------
+
+
+def test_huge_hostile_values_never_reach_state_log_or_status_at_length(data_dir, tmp_path, capsys) -> None:
+    huge = "X" * 500_000
+    header = tmp_path / "inzidenz.csv"
+    header.write_text(f"Meldedatum,{huge},Landkreis_id,{huge}\n2026-09-01,1,01001,2\n")
+    member = archive(tmp_path / "GTFS.zip", {"/" + "Y" * 60_000: b"1"})
+    bad_key = tmp_path / "schluessel.csv"
+    bad_key.write_text(RKI.read_text().splitlines()[0] + f"\n2026-09-01,{'Z' * 1_000_000},1,1,1,1,1.0\n")
+    outputs = [_refused(capsys, ["ingest", "rki_inzidenz", "--from", str(header)]),
+               _refused(capsys, ["ingest", "vbb_gtfs", "--from", str(member)]),
+               _refused(capsys, ["ingest", "rki_inzidenz", "--from", str(bad_key)])]
+    assert cli.main(["status"]) == 0
+    outputs.append(capsys.readouterr().out)
+    data = settings.paths(data_dir)
+    texts = [*outputs, *(p.read_text(errors="replace") for folder in (data.state, data.runs)
+                         for p in folder.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl"))]
+    assert len(texts) > 4
+    for text in texts:
+        for letter in "XYZ":
+            assert letter * 121 not in text
+

@@ -29,6 +29,7 @@ from pathlib import Path
 import requests
 
 from regiohub.core import http, settings
+from regiohub.core.echo import cut
 from regiohub.core.errors import SourceError
 from regiohub.core.ids import new_load_id
 from regiohub.ingest import intake
@@ -271,6 +272,8 @@ def _raw_exists(data: settings.Paths, source_id: str, state: dict) -> bool:
 def _record(data: settings.Paths, result: IngestResult) -> None:
     """The outcome into the source's state and the ingest log."""
     update = {"last_checked_at": result.started_at, "last_status": result.status, "last_error": None}
+    if result.error:  # bounded: a hostile value quoted in it must not fill state, log and status
+        result.error = cut(result.error, 1000)
     if result.status == "failed":
         update.update(last_error=result.error, last_failed_at=result.started_at)
     write_state(data, result.source_id, update)

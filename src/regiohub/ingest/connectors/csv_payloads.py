@@ -189,7 +189,10 @@ def open_csv(
     reject_error_page(original, source, "CSV")
     utf8 = as_utf8(original, source, workdir)
     index, line, preamble = _find_header(utf8, header_starts, source, max_preamble)
-    header = [h.strip() for h in next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])]
+    try:
+        header = [h.strip() for h in next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])]
+    except csv.Error:  # e.g. one header cell above csv's field limit (128 KiB): no publisher header
+        raise SourceError(source.id, f"{shown(original.name)}: the header row cannot be read as CSV") from None
     if not any(header):
         raise SourceError(source.id, f"{shown(original.name)}: the header row is empty")
     _refuse_duplicate_names(header, original, source)
