@@ -150,3 +150,22 @@ def test_a_dns_name_of_an_internal_address_is_refused_like_the_address(fast_http
     with pytest.raises(requests.RequestException, match="internal address"):
         download(session(), f"http://localhost:{port}/x", tmp_path / "x")
     assert Internal.hits == []
+
+
+def test_a_name_that_turns_internal_after_the_check_is_refused_at_connect(fast_http, internal, tmp_path,
+                                                                           monkeypatch) -> None:
+    """DNS rebinding: the URL check saw a public address; the socket reached an internal one."""
+    from regiohub.core import http
+
+    monkeypatch.setattr(http, "check", lambda *args, **kwargs: None)  # as if the name had resolved publicly
+    with pytest.raises(InternalAddressRefused, match="connected address is internal"):
+        download(session(), f"{internal}/x.csv?token=abc", tmp_path / "x.csv")
+    assert Internal.hits == []
+
+
+def test_the_connect_check_lets_an_allowed_host_through(fast_http, internal, tmp_path, monkeypatch) -> None:
+    from regiohub.core import http
+
+    monkeypatch.setattr(http, "check", lambda *args, **kwargs: None)
+    download(session(allow_hosts=("127.0.0.1",)), f"{internal}/x.csv", tmp_path / "x.csv")
+    assert Internal.hits == ["/x.csv"]

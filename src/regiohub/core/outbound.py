@@ -8,6 +8,10 @@ Every request of :class:`regiohub.core.http.SafeSession` (the first one and ever
 
 Only http and https are checked here; any other scheme is refused by requests itself (``InvalidSchema``).
 A name that does not resolve is left to the connection, which then fails as usual.
+
+The check runs twice: on the URL before the request (a clear message, nothing sent) and on the address
+the socket actually connected to (:func:`guarded_adapter`), so a name that resolves to a public address
+first and to an internal one a moment later (DNS rebinding) is refused too.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 
 from regiohub.core.echo import cut
 
@@ -75,3 +83,48 @@ def check(url: str, allowed: frozenset[str], request: requests.PreparedRequest |
             f"refused: {cut(host, 80)} is an internal address (loopback, private, link-local or metadata); "
             "allow it in the registry's internal_hosts if that is intended", request=request,
         )
+
+
+REFUSED_PEER = "connected address is internal"
+
+
+def _checked(conn: HTTPConnection, sock: socket.socket, extra: frozenset[str]) -> socket.socket:
+    """``sock`` unless it leads to an internal address not allowed for ``conn``'s host (then closed)."""
+    if conn.proxy is not None:  # the socket leads to the configured proxy, not to the publisher
+        return sock
+    host, allowed = str(conn.host).lower().rstrip("."), allowed_origins(extra)
+    if host in allowed or f"{host}:{conn.port}" in allowed:
+        return sock
+    try:
+        address = str(sock.getpeername()[0])
+    except OSError:
+        return sock
+    if is_internal(address):
+        sock.close()
+        raise NewConnectionError(conn, f"refused: {REFUSED_PEER} (DNS rebinding?)")
+    return sock
+
+
+def guarded_adapter(extra: frozenset[str], **kwargs: object) -> HTTPAdapter:
+    """An ``HTTPAdapter`` whose connections refuse an internal peer address (see the module docstring)."""
+
+    class Conn(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            return _checked(self, super()._new_conn(), extra)
+
+    class TlsConn(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            return _checked(self, super()._new_conn(), extra)
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Conn
+
+    class TlsPool(HTTPSConnectionPool):
+        ConnectionCls = TlsConn
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kw):  # type: ignore[no-untyped-def]
+            super().init_poolmanager(*args, **kw)
+            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TlsPool}
+
+    return Adapter(**kwargs)  # type: ignore[arg-type]
