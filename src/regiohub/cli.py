@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import logging
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -186,8 +185,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "streamlit", "run", str(settings.DASHBOARD_APP),
            "--server.address", args.host, "--server.port", str(args.port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
-    print(f"dashboards on http://{args.host}:{args.port}  (Ctrl+C to stop)")
-    return subprocess.call(cmd, env=env, cwd=settings.REPO_ROOT)
+    print(f"dashboards on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    os.chdir(settings.REPO_ROOT)
+    os.execve(sys.executable, cmd, env)  # Streamlit replaces this process: signals reach it, no orphan is left
 
 
 def cmd_api(args: argparse.Namespace) -> int:

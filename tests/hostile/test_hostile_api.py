@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -242,3 +243,35 @@ def test_if_modified_since_never_hides_a_rollback(api_process, two_snapshots) ->
 def test_servers_bind_to_loopback_unless_told(command) -> None:
     assert _parser().parse_args([command]).host == "127.0.0.1"
     assert _parser().parse_args([command, "--host", "0.0.0.0"]).host == "0.0.0.0"
+
+
+def _listening(port: int) -> set[str]:
+    """Local addresses (hex, as the kernel lists them) listening on ``port``."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as fh:
+            for line in fh.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:
+                    found.add(address)
+    return found
+
+
+@pytest.mark.parametrize("command", ["api", "serve"])
+def test_the_real_server_listens_on_loopback_only(command, data_dir) -> None:
+    if not os.path.exists("/proc/net/tcp"):
+        pytest.skip("no /proc/net/tcp to read the listening sockets from")
+    port = _free_port()
+    env = {**os.environ, "REGIOHUB_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "regiohub.cli", command, "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not _listening(port):
+            assert proc.poll() is None and time.monotonic() < deadline, f"regiohub {command} did not start"
+            time.sleep(0.2)
+        assert _listening(port) == {"0100007F"}  # 127.0.0.1, nothing on 0.0.0.0 or ::
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # its own process group: whatever it started ends with it
+        proc.wait(timeout=20)
