@@ -78,3 +78,16 @@ def test_the_delay_doubles_and_is_capped(monkeypatch) -> None:
         delays.append(throttle.delay("c", now=0.0))
         throttle.failed("c", now=0.0)
     assert delays == [0, 0, 0, 1, 2, 4, 8, 16, login_throttle.MAX_DELAY_S]
+
+
+@pytest.mark.parametrize("peer, forwarded, trusted, client", [
+    ("203.0.113.9", None, "", "203.0.113.9"),  # no proxy configured: the peer
+    ("10.0.0.2", "198.51.100.7", "", "10.0.0.2"),  # a header from an untrusted peer is ignored
+    ("10.0.0.2", "198.51.100.7", "10.0.0.0/8", "198.51.100.7"),  # behind the proxy: the real client
+    ("10.0.0.2", "1.2.3.4, 198.51.100.7", "10.0.0.0/8", "198.51.100.7"),  # a spoofed left part is ignored
+    ("10.0.0.2", "198.51.100.7, 10.0.0.9", "10.0.0.0/8", "198.51.100.7"),  # two proxies
+    ("203.0.113.9", "198.51.100.7", "10.0.0.0/8", "203.0.113.9"),  # peer is no proxy: header ignored
+    (None, "198.51.100.7", "10.0.0.0/8", "unbekannt"),
+])
+def test_the_throttled_client_behind_a_proxy(peer, forwarded, trusted, client) -> None:
+    assert login_throttle.client_address(peer, forwarded, trusted) == client

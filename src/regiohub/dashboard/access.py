@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from regiohub.dashboard.login_throttle import THROTTLE
+from regiohub.dashboard.login_throttle import THROTTLE, client_address
 
 MODE_ENV = "REGIOHUB_DASHBOARD_LOGIN"
 PASSWORD_ENV = "REGIOHUB_DASHBOARD_PASSWORD"
@@ -93,7 +93,8 @@ def require_login() -> None:
 def _check(given: str) -> None:
     """One password attempt, throttled per client (:mod:`regiohub.dashboard.login_throttle`)."""
     address = getattr(st.context, "ip_address", None)
-    client = address if isinstance(address, str) and address else "unbekannt"
+    forwarded = st.context.headers.get("X-Forwarded-For") if isinstance(address, str) else None
+    client = client_address(address if isinstance(address, str) else None, forwarded)
     locked = THROTTLE.locked_for(client)
     if locked:
         st.error(f"Zu viele Fehlversuche. Bitte in {math.ceil(locked / 60)} Minuten erneut versuchen.")

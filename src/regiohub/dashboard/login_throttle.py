@@ -3,12 +3,14 @@
 The first :data:`FREE_FAILURES` wrong passwords cost nothing; each further one waits twice as long before it
 is checked (``REGIOHUB_LOGIN_DELAY`` seconds, default 1, doubling, at most :data:`MAX_DELAY_S`); after
 :data:`LOCK_AFTER` failures within :data:`WINDOW_S` the client is refused without a check until the window
-has passed. A right password clears the record. The client is the address Streamlit sees (behind a reverse
-proxy: the proxy, so the throttle then holds for all clients together — still no brute force).
+has passed. A right password clears the record. The client is the address Streamlit sees; behind a reverse
+proxy listed in ``REGIOHUB_DASHBOARD_TRUSTED_PROXIES`` (addresses or networks) it is the rightmost address of
+``X-Forwarded-For`` that is no trusted proxy (:func:`client_address`), so one guesser cannot lock out everyone.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import threading
 import time
@@ -65,3 +67,32 @@ class LoginThrottle:
 
 
 THROTTLE = LoginThrottle()
+
+
+def _networks(spec: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    nets = []
+    for item in (x.strip() for x in spec.split(",")):
+        try:
+            nets.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            continue
+    return nets
+
+
+def _trusted(address: str, nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in nets)
+
+
+def client_address(peer: str | None, forwarded: str | None, trusted: str | None = None) -> str:
+    """The client to throttle: the peer, or behind trusted proxies the last forwarded address not one of them."""
+    nets = _networks(os.environ.get("REGIOHUB_DASHBOARD_TRUSTED_PROXIES", "") if trusted is None else trusted)
+    if not peer or not nets or not _trusted(peer, nets):
+        return peer or "unbekannt"
+    hops = [h.strip() for h in (forwarded or "").split(",") if h.strip()]
+    while hops and _trusted(hops[-1], nets):
+        hops.pop()
+    return hops[-1][:64] if hops else peer
