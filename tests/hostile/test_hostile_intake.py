@@ -222,3 +222,33 @@ def test_huge_hostile_values_never_reach_state_log_or_status_at_length(data_dir,
         for letter in "XYZ":
             assert letter * 121 not in text
 
+
+
+@pytest.mark.parametrize("error", ["SourceError", "ValueError"])
+def test_a_10_mb_value_in_any_error_is_bounded_everywhere(data_dir, tmp_path, capsys, monkeypatch, error) -> None:
+    """The backstop for a connector that forgets to cut: state, ingest log, output and status stay small."""
+    from regiohub.core.errors import SourceError
+    from regiohub.ingest.connectors.rki_incidence import RkiIncidenceConnector
+
+    station = "S" * 10_000_000
+
+    def parse(self, con, landing_dir, source, workdir):  # noqa: ANN001, ARG001
+        if error == "SourceError":
+            raise SourceError(source.id, f"unknown station {station}")
+        raise ValueError(f"unknown station {station}")
+
+    monkeypatch.setattr(RkiIncidenceConnector, "parse", parse)
+    payload = tmp_path / "inzidenz.csv"
+    payload.write_bytes(RKI.read_bytes())
+    if error == "SourceError":
+        out = _refused(capsys, ["ingest", "rki_inzidenz", "--from", str(payload)])
+    else:
+        with pytest.raises(ValueError):
+            cli.main(["ingest", "rki_inzidenz", "--from", str(payload)])
+        out = capsys.readouterr().err
+    assert cli.main(["status"]) == 0
+    status = capsys.readouterr().out
+    data = settings.paths(data_dir)
+    files = [p for folder in (data.state, data.runs) for p in folder.rglob("*") if p.is_file()]
+    assert files and all(p.stat().st_size < 20_000 for p in files)
+    assert len(out) < 1_100 and len(status) < 20_000 and "S" * 1_000 not in status

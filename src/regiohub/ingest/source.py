@@ -51,6 +51,7 @@ from regiohub.store.versions import payload_version, superseded_note
 __all__ = ["IngestResult", "ingest_source", "read_state", "write_state"]
 
 log = logging.getLogger(__name__)
+ERROR_LIMIT = 1000  # characters of one error line (the values quoted in it are cut at 120 already)
 
 
 @dataclass
@@ -108,12 +109,12 @@ def ingest_source(
         connector = connector_for(source.connector)
         state = _state_for_load(data, source.id, result)
         _load(connector, source, registry, data, landing_dir, state, result, from_path, backfill)
-    except SourceError as exc:
-        result.error = _operator_words(str(exc), landing_dir, from_path)
+    except SourceError as exc:  # bounded: a hostile value quoted in it must not fill state, logs and status
+        result.error = cut(_operator_words(str(exc), landing_dir, from_path), ERROR_LIMIT)
         raise SourceError(source.id, result.error.split(": ", 1)[1]) from None
     except Exception as exc:  # record anything unexpected with the source named, then re-raise
         result.error = f"{source.id}: {type(exc).__name__}: {' '.join(str(exc).split())}"
-        result.error = _operator_words(result.error, landing_dir, from_path)
+        result.error = cut(_operator_words(result.error, landing_dir, from_path), ERROR_LIMIT)
         raise
     finally:
         if landing_dir.exists() and not any(landing_dir.iterdir()):
@@ -272,8 +273,6 @@ def _raw_exists(data: settings.Paths, source_id: str, state: dict) -> bool:
 def _record(data: settings.Paths, result: IngestResult) -> None:
     """The outcome into the source's state and the ingest log."""
     update = {"last_checked_at": result.started_at, "last_status": result.status, "last_error": None}
-    if result.error:  # bounded: a hostile value quoted in it must not fill state, log and status
-        result.error = cut(result.error, 1000)
     if result.status == "failed":
         update.update(last_error=result.error, last_failed_at=result.started_at)
     write_state(data, result.source_id, update)
