@@ -127,6 +127,12 @@ def test_behind_a_trusted_proxy_each_real_client_has_its_own_bucket(api_process)
     assert flood.count(429) >= 13 and polite == [200, 200, 200]
 
 
+def test_rotating_ipv6_addresses_of_one_prefix_share_a_bucket(api_process) -> None:
+    url = api_process(REGIOHUB_API_RATE="1", REGIOHUB_API_BURST="5", REGIOHUB_API_TRUSTED_PROXIES="127.0.0.1")
+    codes = _statuses(url, [f"2001:db8:1:2::{i:x}" for i in range(1, 21)])
+    assert codes.count(429) >= 13 and _statuses(url, ["2001:db8:9:9::1"]) == [200]
+
+
 def test_a_spoofed_left_part_of_the_forwarded_chain_is_ignored(api_process) -> None:
     """The proxy appends the real peer; what the client put in front of it does not choose the bucket."""
     url = api_process(REGIOHUB_API_RATE="1", REGIOHUB_API_BURST="5", REGIOHUB_API_TRUSTED_PROXIES="127.0.0.1")
@@ -212,6 +218,22 @@ def test_numeric_parameters_out_of_bounds_are_400_never_500(shared_api, query) -
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert len(response.text) < 1500  # the invalid value is not echoed at length
+
+
+@pytest.mark.parametrize("size", [200_000, 1_000_000])
+def test_an_oversized_request_head_is_refused_and_the_server_stays(shared_api, size) -> None:
+    port = int(shared_api.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        try:
+            sock.sendall(b"GET /v1/snapshot HTTP/1.1\r\nHost: a\r\nX-Big: " + b"a" * size + b"\r\n\r\n")
+        except OSError:
+            pass  # the server may close while we are still sending
+        try:
+            answer = sock.recv(1024)
+        except OSError:
+            answer = b""
+    assert answer == b"" or answer.split(b" ")[1] in (b"400", b"431")
+    assert httpx.get(f"{shared_api}/v1/snapshot", timeout=5).status_code == 200
 
 
 def test_a_long_path_value_is_echoed_cut(shared_api) -> None:
