@@ -94,7 +94,9 @@ def test_redirects_to_every_kind_of_internal_address_are_refused(serve, fast_htt
 
 @pytest.mark.parametrize("address, internal", [
     ("8.8.8.8", False), ("2a00:1450:4001:80b::200e", False), ("127.0.0.1", True), ("169.254.169.254", True),
-    ("::ffff:10.1.2.3", True), ("224.0.0.1", True), ("fe80::1%eth0", True),
+    ("::ffff:10.1.2.3", True), ("224.0.0.1", True), ("fe80::1%eth0", True), ("::ffff:8.8.8.8", False),
+    ("64:ff9b::7f00:1", True), ("64:ff9b::808:808", False), ("2002:7f00:1::1", True), ("2002:a9fe:a9fe::1", True),
+    ("100.100.100.200", True), ("fd00:ec2::254", True),
 ])
 def test_internal_addresses_are_recognised(address, internal) -> None:
     assert is_internal(address) is internal

@@ -58,12 +58,22 @@ def allowed_origins(extra: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(allowed)
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_internal(address: str) -> bool:
-    """True for every address that is not a public unicast one (IPv4-mapped IPv6 judged by its IPv4)."""
+    """True for every address that is not a public unicast one; an IPv6 address carrying an IPv4 one
+    (IPv4-mapped, NAT64, 6to4, Teredo) is judged by that IPv4 address too."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast or ip.is_unspecified
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+        if ip in NAT64:
+            embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        candidates += [e for e in embedded if e is not None]
+        if ip.ipv4_mapped is not None:
+            candidates.remove(ip)  # ::ffff:a.b.c.d is exactly a.b.c.d
+    return any(not c.is_global or c.is_multicast or c.is_unspecified for c in candidates)
 
 
 def check(url: str, allowed: frozenset[str], request: requests.PreparedRequest | None = None) -> None:
