@@ -208,3 +208,14 @@ def test_nested_details_are_redacted_and_bounded_in_alert_and_webhook(serve, dat
     assert len(alert["details"]["station_id"]) == 120 and alert["details"]["station_id"].endswith("…")
     assert len(alert["details"]["rows"]) == 51 and len(alert["subject"]) == 300
     assert_no_secrets([data_dir], [json.dumps(posted)])
+
+
+def test_a_subject_with_line_breaks_cannot_add_headers_or_recipients(relay, data_dir, tmp_path, monkeypatch) -> None:
+    seen = relay("localhost", "starttls")
+    monkeypatch.setenv("REGIOHUB_SMTP_CA_FILE", str(tmp_path / "localhost.crt"))
+    subject = "Regio.hub: Quelle x\r\nBcc: angreifer@example.org\r\n\r\nGefälschter Text"
+    assert notify.notify(subject, "Inhalt", alert=False) == ["email"]
+    (message,) = seen.messages
+    head = message.split(b"\r\n\r\n", 1)[0]
+    assert b"\r\nBcc:" not in head and b"angreifer" not in head.split(b"Subject:")[0]
+    assert head.count(b"\r\nTo: ") + head.startswith(b"To: ") == 1
