@@ -1,6 +1,7 @@
 """SMTP with verified TLS: the one way notifications and report mail reach a relay.
 
-STARTTLS (port 25/587) and SMTPS (implicit TLS: port 465 or ``REGIOHUB_SMTP_TLS=ssl``) verify the relay's
+STARTTLS (port 25/587: always before a login, without one with ``REGIOHUB_SMTP_TLS=starttls`` or
+``REGIOHUB_SMTP_STARTTLS=1``) and SMTPS (implicit TLS: port 465 or ``REGIOHUB_SMTP_TLS=ssl``) verify the relay's
 certificate against the system trust store and its host name (``ssl.create_default_context()``); a relay
 with a private CA adds it with ``REGIOHUB_SMTP_CA_FILE``. A login happens only over a verified TLS
 connection: when the certificate does not verify, the handshake fails before ``AUTH`` and the password
