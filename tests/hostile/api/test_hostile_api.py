@@ -103,3 +103,9 @@ def test_if_modified_since_never_hides_a_rollback(api_process, two_snapshots) ->
                       timeout=5)
     assert after.status_code == 200 and after.json()["items"][0]["snapshot_id"] == "20261101T080000Z"
     assert after.headers["last-modified"] == format_datetime(OLD, usegmt=True)
+    by_etag = httpx.get(f"{url}/v1/snapshot", headers={"If-None-Match": newer.headers["etag"]}, timeout=5)
+    assert by_etag.status_code == 200 and by_etag.headers["etag"] != newer.headers["etag"]
+    later = format_datetime(NEW.replace(year=2027), usegmt=True)  # any other date: the full answer
+    assert httpx.get(f"{url}/v1/snapshot", headers={"If-Modified-Since": later}, timeout=5).status_code == 200
+    assert httpx.get(f"{url}/v1/snapshot", headers={"If-Modified-Since": after.headers["last-modified"]},
+                     timeout=5).status_code == 304  # the served snapshot's own date still revalidates
