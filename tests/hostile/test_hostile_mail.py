@@ -188,6 +188,7 @@ def test_a_webhook_redirect_to_another_host_is_not_followed(serve, data_dir, mon
     assert notify.notify("Regio.hub: Test", "Lauf fehlgeschlagen", {"source_id": "x"}, alert=False) == []
     assert Hook.posts == []
     assert f"notification via webhook failed: HTTP {status} (redirect not followed)" in caplog.text
+    assert "wh-geheim" not in caplog.text and "/collect" not in caplog.text  # neither URL is logged
 
 
 def test_nested_details_are_redacted_and_bounded_in_alert_and_webhook(serve, data_dir, fake_secrets,
