@@ -16,6 +16,7 @@ from pathlib import Path
 from regiohub.build.incremental import keep_base
 from regiohub.build.isolation import build_isolated, carry_forward, known_bad
 from regiohub.core import crashpoints, settings
+from regiohub.core.echo import cut
 from regiohub.core.errors import GateError, PipelineError, SourceError
 from regiohub.core.ids import new_run_id
 from regiohub.ingest.source import IngestResult, ingest_source
@@ -39,6 +40,7 @@ __all__ = ["RunReport", "audit_step", "build_and_publish", "build_step", "ingest
            "recent_runs", "record_run", "run"]
 
 log = logging.getLogger(__name__)
+ERROR_LIMIT = 1000  # characters of one error line kept in run history and status (values inside are cut at 120)
 
 
 def ingest_all(
@@ -251,8 +253,9 @@ def _last_finished(data: settings.Paths) -> dict | None:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The error's first line, bounded (a hostile value quoted in it must not fill the run history)."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return cut(text.splitlines()[0], ERROR_LIMIT) if text else type(exc).__name__
 
 
 def _say(progress: Progress | None, message: str) -> None:
