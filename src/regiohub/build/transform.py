@@ -146,10 +146,19 @@ def build_candidate(
     if select is not None:
         # models first, then every test on the finished candidate: a failing test does not skip what is
         # downstream of it, so one build shows every broken source (dbt build would stop at the first)
+        # one dbt process, the project parsed once
         models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-        run_dbt([*models, *select], data, candidate, raw_dir=view, progress=progress)
-        rebuilt = incremental.built_models(data.build / "dbt_target" / "run_results.json")
-        run_dbt(["test", *select], data, candidate, raw_dir=view, progress=progress)
+        target = data.build / "dbt_target"
+        (target / "run_results.1.json").unlink(missing_ok=True)
+        try:
+            run_dbt_steps([[*models, *select], ["test", *select]], data, candidate, raw_dir=view, progress=progress)
+        finally:
+            rebuilt = incremental.built_models(target / "run_results.1.json")
+    total = incremental.model_count(data.build / "dbt_target" / "manifest.json")
+    mode = incremental.describe(plan, rebuilt, total)
+    log.info("build %s", mode)
+    if progress is not None:
+        progress(f"build {mode}")
     record_loads(candidate, cutoffs, pins or {}, base)
     incremental.record_plan(candidate, plan, rebuilt, data.build / "registry")
     return candidate
@@ -191,11 +200,19 @@ def run_dbt(
     raw_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> None:
-    """Run dbt in a child process against ``candidate``; raise :class:`PipelineError` naming failed nodes.
+    """Run one dbt command in a child process against ``candidate`` (see :func:`run_dbt_steps`)."""
+    run_dbt_steps([args], data, candidate, raw_dir, progress)
 
-    A child process, not ``dbtRunner``: dbt-duckdb keeps its connection open for the life of the
-    process, and the candidate must be closed before it is audited and published.
-    """
+
+def run_dbt_steps(
+    steps: list[list[str]],
+    data: settings.Paths,
+    candidate: Path,
+    raw_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Run dbt commands one after another in one child process (:mod:`regiohub.build.dbt_child`) against
+    ``candidate``; the first that fails raises :class:`DbtBuildError` naming its failed nodes."""
     dbt_vars = {
         "raw_dir": str(raw_dir or data.raw),
         "registry_dir": str(data.build / "registry"),
@@ -210,10 +227,8 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **duckdb_settings.dbt_env(),
     }
-    dbt = Path(sys.executable).with_name("dbt")
     cmd = [
-        str(dbt) if dbt.exists() else "dbt",
-        *args,
+        sys.executable, "-m", "regiohub.build.dbt_child", json.dumps(steps),
         "--project-dir", str(settings.DBT_PROJECT_DIR),
         "--profiles-dir", str(settings.DBT_PROJECT_DIR),
         "--vars", json.dumps(dbt_vars),
@@ -228,9 +243,8 @@ def run_dbt(
     if returncode != 0:
         failed = failed_nodes(target_path / "run_results.json")
         detail = "; ".join(describe_node(r) for r in failed[:5]) or " ".join(output.strip().splitlines()[-1:])
-        raise DbtBuildError(
-            f"dbt {args[0]} failed: {detail} (log: {log_file})", failed, candidate
-        )
+        step = steps[min(max(returncode, 1), len(steps)) - 1]
+        raise DbtBuildError(f"dbt {step[0]} failed: {detail} (log: {log_file})", failed, candidate)
 
 
 def describe_node(result: dict) -> str:
