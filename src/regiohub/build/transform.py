@@ -77,32 +77,31 @@ def target_rows(targets: list[Target], registry: Registry) -> list[dict]:
 
 
 def export_registry(registry: Registry, data: settings.Paths, cutoffs: dict[str, str | None] | None = None) -> Path:
-    """Write partners, sources (the load the build reads up to; sample or not by provenance), the loads used
-    and the agreed targets as JSON for dbt."""
+    """Write partners, sources, per source the load the build reads up to (``source_state``: sample or not by
+    provenance), the loads used and the agreed targets as JSON for dbt.
+
+    What changes with every load is kept out of ``sources``: a new load leaves the models that read only
+    the registry's own fields (``dim_indicator``) as they are in an incremental build."""
     target = data.build / "registry"
     target.mkdir(parents=True, exist_ok=True)
     partners = [p.model_dump() for p in registry.partners]
-    sources, loads = [], []
+    sources, state, loads = [], [], []
     for s in registry.sources:
-        state = read_state_or_empty(data, s.id)
-        built = cutoffs[s.id] if cutoffs is not None and s.id in cutoffs else state.get("last_load_id")
-        pinned = built != state.get("last_load_id")
+        last = read_state_or_empty(data, s.id)
+        built = cutoffs[s.id] if cutoffs is not None and s.id in cutoffs else last.get("last_load_id")
+        pinned = built != last.get("last_load_id")
         if cutoffs is not None and s.id in cutoffs:  # the build reads loads up to the cut-off, none without one
             used = source_loads(data, s, up_to=cutoffs[s.id]) if cutoffs[s.id] else []
         else:
             used = source_loads(data, s)
         loads += used
-        sources.append(
-            {
-                **s.model_dump(exclude={"params", "credentials_env"}),
-                "is_sample": is_sample(used),
-                "last_load_id": built,
-                "last_loaded_at": None if pinned else state.get("last_loaded_at"),
-            }
-        )
+        sources.append(s.model_dump(exclude={"params", "credentials_env"}))
+        state.append({"source_id": s.id, "is_sample": is_sample(used), "last_load_id": built,
+                      "last_loaded_at": None if pinned else last.get("last_loaded_at")})
     (target / "loads.json").write_text(json.dumps(loads, ensure_ascii=False, indent=1))
     (target / "partners.json").write_text(json.dumps(partners, ensure_ascii=False, indent=1))
     (target / "sources.json").write_text(json.dumps(sources, ensure_ascii=False, indent=1))
+    (target / "source_state.json").write_text(json.dumps(state, ensure_ascii=False, indent=1))
     targets = target_rows(load_targets(), registry)
     (target / "targets.json").write_text(json.dumps(targets, ensure_ascii=False, indent=1))
     return target
