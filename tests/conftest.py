@@ -1,7 +1,7 @@
-"""Shared fixtures: one full offline pipeline run per test session, reused read-only by many tests.
+"""Shared fixtures: one full offline pipeline run per test run, reused read-only by many tests.
 
-Under pytest-xdist every worker is its own session; the demo is built once for all of them, by the first
-worker that needs it, under a file lock in the run's shared temporary folder. The others wait and read it.
+Under pytest-xdist every worker is its own session; the demo is built once for all of them (see
+``build_cache.py``) and copied by each test that writes.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
+from build_cache import build_once
 
 from regiohub.core import settings
 from regiohub.ingest.replay import offline
@@ -19,25 +19,18 @@ from regiohub.ops.pipeline import run
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def shared_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """A folder every xdist worker of this run sees (the session's own temp folder without xdist)."""
-    base = tmp_path_factory.getbasetemp()
-    return base if worker_id == "master" else base.parent
+def _demo(folder: Path) -> Path:
+    base = folder / "data"
+    with offline():
+        report = run(settings.paths(base))
+    assert report.outcome == "published", report
+    return base
 
 
 @pytest.fixture(scope="session")
 def demo_data_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """A data dir after `regiohub run --offline` on the shipped samples (treat as read-only)."""
-    root = shared_dir(tmp_path_factory, worker_id)
-    base, done = root / "demo-data", root / "demo-data.ok"
-    with FileLock(str(root / "demo-data.lock")):
-        if not done.exists():
-            shutil.rmtree(base, ignore_errors=True)  # a build that failed in another worker
-            with offline():
-                report = run(settings.paths(base))
-            assert report.outcome == "published", report
-            done.touch()
-    return base
+    return build_once(tmp_path_factory, worker_id, "demo", _demo)
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ from pathlib import Path
 from regiohub.core import settings
 from regiohub.core.errors import RegiohubError
 from regiohub.ops.console import progress
-from regiohub.registry.model import RegistryError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _offline_if(getattr(args, "offline", False)):
             return args.func(args) or 0
-    except (RegiohubError, RegistryError) as exc:
+    except RegiohubError as exc:  # RegistryError too: imported only by the commands that read the registry
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
