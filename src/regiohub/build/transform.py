@@ -143,16 +143,13 @@ def build_candidate(
         progress(message)
     rebuilt: list[str] = []
     if select is not None:
-        # models first, then every test on the finished candidate: a failing test does not skip what is
-        # downstream of it, so one build shows every broken source (dbt build would stop at the first)
-        # one dbt process, the project parsed once
+        # models first, then every test on the finished candidate (one dbt process, one parse): a failing
+        # test does not skip what is downstream of it, so one build shows every broken source
         models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
         target = data.build / "dbt_target"
         (target / "run_results.1.json").unlink(missing_ok=True)
-        try:
-            run_dbt_steps([[*models, *select], ["test", *select]], data, candidate, raw_dir=view, progress=progress)
-        finally:
-            rebuilt = incremental.built_models(target / "run_results.1.json")
+        run_dbt_steps([[*models, *select], ["test", *select]], data, candidate, raw_dir=view, progress=progress)
+        rebuilt = incremental.built_models(target / "run_results.1.json")
     total = incremental.model_count(data.build / "dbt_target" / "manifest.json")
     mode = incremental.describe(plan, rebuilt, total)
     log.info("build %s", mode)
