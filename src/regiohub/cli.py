@@ -1,9 +1,9 @@
 """``regiohub`` — the operator's command line.
 
-    regiohub run [--offline] [--force]      ingest all sources → transform → validate → publish
+    regiohub run [--offline] [--force|--full]  ingest all sources → transform → validate → publish
     regiohub ingest SOURCE [--from PATH]    load one source (or a file/folder you downloaded)
            [--backfill START END]          … or a date range, where the source allows it
-    regiohub transform                      build a candidate mart with dbt
+    regiohub transform [--full]             build a candidate mart with dbt
     regiohub validate [CANDIDATE]           run the audit gate on a candidate
     regiohub publish [CANDIDATE]            audit and publish a candidate
     regiohub status                         open failures, last runs, freshness per source, published snapshot
@@ -29,7 +29,6 @@ from pathlib import Path
 from regiohub.core import settings
 from regiohub.core.errors import RegiohubError
 from regiohub.ops.console import progress
-from regiohub.registry.model import RegistryError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _offline_if(getattr(args, "offline", False)):
             return args.func(args) or 0
-    except (RegiohubError, RegistryError) as exc:
+    except RegiohubError as exc:  # RegistryError too: imported only by the commands that read the registry
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -62,8 +61,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from regiohub.store.snapshots import snapshot_time
 
     report = RunReport(new_run_id(), "")
+    full = getattr(args, "full", False)
+    if full:
+        _request_full()
     try:
-        run(force=args.force, progress=progress(), report=report)
+        run(force=args.force or full, progress=progress(), report=report)
     finally:
         summary(report)
         notify_run(report)
@@ -95,8 +97,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_transform(args: argparse.Namespace) -> int:
     from regiohub.build.transform import build_candidate
 
+    if args.full:
+        _request_full()
     print(build_candidate(progress=progress()))
     return 0
+
+
+def _request_full() -> None:
+    from regiohub.build.incremental import request_full
+
+    request_full(settings.paths(), "requested with --full")
 
 
 def _candidate(arg: str | None) -> Path:
@@ -248,13 +258,18 @@ def _parser() -> argparse.ArgumentParser:
         return sp
 
     sp = add("run", cmd_run, "ingest all sources, transform, validate, publish", offline=True)
-    sp.add_argument("--force", action="store_true", help="rebuild even if no source changed")
+    sp.add_argument("--force", action="store_true",
+                    help="build, gate and publish even if every load is published (incremental when it can be)")
+    sp.add_argument("--full", action="store_true",
+                    help="rebuild every model from raw data instead of from the published snapshot's build")
     sp = add("ingest", cmd_ingest, "load one source", offline=True)
     sp.add_argument("source")
     sp.add_argument("--from", dest="from_path", type=Path, help="a file or folder in the source's native format")
     sp.add_argument("--backfill", nargs=2, metavar=("START", "END"), type=date.fromisoformat,
                     help="fetch this date range (YYYY-MM-DD) where the source allows it")
-    add("transform", cmd_transform, "build a candidate mart with dbt")
+    sp = add("transform", cmd_transform, "build a candidate mart with dbt")
+    sp.add_argument("--full", action="store_true",
+                    help="rebuild every model from raw data instead of from the published snapshot's build")
     sp = add("validate", cmd_validate, "run the audit gate on a candidate (default: the newest)")
     sp.add_argument("candidate", nargs="?")
     sp = add("publish", cmd_publish, "audit and publish a candidate (default: the newest); or roll back")
