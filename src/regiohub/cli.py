@@ -215,7 +215,7 @@ def cmd_mqtt(args: argparse.Namespace) -> int:
 
     from regiohub.ingest.mqtt import announce
     from regiohub.ingest.mqtt.consumer import Consumer
-    from regiohub.registry.model import load_registry
+    from regiohub.registry.model import RegistryError, load_registry
 
     registry = load_registry()
     source = registry.source(args.source)
