@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pytest
@@ -26,7 +27,8 @@ def sta_registry(base: str) -> Registry:
         schedule="*/15 * * * *", publisher="Stadtwerke Potsdam", licence="dl-de/by-2-0",
         licence_url="https://www.govdata.de/dl-de/by-2-0", attribution="Stadtwerke Potsdam (Beispiel)",
     )
-    return Registry(partners=load_registry().partners, sources=[source])
+    # the replay server is on 127.0.0.1: an internal address fetches may reach only when the registry says so
+    return Registry(partners=load_registry().partners, sources=[source], internal_hosts=[urlsplit(base).netloc])
 
 
 def raw(data: Path, entity: str) -> list[dict]:

@@ -47,7 +47,8 @@ def sta_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                          "datastream": "bt-1",
                          "observed_property": "Bodentemperatur", "unit": "°C", "longitude": 13.05, "latitude": 52.41})],
         })
-        registry = Registry(partners=sta_registry(server.base).partners, sources=[sta, lorawan])
+        base = sta_registry(server.base)
+        registry = Registry(partners=base.partners, sources=[sta, lorawan], internal_hosts=base.internal_hosts)
         registry = Registry.model_validate(registry.model_dump())
         ingest_source("sensoren_sta", data=data, registry=registry)
     batch = tmp / "batch.jsonl"
