@@ -153,13 +153,15 @@ def audit_and_publish(candidate: Path, data: settings.Paths, report: RunReport) 
 def recover(data: settings.Paths) -> None:
     """Clean up what a killed run left behind; call while holding the build lock.
 
-    Any ``candidate-*`` file is then stale (failed candidates are renamed ``failed-*``), as are
+    Any ``candidate-*`` file no running run names is then stale (failed candidates are renamed ``failed-*``), as are
     half-written raw files and publish leftovers; runs still marked 'running' whose process is gone
     are recorded as failed. The published mart itself is never touched.
     """
     mark_interrupted(data)
+    in_use = {r.get("candidate") for r in recent_runs(data, 50) if r.get("outcome") == "running"}
     for stale in data.build.glob("candidate-*.duckdb"):
-        _remove(stale)
+        if str(stale) not in in_use:  # an Airflow run between its build and its gate keeps its candidate
+            _remove(stale)
     for stale in data.raw.glob("*/*/*.parquet.tmp"):
         stale.unlink(missing_ok=True)
     publish_recover(data)
