@@ -6,7 +6,6 @@ Mart builds never overlap (one lock per data dir): DuckDB takes one writer.
 
 from __future__ import annotations
 
-import errno
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +18,8 @@ from regiohub.core import crashpoints, settings
 from regiohub.core.errors import GateError, PipelineError, SourceError
 from regiohub.core.ids import new_run_id
 from regiohub.ingest.source import IngestResult, ingest_source
+from regiohub.ops.run_errors import first_line as _first_line
+from regiohub.ops.run_errors import os_error as _os_error
 from regiohub.publish.swap import PublishResult, publish_candidate
 from regiohub.publish.swap import recover as publish_recover
 from regiohub.registry.model import Registry, load_registry
@@ -234,27 +235,8 @@ def _run_locked(data: settings.Paths, registry: Registry, force: bool, progress:
     return report
 
 
-def _os_error(exc: OSError, data: settings.Paths) -> str:
-    """One line for a file-system error, saying what is left and what to do."""
-    left = any(data.build.glob("candidate-*.duckdb"))
-    cleanup = "the next run removes the candidate" if left else "no candidate was left behind"
-    where = f" ({exc.filename})" if exc.filename else ""
-    if exc.errno == errno.ENOSPC:
-        return (f"disk full under {data.data_dir}: {exc.strerror}; nothing was published and {cleanup} — "
-                "free space, then `regiohub run`")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"the data folder {data.data_dir} is not writable: {exc.strerror}{where}; nothing was "
-                "published — check its permissions or mount, then `regiohub run`")
-    return f"{exc.strerror or exc}{where}" if exc.strerror else _first_line(exc)
-
-
 def _last_finished(data: settings.Paths) -> dict | None:
     return next((r for r in recent_runs(data, 20) if r.get("outcome") not in ("running", None)), None)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _say(progress: Progress | None, message: str) -> None:
