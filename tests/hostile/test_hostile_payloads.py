@@ -16,7 +16,7 @@ from regiohub.core.errors import SourceError
 from regiohub.core.http import DownloadTooLarge, describe_error, download, session
 from regiohub.ingest import inbox
 
-from .conftest import QuietHandler, mart_untouched
+from .conftest import LOCAL, QuietHandler, mart_untouched
 from .zipcraft import archive
 
 MIB = 1 << 20
@@ -37,7 +37,7 @@ def test_a_gzip_bomb_in_content_encoding_stops_at_the_limit(serve, fast_http, tm
     monkeypatch.setenv("REGIOHUB_MAX_DOWNLOAD_BYTES", str(4 * MIB))
     target = tmp_path / "x.csv"
     with pytest.raises(DownloadTooLarge, match="sent more than 4 MiB"):
-        download(session(), f"{serve(GzipBomb)}/x.csv", target)
+        download(session(allow_hosts=LOCAL), f"{serve(GzipBomb)}/x.csv", target)
     assert not target.exists()
 
 
@@ -52,7 +52,7 @@ def test_a_redirect_to_another_scheme_is_refused(serve, fast_http, tmp_path, loc
 
     target = tmp_path / "x.csv"
     with pytest.raises(requests.RequestException) as err:
-        download(session(), f"{serve(Elsewhere)}/x.csv", target)
+        download(session(allow_hosts=LOCAL), f"{serve(Elsewhere)}/x.csv", target)
     assert describe_error(err.value).startswith("download failed: InvalidSchema")
     assert not target.exists() or b"root:" not in target.read_bytes()
 

@@ -18,6 +18,7 @@ from regiohub.core import crashpoints, settings
 from regiohub.core.errors import GateError, PipelineError, SourceError
 from regiohub.core.ids import new_run_id
 from regiohub.ingest.source import IngestResult, ingest_source
+from regiohub.ops.run_errors import ERROR_LIMIT
 from regiohub.ops.run_errors import first_line as _first_line
 from regiohub.ops.run_errors import os_error as _os_error
 from regiohub.publish.swap import PublishResult, publish_candidate
@@ -36,7 +37,7 @@ from regiohub.store.runs import (
 
 Progress = Callable[[str], None]
 
-__all__ = ["RunReport", "audit_step", "build_and_publish", "build_step", "ingest_all", "publish_step",
+__all__ = ["ERROR_LIMIT", "RunReport", "audit_step", "build_and_publish", "build_step", "ingest_all", "publish_step",
            "recent_runs", "record_run", "run"]
 
 log = logging.getLogger(__name__)

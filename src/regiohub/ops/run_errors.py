@@ -5,11 +5,15 @@ from __future__ import annotations
 import errno
 
 from regiohub.core import settings
+from regiohub.core.echo import cut
+
+ERROR_LIMIT = 1000  # characters of one error line kept in run history and status (values inside are cut at 120)
 
 
 def first_line(exc: BaseException) -> str:
+    """The error's first line, bounded (a hostile value quoted in it must not fill the run history)."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return cut(text.splitlines()[0], ERROR_LIMIT) if text else type(exc).__name__
 
 
 def os_error(exc: OSError, data: settings.Paths) -> str:
