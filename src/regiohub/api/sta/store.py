@@ -18,6 +18,7 @@ import duckdb
 
 from regiohub.core import duckdb_settings, settings
 from regiohub.registry.model import Registry, load_registry
+from regiohub.store.sensors import raw_files
 
 SENSOR_CONNECTORS = ("sta", "mqtt")
 
@@ -116,8 +117,7 @@ EMPTY_OBS = ("select " + ", ".join(_V + c for c in (
 
 
 def sensor_files(data: settings.Paths, registry: Registry, entity: str) -> list[str]:
-    ids = [s.id for s in registry.sources if s.connector in SENSOR_CONNECTORS]
-    return sorted(str(p) for i in ids for p in (data.raw / i / entity).glob("*.parquet"))
+    return raw_files(data, [s.id for s in registry.sources if s.connector in SENSOR_CONNECTORS], entity)
 
 
 class StaStore:

@@ -13,12 +13,10 @@ import os
 import time
 from pathlib import Path
 
-from regiohub.core import settings
 from regiohub.ingest.mqtt.connector import spool_line
+from regiohub.store.sensors import spool_dir
 
-
-def spool_dir(data: settings.Paths, source_id: str) -> Path:
-    return data.data_dir / "spool" / "mqtt" / source_id
+__all__ = ["Spool", "spool_dir"]
 
 
 class Spool:

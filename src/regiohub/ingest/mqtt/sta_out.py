@@ -11,10 +11,11 @@ import json
 from collections.abc import Iterator
 
 from regiohub.core import duckdb_settings, settings
+from regiohub.store.sensors import raw_load
 
 
 def observations_of(data: settings.Paths, source_id: str, load_id: str) -> Iterator[tuple[str, bytes]]:
-    path = data.raw / source_id / "observations" / f"{load_id}.parquet"
+    path = raw_load(data, source_id, "observations", load_id)
     if not path.exists():
         return
     with duckdb_settings.connect() as con:
