@@ -104,14 +104,14 @@ def test_duplicate_key_fails_naming_table_and_expectation(make_candidate: Callab
 
 
 @pytest.mark.parametrize(
-    ("indicator", "value", "detail"),
+    ("indicator", "value", "detail", "source"),
     [
-        ("inzidenz_7_tage", -5.0, "1 unexpected value of 10: -5 (expected 0…10000)"),
-        ("wasserstand_tagesmittel", 99999.0, "1 unexpected value of 18: 99999 (expected 0…1500)"),
+        ("inzidenz_7_tage", -5.0, "1 unexpected value of 10: -5 (expected 0…10000)", "rki_inzidenz"),
+        ("wasserstand_tagesmittel", 99999.0, "1 unexpected value of 18: 99999 (expected 0…1500)", "pegelonline"),
     ],
 )
 def test_implausible_value_fails(
-    make_candidate: Callable[..., Path], data: Paths, indicator: str, value: float, detail: str
+    make_candidate: Callable[..., Path], data: Paths, indicator: str, value: float, detail: str, source: str
 ) -> None:
     candidate = make_candidate(
         "UPDATE fct_indicator_value SET value = ? WHERE indicator_id = ? AND region_ars = ? AND period_start = ?",
@@ -120,7 +120,12 @@ def test_implausible_value_fails(
     report = validate_candidate(candidate, data)
     assert not report.success
     [failure] = _failures_for(report, f"fct_indicator_value.value [where indicator_id == {indicator}]")
-    assert failure.endswith(f": expect_column_values_to_be_between — {detail}")
+    row = f"120540000000/{indicator}/2026-11-14T00:00:00/{source}"  # the failing row by its key and source
+    assert failure.endswith(f": expect_column_values_to_be_between — {detail} in rows "
+                            f"[region_ars/indicator_id/period_start/source_id] {row}")
+    # traced to the source the failing row names (isolation holds that source back)
+    [traced] = [t for t in report.traced if t["model"].endswith(f"[where indicator_id == {indicator}]")]
+    assert traced["sources"] == [source] and traced["check"] == "gate expect_column_values_to_be_between"
 
 
 def test_unknown_region_fails(make_candidate: Callable[..., Path], data: Paths) -> None:

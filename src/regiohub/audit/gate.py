@@ -23,8 +23,8 @@ from regiohub.audit.content import CHECKS, content_findings
 from regiohub.audit.frames import suite_keys
 from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.report import ValidationReport, candidate_stat, describe_failures, describe_parts
-from regiohub.audit.scope import collect
-from regiohub.audit.suites import load_suites
+from regiohub.audit.scope import collect, suites_digest
+from regiohub.audit.suites import applicable, load_suites
 from regiohub.core import settings
 from regiohub.core.errors import GateError
 from regiohub.core.settings import Paths
@@ -91,6 +91,8 @@ def validate_candidate(
             failures.append(f"{suite.name}: table missing from the candidate (or a table it is derived from)")
             traced.append(_traced("gate", suite.name, "table missing", tracer.of(suite.name, {})))
             continue
+        if scope.mode == "changed":  # only changed rows: expectations about other rows have nothing to check
+            suite, scope.vacuous[suite.name] = applicable(suite, frame)
         result = _run_checkpoint(context, suite, frame, parameters, run_id, keys.get(suite.name, []))
         validations = [r.to_json_dict() for r in result.run_results.values()]
         for validation in validations:
@@ -125,6 +127,7 @@ def validate_candidate(
             "warnings": warnings,
             "parameters": {name: v if isinstance(v, int) else len(v) for name, v in parameters.items()},
             "scope": scope.as_dict(),
+            "suites_digest": suites_digest(suites_dir),
             "checkpoints": checkpoints,
             "content_checks": content,
             "content_findings": [vars(f) for f in findings],
