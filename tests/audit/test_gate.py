@@ -214,3 +214,19 @@ def test_results_are_never_overwritten(tmp_path: Path) -> None:
     second = _write_results(tmp_path, started, {"n": 2})
     assert (first.name, second.name) == ("20261114T060000Z.json", "20261114T060000Z-2.json")
     assert json.loads(first.read_text())["n"] == 1
+
+
+def test_a_period_gap_is_traced_through_its_indicator_to_the_source(
+    make_candidate: Callable[..., Path], data: Paths
+) -> None:
+    candidate = make_candidate(
+        "INSERT INTO fct_indicator_value SELECT * REPLACE (DATE '0001-01-01' AS period_start, "
+        "DATE '0001-01-01' AS period_end, '0001-01-01' AS period) FROM fct_indicator_value "
+        "WHERE indicator_id = 'wasserstand_tagesmittel' AND period_start = '2026-11-14'"
+    )
+    report = validate_candidate(candidate, data)
+    [gap] = [t for t in report.traced if t["model"].startswith("indicator_period_gaps")]
+    assert gap["sources"] == ["pegelonline"]
+    assert "wasserstand_tagesmittel @ " in gap["rows"]  # the failing series, as the example row
+    stored = json.loads(report.results_path.read_text())
+    assert stored["traced"] == report.traced
