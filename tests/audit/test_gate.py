@@ -230,3 +230,19 @@ def test_a_period_gap_is_traced_through_its_indicator_to_the_source(
     assert "wasserstand_tagesmittel @ " in gap["rows"]  # the failing series, as the example row
     stored = json.loads(report.results_path.read_text())
     assert stored["traced"] == report.traced
+
+
+def test_expectations_whose_condition_selects_no_changed_row_are_not_run() -> None:
+    import pandas as pd
+
+    from regiohub.audit.suites import applicable, load_suites
+
+    names = ["region_ars", "indicator_ids", "source_ids", "partner_ids", "partner_count", "partner_domains"]
+    [suite] = [s for s in load_suites(SUITES, names) if s.name == "fct_indicator_value"]
+    changed = pd.DataFrame({"indicator_id": ["inzidenz_7_tage", "inzidenz_7_tage"], "value": [1.0, 2.0]})
+    kept, dropped = applicable(suite, changed)
+    conditions = [(e["kwargs"].get("row_condition") or {}).get("parameter")
+                  for e in json.loads((SUITES / "fct_indicator_value.json").read_text())["expectations"]]
+    assert dropped == sum(1 for c in conditions if c not in (None, "inzidenz_7_tage")) > 40
+    assert len(kept.expectations) == conditions.count(None) + conditions.count("inzidenz_7_tage")
+    assert applicable(suite, pd.DataFrame({"value": [1.0]}))[1] == 0  # no such column: GX decides

@@ -85,7 +85,7 @@ def applicable(suite: ExpectationSuite, frame: pd.DataFrame) -> tuple[Expectatio
     """
     from great_expectations.core.expectation_suite import ExpectationSuite
 
-    kept = [e for e in suite.expectations if _selects_rows(e.row_condition, frame)]
+    kept = [e for e in suite.expectations if _selects_rows(getattr(e, "row_condition", None), frame)]
     if len(kept) == len(suite.expectations):
         return suite, 0
     return ExpectationSuite(name=suite.name, expectations=[e.copy() for e in kept], notes=suite.notes,
