@@ -70,6 +70,7 @@ def validate_candidate(
     docs_dir = data.runs / "gx" / "data_docs"
     shutil.rmtree(docs_dir, ignore_errors=True)  # the site shows the latest validation; history is in the JSON
     context = _context(docs_dir)
+    source = context.data_sources.add_pandas("regiohub_candidate")  # one datasource, one asset per suite
     run_id = _run_id(started)
 
     keys = suite_keys(suites_dir)
@@ -93,7 +94,7 @@ def validate_candidate(
             continue
         if scope.mode == "changed":  # only changed rows: expectations about other rows have nothing to check
             suite, scope.vacuous[suite.name] = applicable(suite, frame)
-        result = _run_checkpoint(context, suite, frame, parameters, run_id, keys.get(suite.name, []))
+        result = _run_checkpoint(context, source, suite, frame, parameters, run_id, keys.get(suite.name, []))
         validations = [r.to_json_dict() for r in result.run_results.values()]
         for validation in validations:
             blocking, warning = _split_by_severity(validation["results"])
@@ -199,6 +200,7 @@ def _run_id(started: datetime) -> Any:
 
 def _run_checkpoint(
     context: AbstractDataContext,
+    source: Any,
     suite: ExpectationSuite,
     frame: pd.DataFrame,
     parameters: dict[str, list[str]],
@@ -208,7 +210,6 @@ def _run_checkpoint(
     from great_expectations.checkpoint import Checkpoint
     from great_expectations.core.validation_definition import ValidationDefinition
 
-    source = context.data_sources.add_or_update_pandas("regiohub_candidate")
     batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole_table")
     definition = context.validation_definitions.add(
         ValidationDefinition(name=suite.name, data=batch, suite=context.suites.add(suite))
