@@ -24,8 +24,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from regiohub.audit.blame import TRACE_COLUMNS
 from regiohub.audit.derived import DERIVED, tables
-from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters, suite_keys
+from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters, suite_columns, suite_keys
 from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.raw import raw_frames, source_freshness
 from regiohub.build.incremental import build_info
@@ -74,6 +75,7 @@ def collect(candidate: Path, data: Paths, registry: Registry, suites_dir: Path) 
     """Frames for every suite in ``suite_names`` that has something to validate, and the parameters."""
     suite_names = sorted(p.stem for p in suites_dir.glob("*.json"))
     keys = suite_keys(suites_dir)
+    columns = suite_columns(suites_dir, TRACE_COLUMNS)
     info = build_info(candidate) or {}
     published = data.published if data.published.is_file() else None
     with duckdb_settings.connect() as con:
@@ -104,7 +106,7 @@ def collect(candidate: Path, data: Paths, registry: Registry, suites_dir: Path) 
                     scope.skipped.append(name)
                     continue
                 in_pub = name in tables(con, "pub") if published is not None else False
-                frames[name] = read_table(con, name, changed_only and in_pub, keys.get(name))
+                frames[name] = read_table(con, name, changed_only and in_pub, keys.get(name), columns.get(name))
                 if changed_only:
                     scope.changed_rows[name] = len(frames[name])
                     if frames[name].empty:
