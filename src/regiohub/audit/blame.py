@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regiohub.audit.raw import PREFIX as RAW
+from regiohub.build.lineage import upstream_sources
 from regiohub.registry.model import Registry
 
 if TYPE_CHECKING:
@@ -48,27 +49,6 @@ def indicator_sources(dim_indicator: pd.DataFrame | None) -> dict[str, list[str]
         return {}
     return {str(i): [str(s) for s in (v if column == "source_ids" else [v]) if s is not None]
             for i, v in zip(dim_indicator["indicator_id"], dim_indicator[column], strict=True)}
-
-
-def upstream_sources(manifest: Mapping[str, Any], unique_id: str, registry: Registry) -> set[str]:
-    """Registry source ids upstream of a dbt node (reference data such as boundaries excluded)."""
-    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
-    sources = manifest.get("sources", {})
-    connectors = {s.id: s.connector for s in registry.sources}
-    seen: set[str] = set()
-    found: set[str] = set()
-    stack = [unique_id]
-    while stack:
-        node_id = stack.pop()
-        if node_id in seen:
-            continue
-        seen.add(node_id)
-        if node_id in sources:
-            name = sources[node_id]["source_name"]
-            found |= {name} if name in connectors else {s for s, c in connectors.items() if c == name}
-            continue
-        stack += (nodes.get(node_id, {}).get("depends_on") or {}).get("nodes", [])
-    return found
 
 
 class Tracer:

@@ -25,6 +25,7 @@ from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.report import ValidationReport, candidate_stat, describe_failures, describe_parts
 from regiohub.audit.scope import collect, suites_digest
 from regiohub.audit.suites import applicable, load_suites
+from regiohub.build.isolation import manifest_path
 from regiohub.core import settings
 from regiohub.core.errors import GateError
 from regiohub.core.settings import Paths
@@ -74,8 +75,7 @@ def validate_candidate(
     run_id = _run_id(started)
 
     keys = suite_keys(suites_dir)
-    manifest = data.build / "dbt_target" / "manifest.json"
-    tracer = Tracer(registry, indicator_sources(frames.get("dim_indicator")), manifest)
+    tracer = Tracer(registry, indicator_sources(frames.get("dim_indicator")), manifest_path(data))
     failures: list[str] = []
     warnings: list[str] = []
     traced: list[dict[str, Any]] = []

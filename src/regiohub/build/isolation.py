@@ -12,17 +12,15 @@ stops the publish. The gate's verdict on the final candidate is kept in the run 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
-from regiohub.audit.blame import upstream_sources
 from regiohub.audit.content import content_findings
-from regiohub.audit.report import ValidationReport
+from regiohub.build.lineage import upstream_sources
 from regiohub.build.transform import DBT_DATABASE, DbtBuildError, build_candidate
 from regiohub.core import duckdb_settings
 from regiohub.core.echo import cut
@@ -35,6 +33,13 @@ from regiohub.store.runs import RunReport
 _ROWS_SHOWN = 3
 MAX_BUILDS = 3  # a failing build pins the sources it blames; content checks can blame more after that
 _KEYS_SHOWN = 4
+
+
+class Verdict(Protocol):
+    """What isolation reads of the gate's report: success, and each blocking failure with its sources."""
+
+    success: bool
+    traced: list[dict[str, Any]]
 
 
 @dataclass
@@ -57,6 +62,11 @@ def next_step(source_id: str, pinned: bool) -> str:
     held = "its last published load stays in the mart" if pinned else "nothing of it is published yet"
     return (f"check the newest delivery of {source_id} (data/landing/{source_id}/), fix or re-fetch it, "
             f"then `regiohub run` ({held})")
+
+
+def manifest_path(data: Paths) -> Path:
+    """dbt's manifest of the newest build (its lineage traces a failure to its sources)."""
+    return data.build / "dbt_target" / "manifest.json"
 
 
 def dbt_failures(
@@ -133,12 +143,14 @@ def build_isolated(
     report: RunReport,
     progress: Callable[[str], None] | None = None,
     previous: dict[str, dict] | None = None,
+    gate: Callable[[Path], Verdict] | None = None,
 ) -> Path:
     """Build a candidate; a source whose new loads break dbt or the content checks is pinned, and built again.
 
     ``previous`` (from :func:`known_bad`) pins sources that failed before with the same newest load up
-    front. Raises :class:`DbtBuildError` / :class:`PipelineError` when a failure has no source to blame
-    or a blamed source has no published load to fall back on.
+    front. ``gate`` (the audit gate, :func:`regiohub.audit.isolation_gate`) judges each candidate; without it
+    only the content checks are run. Raises :class:`DbtBuildError` / :class:`PipelineError` when a failure
+    has no source to blame or a blamed source has no published load to fall back on.
     """
     published = published_loads(data)
     pending = unpublished_loads(data)
@@ -157,7 +169,7 @@ def build_isolated(
             candidate = build_candidate(data, registry, pins, progress)
         except DbtBuildError as exc:
             found, unexplained = dbt_failures(
-                exc.failed, data.build / "dbt_target" / "manifest.json", exc.candidate, registry, suspects - set(pins)
+                exc.failed, manifest_path(data), exc.candidate, registry, suspects - set(pins)
             )
             blamed = {f.source_id for f in found}
             found += [f for f in _content(exc.candidate, data, suspects - set(pins)) if f.source_id not in blamed]
@@ -166,10 +178,14 @@ def build_isolated(
             if unexplained or not found or last:
                 raise
         else:
-            validation = gate(candidate, data, registry, report, progress)
-            found = blamed_by_gate(validation, suspects - set(pins))
-            unexplained = [t for t in validation.traced if not set(t["sources"]) & (suspects - set(pins))]
-            if validation.success or not found or unexplained or last:
+            if gate is None:  # the content checks only; the whole gate runs in the audit step
+                found, unexplained, passed = _content(candidate, data, suspects - set(pins)), [], False
+            else:
+                validation = gate(candidate)
+                found = blamed_by_gate(validation, suspects - set(pins))
+                unexplained = [t for t in validation.traced if not set(t["sources"]) & (suspects - set(pins))]
+                passed = validation.success
+            if passed or not found or unexplained or last:
                 # an unexplained failure blocks the publish whatever is held back: no rebuild for it
                 _record(report, {**failures, **_first_per_source(found)}, pending)
                 return candidate  # the audit step reports the gate's verdict
@@ -184,21 +200,7 @@ def build_isolated(
     raise AssertionError("unreachable")
 
 
-def gate(
-    candidate: Path, data: Paths, registry: Registry, report: RunReport, progress: Callable[[str], None] | None
-) -> ValidationReport:
-    """The audit gate on ``candidate``; its verdict and seconds go into the run report (the audit step reuses it)."""
-    from regiohub.audit import validate_candidate
-
-    _say(progress, "gate: expectation suites and content checks")
-    t0 = time.monotonic()
-    validation = validate_candidate(candidate, data, registry=registry, progress=progress)
-    report.timings_s["validate"] = round(report.timings_s.get("validate", 0) + time.monotonic() - t0, 2)
-    report.validation_results = str(validation.results_path)
-    return validation
-
-
-def blamed_by_gate(validation: ValidationReport, suspects: set[str]) -> list[SourceFailure]:
+def blamed_by_gate(validation: Verdict, suspects: set[str]) -> list[SourceFailure]:
     """The gate's blocking failures, one per suspect source behind its failing rows."""
     return [SourceFailure(s, t["check"], t["model"], t["rows"], "")
             for t in validation.traced for s in sorted(set(t["sources"]) & suspects)]
