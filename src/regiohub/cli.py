@@ -9,7 +9,7 @@
     regiohub status                         open failures, last runs, freshness per source, published snapshot
     regiohub ack [ID ...]                   acknowledge open failures (default: all)
     regiohub sources [check]                list the registry; check: validate it and probe each source offline
-    regiohub serve [--port 8501]            dashboards
+    regiohub serve [--host H] [--port 8501] dashboards (127.0.0.1 unless --host)
     regiohub demo                           `run --offline`, then `serve`
     regiohub api [--host H] [--port 8000]   read API over the published mart (OpenAPI at /docs)
     regiohub airflow [init|stop] [--offline] [--port 8080]
@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import logging
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -132,6 +131,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
+    from regiohub.build.incremental import keep_base
     from regiohub.core.errors import GateError
     from regiohub.ops.snapshot_admin import snapshot_listing
     from regiohub.ops.status import local_time
@@ -151,7 +151,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     report = validate_candidate(candidate, data, progress=progress())
     if not report.success:
         raise GateError(f"{candidate.name} failed the audit gate; not published: " + "; ".join(report.failures[:3]))
-    result = publish_candidate(candidate, data)
+    result = publish_candidate(candidate, data, keep_base=keep_base)
     print(f"published snapshot {result.snapshot_id} at {local_time(result.published_at)} → {result.path}")
     return 0
 
@@ -194,15 +194,17 @@ def cmd_sources(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     env = {**os.environ, "REGIOHUB_DATA_DIR": str(settings.data_dir())}
     cmd = [sys.executable, "-m", "streamlit", "run", str(settings.DASHBOARD_APP),
-           "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    print(f"dashboards on http://localhost:{args.port}  (Ctrl+C to stop)")
-    return subprocess.call(cmd, env=env, cwd=settings.REPO_ROOT)
+           "--server.address", args.host, "--server.port", str(args.port), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    print(f"dashboards on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    os.chdir(settings.REPO_ROOT)
+    os.execve(sys.executable, cmd, env)  # Streamlit replaces this process: signals reach it, no orphan is left
 
 
 def cmd_api(args: argparse.Namespace) -> int:
-    import uvicorn
+    from regiohub.api import server
 
-    uvicorn.run("regiohub.api.app:app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    server.run(args.host, args.port, args.workers)
     return 0
 
 
@@ -282,12 +284,14 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("action", nargs="?", choices=["check"],
                     help="validate the registry and probe every source offline against the shipped samples")
     sp = add("serve", cmd_serve, "serve the dashboards")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this host only)")
     sp.add_argument("--port", type=int, default=8501)
     sp = add("api", cmd_api, "serve the read API over the published mart")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--workers", type=int, default=1)
     sp = add("demo", cmd_demo, "run offline on the shipped samples, then serve the dashboards")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this host only)")
     sp.add_argument("--port", type=int, default=8501)
     sp = add("airflow", cmd_airflow, "start Airflow locally (api-server, scheduler, dag-processor, triggerer)",
              offline=True)

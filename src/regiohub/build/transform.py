@@ -22,10 +22,10 @@ from regiohub.build.dbt_progress import keep_log, stream_dbt
 from regiohub.core import duckdb_settings, settings
 from regiohub.core.errors import PipelineError
 from regiohub.core.ids import new_candidate_name
-from regiohub.publish.swap import published_snapshot
 from regiohub.registry.model import Registry, load_registry
 from regiohub.store.loads import compose_raw_view
 from regiohub.store.provenance import is_sample, source_loads
+from regiohub.store.snapshot_store import published_snapshot
 from regiohub.store.state import read_state_or_empty
 
 log = logging.getLogger(__name__)
