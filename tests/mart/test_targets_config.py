@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from regiohub.build.transform import load_targets, target_rows
+from regiohub.registry.targets import load_targets, target_rows
 from regiohub.core.errors import PipelineError
 from regiohub.registry.model import load_registry
 
