@@ -25,7 +25,7 @@ _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>$#|"})
 def page(title: str) -> None:
     """Start a page: language, focus and contrast set-up, then its title (run inside the page's script: elements
     the router draws before a non-default page are not kept)."""
-    legal.page_setup()
+    legal.page_setup(title)
     st.title(title)
 
 
@@ -45,7 +45,15 @@ def require_mart() -> data.Mart:
     except duckdb.Error as exc:
         st.error(f"Der veröffentlichte Datenbestand kann nicht gelesen werden: {md_escape(exc)}")
         st.stop()
+    if data.sources(mart)["is_sample"].any():
+        st.warning(SAMPLE_BANNER, icon=":material/science:")
     return mart
+
+
+SAMPLE_BANNER = (
+    "**Beispieldaten:** Diese Seite zeigt auch plausible Beispielwerte, keine amtlichen Daten. "
+    "Betroffene Werte sind mit „Beispieldaten“ markiert."
+)
 
 
 def snapshot_caption(mart: data.Mart) -> None:

@@ -51,6 +51,38 @@ PAGE_SETUP = """
 """
 
 
+# Streamlit's own chrome speaks English: the skip link and menus are named in German, the chart and table
+# toolbars ("Show data", "Download as PNG", fullscreen) are hidden — every chart has a German table or text
+# next to it, and the pages offer their own CSV/Excel downloads.
+CHROME_DE = """
+<style>
+  [data-testid="stElementToolbar"], .vega-embed details, .vega-embed .vega-actions, footer { display: none !important; }
+</style>
+<script>
+(() => {
+  const words = {"Skip to main content": "Zum Hauptinhalt springen", "Main menu": "Hauptmenü",
+                 "Close sidebar": "Seitenleiste schließen", "Open sidebar": "Seitenleiste öffnen",
+                 "Collapse sidebar": "Seitenleiste einklappen", "Expand sidebar": "Seitenleiste ausklappen",
+                 "Show more": "Mehr anzeigen", "Show less": "Weniger anzeigen", "Running...": "Lädt …"};
+  const fix = () => {
+    document.querySelectorAll("a, button, [aria-label], [title]").forEach((el) => {
+      for (const attr of ["aria-label", "title"]) {
+        const v = el.getAttribute(attr);
+        if (v && words[v]) el.setAttribute(attr, words[v]);
+      }
+      if (el.children.length === 0 && words[el.textContent.trim()]) el.textContent = words[el.textContent.trim()];
+    });
+  };
+  fix();
+  if (!window.__rhChrome) {
+    window.__rhChrome = new MutationObserver(fix);
+    window.__rhChrome.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>
+"""
+
+
 def document(name: str) -> str:
     """The Markdown of a legal page: the deployment's file if present (a regular file inside the folder, not
     too large), else the shipped template."""
@@ -66,13 +98,15 @@ def document(name: str) -> str:
     return (DEFAULT_DIR / f"{name}.md").read_text(encoding="utf-8")
 
 
-def page_setup() -> None:
-    """Language, focus and contrast fixes; run by the router before every page."""
-    st.html(PAGE_SETUP, unsafe_allow_javascript=True)
+def page_setup(title: str) -> None:
+    """The page's own German title (browser tab, first thing a screen reader announces), then language, focus
+    and contrast fixes and German or hidden Streamlit chrome; run at the start of every page."""
+    st.set_page_config(page_title=f"{title} – Regio.hub")
+    st.html(PAGE_SETUP + CHROME_DE, unsafe_allow_javascript=True)
 
 
 def render(name: str) -> None:
     """A legal page."""
-    page_setup()
+    page_setup(DOCUMENTS[name])
     st.title(DOCUMENTS[name])
     st.markdown(document(name))

@@ -20,7 +20,7 @@ from regiohub.presentation.fmt import (
     fmt_period,
     is_missing,
 )
-from regiohub.presentation.labels import COUNT_UNITS, STATUS_ICONS, STATUS_LABELS
+from regiohub.presentation.labels import COUNT_UNITS
 from regiohub.reports import build
 from regiohub.reports.build import target_for
 
@@ -111,14 +111,11 @@ def render_card(domain: str, card: KeyFigure) -> None:
             card.delta,
             delta_color=_DELTA_COLOURS.get(card.direction, "off"),
             help=f"{card.name} ({card.unit})",
+            chart_data=card.trend if len(card.trend) > 1 else None,
+            chart_type="line",
         )
         unit = "" if card.unit in COUNT_UNITS else f" ({ui.md_escape(card.unit)})"
         st.caption(f"**{ui.md_escape(card.name)}**{unit} · {card.caption}")
-        if len(card.statuses) == 1:
-            ui.target_badge(card.statuses[0])
-        elif card.statuses:
-            counts = {s: card.statuses.count(s) for s in STATUS_LABELS if s in card.statuses}
-            st.caption("Ziele: " + ", ".join(f"{STATUS_ICONS[s]} {n}× {STATUS_LABELS[s]}" for s, n in counts.items()))
         ui.sample_badge(card.is_sample)
 
 
