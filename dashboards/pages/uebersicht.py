@@ -30,8 +30,8 @@ for column, domain, card in zip(st.columns(max(len(cards), 1)), headline, cards,
         overview.render_card(domain_label(domain), card)
 ui.suppression_note(any(c.suppressed for c in cards))
 st.caption(
-    "Trend: Veränderung gegenüber dem vorherigen Zeitraum und Verlauf als Linie. Wie weit die Ziele erreicht "
-    "sind, steht oben unter „Gemeinsame Ziele“."
+    "Trend: Veränderung gegenüber dem vorherigen Zeitraum. Wie weit die Ziele erreicht sind, steht oben "
+    "unter „Gemeinsame Ziele“ (mit dem Verlauf als Linie)."
 )
 
 st.header("Die Partner der Kooperation")

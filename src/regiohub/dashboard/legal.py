@@ -61,22 +61,39 @@ CHROME_DE = """
 <script>
 (() => {
   const words = {"Skip to main content": "Zum Hauptinhalt springen", "Main menu": "Hauptmenü",
+                 "Sidebar": "Seitenleiste", "App pages": "Seiten", "Open": "Öffnen", "Clear all": "Alle entfernen",
                  "Close sidebar": "Seitenleiste schließen", "Open sidebar": "Seitenleiste öffnen",
                  "Collapse sidebar": "Seitenleiste einklappen", "Expand sidebar": "Seitenleiste ausklappen",
-                 "Show more": "Mehr anzeigen", "Show less": "Weniger anzeigen", "Running...": "Lädt …"};
+                 "Link to heading": "Link zu dieser Überschrift", "Show more": "Mehr anzeigen",
+                 "Show less": "Weniger anzeigen", "Running...": "Lädt …", "visualization": "Diagramm",
+                 "Vega visualization": "Diagramm", "group mark container": "Diagrammfläche",
+                 "Fullscreen": "Vollbild", "Close fullscreen": "Vollbild beenden", "Download": "Herunterladen"};
+  const prefixes = [["Help for ", "Hilfe zu "]];
+  const german = (v) => {
+    if (words[v]) return words[v];
+    for (const [en, de] of prefixes) if (v.startsWith(en)) return de + v.slice(en.length);
+    return null;
+  };
   const fix = () => {
-    document.querySelectorAll("a, button, [aria-label], [title]").forEach((el) => {
-      for (const attr of ["aria-label", "title"]) {
-        const v = el.getAttribute(attr);
-        if (v && words[v]) el.setAttribute(attr, words[v]);
+    document.querySelectorAll("[aria-label], [title], [aria-roledescription], a, button").forEach((el) => {
+      const label = el.getAttribute("aria-label");
+      if (label && label.endsWith(" icon")) el.setAttribute("aria-hidden", "true");  // decorative icons
+      for (const attr of ["aria-label", "title", "aria-roledescription"]) {
+        const v = el.getAttribute(attr), de = v && german(v);
+        if (de) el.setAttribute(attr, de);
       }
-      if (el.children.length === 0 && words[el.textContent.trim()]) el.textContent = words[el.textContent.trim()];
+      const text = el.children.length === 0 ? el.textContent.trim() : "";
+      if (text && words[text]) el.textContent = words[text];
     });
   };
   fix();
   if (!window.__rhChrome) {
-    window.__rhChrome = new MutationObserver(fix);
-    window.__rhChrome.observe(document.body, {childList: true, subtree: true});
+    let queued = false;
+    window.__rhChrome = new MutationObserver(() => {
+      if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); }
+    });
+    window.__rhChrome.observe(document.body, {childList: true, subtree: true, attributes: true,
+                                              attributeFilter: ["aria-label", "title", "aria-roledescription"]});
   }
 })();
 </script>

@@ -111,8 +111,6 @@ def render_card(domain: str, card: KeyFigure) -> None:
             card.delta,
             delta_color=_DELTA_COLOURS.get(card.direction, "off"),
             help=f"{card.name} ({card.unit})",
-            chart_data=card.trend if len(card.trend) > 1 else None,
-            chart_type="line",
         )
         unit = "" if card.unit in COUNT_UNITS else f" ({ui.md_escape(card.unit)})"
         st.caption(f"**{ui.md_escape(card.name)}**{unit} · {card.caption}")
