@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from regiohub.core import settings
 
@@ -118,6 +119,11 @@ def document(name: str) -> str:
 def page_setup(title: str) -> None:
     """The page's own German title (browser tab, first thing a screen reader announces), then language, focus
     and contrast fixes and German or hidden Streamlit chrome; run at the start of every page."""
+    if PagesManager.uses_pages_directory:
+        # Until the default page has run once, Streamlit treats dashboards/pages/ as old-style pages and lists
+        # the file names ("streamlit app", "uebersicht") as navigation; run again through st.navigation instead.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     st.set_page_config(page_title=f"{title} – Regio.hub")
     st.html(PAGE_SETUP + CHROME_DE, unsafe_allow_javascript=True)
 
