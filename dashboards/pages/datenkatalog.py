@@ -12,17 +12,17 @@ ui.page("Datenkatalog")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 
-st.subheader("Indikatoren")
+st.header("Indikatoren")
 table = catalogue.indicator_table(mart)
 ui.table(table[[c for c in table.columns if c in catalogue.WHAT]])
 st.caption(f"{len(table)} Indikatoren. Richtung: ob ein höherer Wert als besser, schlechter oder neutral gilt.")
-st.subheader("Herkunft, Aktualisierung und Lizenzen")
+st.header("Herkunft, Aktualisierung und Lizenzen")
 ui.table(table[[c for c in table.columns if c not in catalogue.WHAT or c == "Indikator"]])
 
-st.subheader("Quellen, Lizenzen und Namensnennung")
+st.header("Quellen, Lizenzen und Namensnennung")
 ui.table(catalogue.source_table(mart))
 
-st.subheader("Herkunft eines Werts")
+st.header("Herkunft eines Werts")
 st.markdown("Wählen Sie einen Wert: Sie sehen, aus welchen Lieferungen der Quellen er berechnet wurde – wann sie "
             "abgerufen wurden, woher sie stammen, ihre Prüfsumme, die abgerufenen Adressen und die Lizenz.")
 indicators, partners = data.indicators(mart), data.partners(mart)
@@ -46,7 +46,7 @@ else:
                "ob eine Rohdatei genau die Lieferung ist, aus der der Wert stammt.")
     st.code(lineage_view.hashes_snippet(loads), language="text", wrap_lines=True)
 
-st.subheader("Für Analystinnen und Analysten")
+st.header("Für Analystinnen und Analysten")
 st.markdown(catalogue.ANALYST_INTRO)
 st.code(catalogue.duckdb_snippet(mart), language="python", wrap_lines=True)
 st.code(catalogue.cli_snippet(mart), language="bash", wrap_lines=True)

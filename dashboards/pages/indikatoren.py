@@ -40,7 +40,7 @@ period = pick_period.selectbox(
     "Zeitraum", periods, format_func=lambda p: fmt_period(p, period_type), key="zeitraum", bind="query-params"
 )
 
-st.subheader(name)
+st.header(name)
 view = indicator_view(mart, indicator_id, tuple(chosen), period) if chosen else None
 sources = ui.indicator_sources(ind)
 

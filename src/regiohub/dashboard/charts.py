@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from regiohub.dashboard import tables
+from regiohub.presentation.fmt import fmt_number
 from regiohub.presentation.labels import PALETTE
 
 GERMAN_LOCALE: dict[str, Any] = {
@@ -92,14 +93,15 @@ def time_series(series: pd.DataFrame, name: str, unit: str, period_type: str, ta
     }
     layers = [line]
     if target is not None:
-        label = f"Ziel: {str(target).replace('.', ',')}"
-        layers.append({"mark": {"type": "rule", "strokeDash": [6, 4], "color": TARGET_COLOUR, "size": 2,
-                                "description": f"Ziellinie, {label}"},
-                       "encoding": {"y": {"datum": target}}})
-        layers.append({"mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": "#8a3a00",
-                                "description": label},
-                       "encoding": {"y": {"datum": target}, "x": {"value": 0}, "text": {"value": label}}})
-    return localized({"data": {"values": records(_frame(series, unit, period_type))}, "layer": layers,
+        label = f"Ziel: {fmt_number(target)}"
+        one = {"values": [{"target": target}]}  # own data: drawn (and read out) once, not once per value
+        layers.append({"data": one, "mark": {"type": "rule", "strokeDash": [6, 4], "color": TARGET_COLOUR, "size": 2},
+                       "encoding": {"y": {"field": "target", "type": "quantitative"}}})
+        layers.append({"data": one, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": "#8a3a00",
+                                             "text": label},
+                       "encoding": {"y": {"field": "target", "type": "quantitative"}, "x": {"value": 0}}})
+    line["data"] = {"values": records(_frame(series, unit, period_type))}
+    return localized({"layer": layers,
                       "height": 420 + 22 * ((series["partner_name"].nunique() + 1) // 2)})  # plot + legend rows
 
 

@@ -110,7 +110,13 @@ def _column_widths(frame: pd.DataFrame) -> list[float]:
 
 
 def chart_with_caption(chart: dict, caption: str, mart: data.Mart, source_ids: Iterable[str]) -> None:
-    """A chart (Vega-Lite spec), its caption and a one-line source reference."""
+    """A chart (Vega-Lite spec), its caption and a one-line source reference. Screen readers get the caption as
+    the chart's one text alternative; its axes and marks are not read out one by one."""
+    config = chart.get("config", {})
+    chart = {**chart, "description": chart.get("description") or caption,
+             "config": {**config, "axis": {**config.get("axis", {}), "aria": False},
+                        "mark": {**config.get("mark", {}), "aria": False},
+                        "legend": {**config.get("legend", {}), "aria": False}}}
     st.vega_lite_chart(chart, width="stretch")
     if caption:
         st.caption(caption)

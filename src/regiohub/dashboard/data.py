@@ -127,7 +127,7 @@ def partners(mart: Mart) -> pd.DataFrame:
 
 @per_snapshot
 def target_status(mart: Mart) -> pd.DataFrame:
-    """fct_indicator_target_status, shared per snapshot."""
+    """fct_target_progress (progress towards each target), shared per snapshot."""
     return build.targets(mart)
 
 

@@ -9,7 +9,6 @@ from urllib.parse import quote
 import pandas as pd
 
 from regiohub.api.config import ApiSettings
-from regiohub.build.transform import load_targets
 from regiohub.dashboard import charts, data, tables, values
 
 
@@ -38,7 +37,7 @@ def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, .
     return IndicatorView(
         series=series,
         at_period=at_period,
-        time_series=charts.time_series(series, name, unit, period_type, _target(indicator_id))
+        time_series=charts.time_series(series, name, unit, period_type, _target(mart, indicator_id))
         if series["period_start"].nunique() > 1 else None,
         comparison=charts.comparison_bars(at_period, name, unit, period_type),
         ranking=tables.ranking_table(at_period, ind["direction"]),
@@ -49,9 +48,11 @@ def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, .
     )
 
 
-def _target(indicator_id: str) -> float | None:
-    """The agreed target of the whole cooperation (``registry/targets.yml``), if any."""
-    return next((t.target_value for t in load_targets() if t.indicator_id == indicator_id), None)
+def _target(mart: data.Mart, indicator_id: str) -> float | None:
+    """The target of the whole cooperation as the published snapshot holds it (fct_target_progress), if any."""
+    df = mart.query("SELECT target_value FROM fct_target_progress WHERE partner_id IS NULL AND indicator_id = ?"
+                    " AND region_ars IN (SELECT ars FROM dim_region WHERE level = 'kooperationsraum')", [indicator_id])
+    return None if df.empty or pd.isna(df.iloc[0]["target_value"]) else float(df.iloc[0]["target_value"])
 
 
 EMBED_NOTE = (

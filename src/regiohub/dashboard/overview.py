@@ -21,8 +21,6 @@ from regiohub.presentation.fmt import (
     is_missing,
 )
 from regiohub.presentation.labels import COUNT_UNITS
-from regiohub.reports import build
-from regiohub.reports.build import target_for
 
 _DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
 _INGEST_STATUS = {"loaded": "neue Daten", "unchanged": "unverändert", "failed": "Fehler"}
@@ -69,9 +67,6 @@ def _partner_figure(mart: data.Mart, partner_id: str, ind: pd.Series, card: KeyF
     note = origin_note(last["is_inherited"], last["measured_level"], last["measured_name"])
     card.caption = f"Stand {fmt_period(last['period'], ind['period_type'])}" + (f" ({note})" if note else "")
     _trend_and_delta(card, series, ind, decimals)
-    hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"], partner_id=partner_id,
-                     region_ars=last["measured_ars"])
-    card.statuses = hit["status"].astype(str).tolist()
 
 
 def _trend_and_delta(card: KeyFigure, series: pd.DataFrame, ind: pd.Series, decimals: int) -> None:
@@ -97,9 +92,6 @@ def _region_figure(mart: data.Mart, ind: pd.Series, card: KeyFigure) -> None:
     card.value = fmt_cell(last["value"], last["is_suppressed"], decimals)
     card.caption = f"Kooperationsraum, Stand {fmt_period(last['period'], ind['period_type'])}"
     _trend_and_delta(card, series, ind, decimals)
-    hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"],
-                     region_ars=build.cooperation_ars(mart))
-    card.statuses = hit["status"].astype(str).tolist()
 
 
 def render_card(domain: str, card: KeyFigure) -> None:
