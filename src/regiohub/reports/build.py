@@ -207,6 +207,8 @@ class _Context:
             target_period=None if goal is None else str(goal["target_period"]),
             target_comparison=None if goal is None else str(goal["target_comparison"]),
             target_gap=None if goal is None else _num(goal["gap"]),
+            target_reason=None if goal is None or pd.isna(goal["not_assessable_reason"])
+            else str(goal["not_assessable_reason"]),
             note=f"Wert für {row['measured_name']} (nicht gerankt)" if inherited else "",
             source_id=ind.source_id, is_sample=bool(row["is_sample"]), peers=tuple(peers),
             land_value=self._land_value(ind.indicator_id, row["period"]), is_inherited=inherited,

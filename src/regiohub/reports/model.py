@@ -56,6 +56,7 @@ class IndicatorLine:
     target_period: str | None = None  # by when (a year or a day); target_status holds the progress class
     target_comparison: str | None = None
     target_gap: float | None = None
+    target_reason: str | None = None  # why the progress is not assessable
 
     @property
     def change(self) -> float | None:

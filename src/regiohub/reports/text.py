@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from regiohub.presentation.fmt import MISSING, common_decimals, fmt_cell, fmt_change, fmt_datetime, fmt_period
-from regiohub.presentation.labels import PROGRESS_LABELS
+from regiohub.presentation.labels import NOT_ASSESSABLE_REASONS, PROGRESS_LABELS
 from regiohub.reports.model import CooperationReport, IndicatorLine
 
 SAMPLE_NOTE = "Beispieldaten: plausible Beispielwerte, keine amtlichen Daten."
@@ -46,7 +46,9 @@ def target_text(line: IndicatorLine) -> str:
 
 
 def gap_text(line: IndicatorLine) -> str:
-    """``10,9 fehlen bis 20,0 im Jahr 2030`` (empty when achieved or unknown)."""
+    """``10,9 fehlen bis 20,0 im Jahr 2030`` (empty when achieved or unknown); why a target cannot be assessed."""
+    if line.target_status == "not_assessable" and line.target_reason:
+        return NOT_ASSESSABLE_REASONS.get(line.target_reason, line.target_reason)
     if line.target_gap is None or line.target_value is None or line.target_status == "achieved":
         return ""
     d = decimals(line)
