@@ -66,11 +66,11 @@ def domain_section(mart: data.Mart, report: CooperationReport, domain: str, line
         )
 
 
-def pdf_bytes(report: CooperationReport) -> bytes:
-    """The report as PDF (fpdf2 is imported on the first download only)."""
+def pdf_bytes(report: CooperationReport, commentary: str | None = None) -> bytes:
+    """The report as PDF with the office's commentary (fpdf2 is imported on the first download only)."""
     from regiohub.reports.pdf import render_pdf
 
-    return render_pdf(report)
+    return render_pdf(report, commentary=commentary)
 
 
 def excel_bytes(report: CooperationReport) -> bytes:

@@ -55,7 +55,7 @@ def bars(pdf: Any, line: IndicatorLine) -> None:
                    new_x="LMARGIN", new_y="NEXT")
     d = text.decimals(line)
     x0, width = pdf.l_margin + 52, 100.0
-    with pdf._marked_sequence(alt_text=pdf.t(alt_text(line, land))):  # fpdf2's figure tag, as image(alt_text=…)
+    with pdf.tagged("/Figure", alt_text=pdf.t(alt_text(line, land))):
         pdf.set_y(pdf.get_y() + 4)  # room for the target label
         y_top = pdf.get_y()
         for peer in peers:
