@@ -76,7 +76,10 @@ else:
         )
     with tab_rank:
         ui.table(view.ranking)
-        st.caption(f"Rangfolge, Stand {shown_period}: {tables.ranking_caption(ind['direction'])}")
+        fair = ("Absolute Zahlen erhalten keinen Rang: die Gebiete sind verschieden groß." if ind["unit"] in
+                tables.COUNT_UNITS else "Übernommene Kreiswerte erhalten keinen Rang; gleiche Werte teilen sich "
+                "einen Rang.")
+        st.caption(f"Rangfolge, Stand {shown_period}: {tables.ranking_caption(ind['direction'])} {fair}")
     with tab_map:
         mapview.map_section(mart, ind, period)
     with tab_table:

@@ -40,7 +40,7 @@ def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, .
         time_series=charts.time_series(series, name, unit, period_type, _target(mart, indicator_id))
         if series["period_start"].nunique() > 1 else None,
         comparison=charts.comparison_bars(at_period, name, unit, period_type),
-        ranking=tables.ranking_table(at_period, ind["direction"]),
+        ranking=tables.ranking_table(at_period, ind["direction"], unit),
         table=tables.series_table(ordered, unit, period_type),
         download=tables.download_frame(ordered, unit, period_type),
         any_suppressed=tables.any_suppressed(series),
