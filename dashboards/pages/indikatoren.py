@@ -5,7 +5,7 @@ import streamlit as st
 
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, mapview, tables, values
-from regiohub.dashboard.indicator_view import EMBED_NOTE, embed, indicator_view
+from regiohub.dashboard.indicator_view import EMBED_NOTE, NO_PUBLIC_URL, embed, has_public_base_url, indicator_view
 from regiohub.presentation.fmt import fmt_period
 from regiohub.presentation.labels import domain_label
 
@@ -98,6 +98,8 @@ ui.indicator_facts(mart, ind)
 
 with st.expander("Auf der eigenen Website einbinden", icon=":material/code:"):
     st.markdown(EMBED_NOTE)
+    if not has_public_base_url():
+        st.warning(NO_PUBLIC_URL, icon=":material/warning:")
     embed_partner = st.selectbox("Partner der eingebetteten Ansicht", chosen or list(partner_names),
                                  format_func=partner_names.get, key="einbetten_partner")
     snippet = embed(indicator_id, embed_partner, f"{name} – {partner_names[embed_partner]}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import pandas as pd
 
@@ -61,6 +61,19 @@ EMBED_NOTE = (
     "Quelle und die Lizenz und aktualisiert sich mit jeder Veröffentlichung. Die Adresse Ihrer Website muss dafür "
     "beim Datenteam freigeschaltet sein. Soll nur das Diagramm erscheinen, nehmen Sie den Bild-Baustein darunter."
 )
+
+
+NO_PUBLIC_URL = (
+    "Achtung: Für diese Installation ist keine öffentliche Adresse der Schnittstelle eingetragen – der Baustein "
+    "zeigt auf diesen Rechner und funktioniert auf Ihrer Website nicht. Bitte das Datenteam, die öffentliche "
+    "Adresse (REGIOHUB_API_BASE_URL) einzutragen, und kopieren Sie den Baustein erst danach."
+)
+
+
+def has_public_base_url(base_url: str | None = None) -> bool:
+    """Whether embeds point at a public address (not localhost or an unset default)."""
+    host = urlparse(base_url or ApiSettings().base_url).hostname or ""
+    return bool(host) and host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
 
 @dataclass(frozen=True)
