@@ -86,7 +86,7 @@ def time_series(series: pd.DataFrame, name: str, unit: str, period_type: str, ta
             "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False},
                   "axis": {"titleLimit": 0}},
             "color": {"field": "Partner", "type": "nominal", "title": "Partner", "scale": {"range": PALETTE},
-                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 0}},
+                      "legend": {"orient": "bottom", "columns": 1, "labelLimit": 0}},  # no cut names
             "strokeDash": {"field": "Partner", "type": "nominal", "legend": None},
             "tooltip": _TOOLTIP,
         },
@@ -102,7 +102,7 @@ def time_series(series: pd.DataFrame, name: str, unit: str, period_type: str, ta
                        "encoding": {"y": {"field": "target", "type": "quantitative"}, "x": {"value": 0}}})
     line["data"] = {"values": records(_frame(series, unit, period_type))}
     return localized({"layer": layers,
-                      "height": 420 + 22 * ((series["partner_name"].nunique() + 1) // 2)})  # plot + legend rows
+                      "height": 420 + 22 * series["partner_name"].nunique()})  # plot + one legend row each
 
 
 def comparison_bars(latest: pd.DataFrame, name: str, unit: str, period_type: str) -> Spec:
