@@ -102,7 +102,7 @@ def time_series(series: pd.DataFrame, name: str, unit: str, period_type: str, ta
                        "encoding": {"y": {"field": "target", "type": "quantitative"}, "x": {"value": 0}}})
     line["data"] = {"values": records(_frame(series, unit, period_type))}
     return localized({"layer": layers,
-                      "height": 420 + 22 * series["partner_name"].nunique()})  # plot + one legend row each
+                      "height": 500 + 22 * series["partner_name"].nunique()})  # plot + one legend row each
 
 
 def comparison_bars(latest: pd.DataFrame, name: str, unit: str, period_type: str) -> Spec:
