@@ -119,9 +119,11 @@ def document(name: str) -> str:
 def page_setup(title: str) -> None:
     """The page's own German title (browser tab, first thing a screen reader announces), then language, focus
     and contrast fixes and German or hidden Streamlit chrome; run at the start of every page."""
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and "_rh_navigation" not in st.session_state:
         # Until the default page has run once, Streamlit treats dashboards/pages/ as old-style pages and lists
-        # the file names ("streamlit app", "uebersicht") as navigation; run again through st.navigation instead.
+        # the file names ("streamlit app", "uebersicht") as navigation; run again through st.navigation instead
+        # (once per session, on its first run: no widget event is lost).
+        st.session_state["_rh_navigation"] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
     st.set_page_config(page_title=f"{title} – Regio.hub")
