@@ -45,11 +45,13 @@ SCALES ?= 1,4,16
 benchmark-scale: install
 	$(UV) run python -m benchmarks.scale.harness --scales $(SCALES) --out data/benchmark-scale.json
 
+# DATA_DIR: a data dir with a published mart, e.g. a kept scale run's (benchmarks/scale/README.md)
+DATA_DIR ?= $(REGIOHUB_DATA_DIR)
 benchmark-dashboards: install
-	$(UV) run python benchmarks/dashboard_pages.py
+	REGIOHUB_DATA_DIR="$(DATA_DIR)" $(UV) run python benchmarks/dashboard_pages.py
 
 benchmark-api: install
-	$(UV) run python benchmarks/api_latency.py
+	REGIOHUB_DATA_DIR="$(DATA_DIR)" $(UV) run python benchmarks/api_latency.py
 
 e2e: install
 	$(UV) run pytest tests/e2e

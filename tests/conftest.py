@@ -1,4 +1,8 @@
-"""Shared fixtures: one full offline pipeline run per test session, reused read-only by many tests."""
+"""Shared fixtures: one full offline pipeline run per test run, reused read-only by many tests.
+
+Under pytest-xdist every worker is its own session; the demo is built once for all of them (see
+``build_cache.py``) and copied by each test that writes.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from build_cache import build_once
 
 from regiohub.core import settings
 from regiohub.ingest.replay import offline
@@ -14,14 +19,18 @@ from regiohub.ops.pipeline import run
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(scope="session")
-def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir after `regiohub run --offline` on the shipped samples (treat as read-only)."""
-    base = tmp_path_factory.mktemp("demo-data")
+def _demo(folder: Path) -> Path:
+    base = folder / "data"
     with offline():
         report = run(settings.paths(base))
     assert report.outcome == "published", report
     return base
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A data dir after `regiohub run --offline` on the shipped samples (treat as read-only)."""
+    return build_once(tmp_path_factory, worker_id, "demo", _demo)
 
 
 @pytest.fixture

@@ -1,15 +1,15 @@
 """``regiohub`` — the operator's command line.
 
-    regiohub run [--offline] [--force]      ingest all sources → transform → validate → publish
+    regiohub run [--offline] [--force|--full]  ingest all sources → transform → validate → publish
     regiohub ingest SOURCE [--from PATH]    load one source (or a file/folder you downloaded)
            [--backfill START END]          … or a date range, where the source allows it
-    regiohub transform                      build a candidate mart with dbt
+    regiohub transform [--full]             build a candidate mart with dbt
     regiohub validate [CANDIDATE]           run the audit gate on a candidate
     regiohub publish [CANDIDATE]            audit and publish a candidate
     regiohub status                         open failures, last runs, freshness per source, published snapshot
     regiohub ack [ID ...]                   acknowledge open failures (default: all)
     regiohub sources [check]                list the registry; check: validate it and probe each source offline
-    regiohub serve [--port 8501]            dashboards
+    regiohub serve [--host H] [--port 8501] dashboards (127.0.0.1 unless --host)
     regiohub demo                           `run --offline`, then `serve`
     regiohub api [--host H] [--port 8000]   read API over the published mart (OpenAPI at /docs)
     regiohub airflow [init|stop] [--offline] [--port 8080]
@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import logging
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -30,7 +29,6 @@ from pathlib import Path
 from regiohub.core import settings
 from regiohub.core.errors import RegiohubError
 from regiohub.ops.console import progress
-from regiohub.registry.model import RegistryError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _offline_if(getattr(args, "offline", False)):
             return args.func(args) or 0
-    except (RegiohubError, RegistryError) as exc:
+    except RegiohubError as exc:  # RegistryError too: imported only by the commands that read the registry
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -63,8 +61,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from regiohub.store.snapshots import snapshot_time
 
     report = RunReport(new_run_id(), "")
+    full = getattr(args, "full", False)
+    if full:
+        _request_full()
     try:
-        run(force=args.force, progress=progress(), report=report)
+        run(force=args.force or full, progress=progress(), report=report)
     finally:
         summary(report)
         notify_run(report)
@@ -96,8 +97,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_transform(args: argparse.Namespace) -> int:
     from regiohub.build.transform import build_candidate
 
+    if args.full:
+        _request_full()
     print(build_candidate(progress=progress()))
     return 0
+
+
+def _request_full() -> None:
+    from regiohub.build.incremental import request_full
+
+    request_full(settings.paths(), "requested with --full")
 
 
 def _candidate(arg: str | None) -> Path:
@@ -122,6 +131,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from regiohub.audit import validate_candidate
+    from regiohub.build.incremental import keep_base
     from regiohub.core.errors import GateError
     from regiohub.ops.snapshot_admin import snapshot_listing
     from regiohub.ops.status import local_time
@@ -141,7 +151,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     report = validate_candidate(candidate, data, progress=progress())
     if not report.success:
         raise GateError(f"{candidate.name} failed the audit gate; not published: " + "; ".join(report.failures[:3]))
-    result = publish_candidate(candidate, data)
+    result = publish_candidate(candidate, data, keep_base=keep_base)
     print(f"published snapshot {result.snapshot_id} at {local_time(result.published_at)} → {result.path}")
     return 0
 
@@ -184,15 +194,17 @@ def cmd_sources(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     env = {**os.environ, "REGIOHUB_DATA_DIR": str(settings.data_dir())}
     cmd = [sys.executable, "-m", "streamlit", "run", str(settings.DASHBOARD_APP),
-           "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    print(f"dashboards on http://localhost:{args.port}  (Ctrl+C to stop)")
-    return subprocess.call(cmd, env=env, cwd=settings.REPO_ROOT)
+           "--server.address", args.host, "--server.port", str(args.port), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    print(f"dashboards on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    os.chdir(settings.REPO_ROOT)
+    os.execve(sys.executable, cmd, env)  # Streamlit replaces this process: signals reach it, no orphan is left
 
 
 def cmd_api(args: argparse.Namespace) -> int:
-    import uvicorn
+    from regiohub.api import server
 
-    uvicorn.run("regiohub.api.app:app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    server.run(args.host, args.port, args.workers)
     return 0
 
 
@@ -246,13 +258,18 @@ def _parser() -> argparse.ArgumentParser:
         return sp
 
     sp = add("run", cmd_run, "ingest all sources, transform, validate, publish", offline=True)
-    sp.add_argument("--force", action="store_true", help="rebuild even if no source changed")
+    sp.add_argument("--force", action="store_true",
+                    help="build, gate and publish even if every load is published (incremental when it can be)")
+    sp.add_argument("--full", action="store_true",
+                    help="rebuild every model from raw data instead of from the published snapshot's build")
     sp = add("ingest", cmd_ingest, "load one source", offline=True)
     sp.add_argument("source")
     sp.add_argument("--from", dest="from_path", type=Path, help="a file or folder in the source's native format")
     sp.add_argument("--backfill", nargs=2, metavar=("START", "END"), type=date.fromisoformat,
                     help="fetch this date range (YYYY-MM-DD) where the source allows it")
-    add("transform", cmd_transform, "build a candidate mart with dbt")
+    sp = add("transform", cmd_transform, "build a candidate mart with dbt")
+    sp.add_argument("--full", action="store_true",
+                    help="rebuild every model from raw data instead of from the published snapshot's build")
     sp = add("validate", cmd_validate, "run the audit gate on a candidate (default: the newest)")
     sp.add_argument("candidate", nargs="?")
     sp = add("publish", cmd_publish, "audit and publish a candidate (default: the newest); or roll back")
@@ -267,12 +284,14 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("action", nargs="?", choices=["check"],
                     help="validate the registry and probe every source offline against the shipped samples")
     sp = add("serve", cmd_serve, "serve the dashboards")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this host only)")
     sp.add_argument("--port", type=int, default=8501)
     sp = add("api", cmd_api, "serve the read API over the published mart")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--workers", type=int, default=1)
     sp = add("demo", cmd_demo, "run offline on the shipped samples, then serve the dashboards")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this host only)")
     sp.add_argument("--port", type=int, default=8501)
     sp = add("airflow", cmd_airflow, "start Airflow locally (api-server, scheduler, dag-processor, triggerer)",
              offline=True)

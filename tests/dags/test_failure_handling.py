@@ -15,9 +15,9 @@ from regiohub.core import settings
 from regiohub.core.errors import SourceError
 from regiohub.ingest import inbox
 from regiohub.ingest.replay import offline
-from regiohub.orchestration.freshness import new_alerts, overdue_sources
 from regiohub.orchestration.ingest_dag import build_ingest_dag
 from regiohub.registry.model import load_registry
+from regiohub.store.freshness import new_alerts, overdue_sources
 from regiohub.store.state import write_state
 
 REGISTRY = load_registry()

@@ -12,9 +12,9 @@ from dash_helpers import all_tables, last_published_run, mart_rows, open_app, pa
 
 from regiohub.core import settings
 from regiohub.dashboard import ops
-from regiohub.orchestration.freshness import overdue_sources, schedule_interval
 from regiohub.presentation.labels import plain_formula
 from regiohub.registry.model import load_registry
+from regiohub.store.freshness import overdue_sources, schedule_interval
 from regiohub.store.runs import RunReport, record_run
 
 

@@ -31,6 +31,9 @@ FAKE_SECRETS = {
     "REGIOHUB_SMTP_PASSWORD": "smtp-pw-8b2d4f6a1c3e5g7hSECRET",
     "REGIOHUB_REDIS_PASSWORD": "redis-pw-1a2b3c4d5e6f7g8hSECRET",
 }
+# Hosts of the crafted local servers, allowed explicitly where a test talks to them directly (not as the
+# offline replay base, which is always allowed): every other request to an internal address is refused.
+LOCAL = ("127.0.0.1", "localhost")
 # The parts of the secrets that must never appear anywhere (a webhook URL's secret is its path).
 SECRET_NEEDLES = (
     "tok-7f3c9e2a51b84d06", "wh-5d1e8c7b3a9f4e20", "smtp-pw-8b2d4f6a1c3e5g7h", "redis-pw-1a2b3c4d5e6f7g8h",

@@ -16,8 +16,9 @@ from regiohub.core import settings
 from regiohub.core.errors import SourceError
 from regiohub.core.http import OFFLINE_ENV, DownloadTooLarge, describe_error, download, safe_url, session
 from regiohub.ingest.source import ingest_source
+from regiohub.registry.model import load_registry
 
-from .conftest import FAKE_SECRETS, QuietHandler, assert_no_secrets, mart_untouched
+from .conftest import FAKE_SECRETS, LOCAL, QuietHandler, assert_no_secrets, mart_untouched
 
 TOKEN = FAKE_SECRETS["REGIOHUB_REGIONALSTATISTIK_TOKEN"]
 MIB = 1 << 20
@@ -82,7 +83,7 @@ def test_a_huge_content_length_is_refused_before_reading(serve, fast_http, tmp_p
     base = serve(HugeLength)
     target = tmp_path / "x.csv"
     with pytest.raises(DownloadTooLarge) as err:
-        download(session(), f"{base}/x.csv?token=abc", target)
+        download(session(allow_hosts=LOCAL), f"{base}/x.csv?token=abc", target)
     assert not target.exists()
     assert describe_error(err.value) == (
         f"download of {base}/x.csv refused: answer announces 10 GiB, above the download limit of 2 GiB "
@@ -95,7 +96,7 @@ def test_an_endless_body_stops_at_the_limit(serve, fast_http, tmp_path, monkeypa
     base = serve(Endless)
     target = tmp_path / "x.csv"
     with pytest.raises(DownloadTooLarge, match="sent more than 1 MiB"):
-        download(session(), f"{base}/x.csv", target)
+        download(session(allow_hosts=LOCAL), f"{base}/x.csv", target)
     assert not target.exists()  # at most the limit was ever on disk, and that is removed
 
 
@@ -116,7 +117,7 @@ def test_credentials_never_follow_a_redirect_to_another_host(serve, fast_http, t
     other = serve(Recorder, host="localhost")  # another origin: other host name and port
     first = serve(redirecting_to(other, status))
     headers = {"username": TOKEN, "password": "", "Authorization": f"Bearer {TOKEN}", "X-API-Key": TOKEN}
-    download(session(), f"{first}/tablefile", tmp_path / "t.csv", method="POST", headers=headers)
+    download(session(allow_hosts=LOCAL), f"{first}/tablefile", tmp_path / "t.csv", method="POST", headers=headers)
     assert len(Recorder.seen) == 1
     assert not {"username", "password", "authorization", "x-api-key"} & set(Recorder.seen[0])
     assert TOKEN not in str(Recorder.seen)
@@ -136,7 +137,7 @@ def test_credentials_stay_on_a_redirect_within_the_same_origin(serve, fast_http,
                 self._answer()
 
     Recorder.seen = []
-    download(session(), f"{serve(SameOrigin)}/a", tmp_path / "a.csv", headers={"username": TOKEN})
+    download(session(allow_hosts=LOCAL), f"{serve(SameOrigin)}/a", tmp_path / "a.csv", headers={"username": TOKEN})
     assert [h.get("username") for h in Recorder.seen] == [TOKEN]
 
 
@@ -147,8 +148,9 @@ def test_the_regionalstatistik_token_does_not_reach_a_redirect_target(
     other = serve(Recorder, host="localhost")
     handler = redirecting_to(other)
     monkeypatch.setenv(OFFLINE_ENV, serve(handler))
+    registry = load_registry().model_copy(update={"internal_hosts": ["localhost"]})  # the redirect target
     with pytest.raises(SourceError):  # the answer is not a table; what matters is where the token went
-        ingest_source("regionalstatistik_bevoelkerung", data=settings.paths(data_dir))
+        ingest_source("regionalstatistik_bevoelkerung", data=settings.paths(data_dir), registry=registry)
     assert handler.seen and handler.seen[0]["username"] == TOKEN  # the publisher's own host got it
     assert Recorder.seen and all("username" not in h and "password" not in h for h in Recorder.seen)
     assert_no_secrets([data_dir])
@@ -164,7 +166,7 @@ def test_a_redirect_loop_is_one_line(serve, fast_http, tmp_path) -> None:
 
     base = serve(Loop)
     with pytest.raises(requests.TooManyRedirects) as err:
-        download(session(), f"{base}/r?secret=1", tmp_path / "r")
+        download(session(allow_hosts=LOCAL), f"{base}/r?secret=1", tmp_path / "r")
     assert describe_error(err.value).startswith(f"download of {base}/r")
     assert "secret" not in describe_error(err.value) and "more than 10 redirects" in describe_error(err.value)
 

@@ -71,11 +71,11 @@ def test_bad_neighbours_never_strand_the_good_file(drop_folder, tmp_path, caplog
     assert result.rejected["c_leer.csv"].startswith("empty (0 bytes)")
     assert result.rejected["d_link.csv"].startswith("a symbolic link (refused without reading it")
     assert result.rejected["f_fifo.csv"].startswith("a FIFO, not a regular file")
-    kept = folder / inbox.REJECTED / "run-1"
+    kept = inbox.rejected_dir(SOURCE, data) / "run-1"
     assert sorted(p.name for p in kept.iterdir()) == sorted(result.rejected)  # payloads kept, not deleted
     assert (kept / "c_leer.csv").stat().st_size == 0 and (kept / "d_link.csv").is_symlink()
-    assert json.loads((folder / inbox.REJECTED / "run-1.json").read_text()) == result.rejected
-    assert not (folder / inbox.CLAIMED / "run-1").exists() and (folder / "READY").exists()
+    assert json.loads((inbox.rejected_dir(SOURCE, data) / "run-1.json").read_text()) == result.rejected
+    assert not inbox.claim_dir(SOURCE, "run-1", data).exists() and (folder / "READY").exists()
     lines = [r.getMessage() for r in caplog.records if r.name == "regiohub.ingest.inbox" and r.levelname == "ERROR"]
     assert len(lines) == 5 and all(x.startswith(f"{SOURCE}: inbox file ") and "\n" not in x for x in lines)
     everything = caplog.text + "".join(p.read_text(errors="replace") for p in data.data_dir.rglob("*")
@@ -93,19 +93,32 @@ def test_a_drop_of_only_bad_files_fails_with_one_line_also_on_retry(drop_folder)
         with pytest.raises(SourceError) as err:
             inbox.ingest_drop(SOURCE, "run-1", data=data)
         message = str(err.value)
-        assert message.startswith(f"{SOURCE}: 2 inbox file(s) refused (kept in inbox/{SOURCE}/.rejected/run-1/): ")
+        assert message.startswith(f"{SOURCE}: 2 inbox file(s) refused (kept in inbox-rejected/{SOURCE}/run-1/): ")
         assert "kaputt.csv: kaputt.csv is an HTML page" in message and "leer.csv: empty (0 bytes)" in message
         assert "\n" not in message, attempt
-    assert sorted(p.name for p in (folder / inbox.REJECTED / "run-1").iterdir()) == ["kaputt.csv", "leer.csv"]
+    assert sorted(p.name for p in (inbox.rejected_dir(SOURCE, data) / "run-1").iterdir()) == ["kaputt.csv", "leer.csv"]
 
 
-def test_a_planted_claim_folder_link_is_refused(drop_folder, tmp_path) -> None:
+def test_a_planted_claim_folder_link_is_ignored(drop_folder, tmp_path) -> None:
+    """Claims live in the platform's folder: a ``.claimed`` link in the inbox leads nothing astray."""
     data, folder = drop_folder
     outside = tmp_path / "outside"
     outside.mkdir()
     (folder / inbox.CLAIMED).symlink_to(outside)
     (folder / "a.csv").write_bytes(RKI.read_bytes())
-    with pytest.raises(SourceError, match=r"\.claimed is not a folder of the platform"):
+    result = inbox.ingest_drop(SOURCE, "run-1", data=data)
+    assert [x["file"] for x in result.loads] == ["a.csv"]
+    assert list(outside.iterdir()) == [] and (folder / inbox.CLAIMED).is_symlink()
+
+
+def test_a_platform_folder_replaced_by_a_link_is_refused(drop_folder, tmp_path) -> None:
+    data, folder = drop_folder
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    data.claims.mkdir()
+    (data.claims / SOURCE).symlink_to(outside)
+    (folder / "a.csv").write_bytes(RKI.read_bytes())
+    with pytest.raises(SourceError, match=rf"inbox-claims/{SOURCE} is not a folder of the platform"):
         inbox.ingest_drop(SOURCE, "run-1", data=data)
     assert list(outside.iterdir()) == [] and (folder / "a.csv").exists()
 

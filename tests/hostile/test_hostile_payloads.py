@@ -16,7 +16,7 @@ from regiohub.core.errors import SourceError
 from regiohub.core.http import DownloadTooLarge, describe_error, download, session
 from regiohub.ingest import inbox
 
-from .conftest import QuietHandler, mart_untouched
+from .conftest import LOCAL, QuietHandler, mart_untouched
 from .zipcraft import archive
 
 MIB = 1 << 20
@@ -37,7 +37,7 @@ def test_a_gzip_bomb_in_content_encoding_stops_at_the_limit(serve, fast_http, tm
     monkeypatch.setenv("REGIOHUB_MAX_DOWNLOAD_BYTES", str(4 * MIB))
     target = tmp_path / "x.csv"
     with pytest.raises(DownloadTooLarge, match="sent more than 4 MiB"):
-        download(session(), f"{serve(GzipBomb)}/x.csv", target)
+        download(session(allow_hosts=LOCAL), f"{serve(GzipBomb)}/x.csv", target)
     assert not target.exists()
 
 
@@ -52,7 +52,7 @@ def test_a_redirect_to_another_scheme_is_refused(serve, fast_http, tmp_path, loc
 
     target = tmp_path / "x.csv"
     with pytest.raises(requests.RequestException) as err:
-        download(session(), f"{serve(Elsewhere)}/x.csv", target)
+        download(session(allow_hosts=LOCAL), f"{serve(Elsewhere)}/x.csv", target)
     assert describe_error(err.value).startswith("download failed: InvalidSchema")
     assert not target.exists() or b"root:" not in target.read_bytes()
 
@@ -81,6 +81,7 @@ def test_inbox_names_cannot_forge_log_lines(tiny_published, caplog, name) -> Non
     assert "\n" not in str(err.value) and "\r" not in str(err.value)
     lines = [r.getMessage() for r in caplog.records if r.name == "regiohub.ingest.inbox"]
     assert len(lines) == 1 and lines[0].isprintable()
-    reasons = json.loads((folder / inbox.REJECTED / "run-1.json").read_text(encoding="utf-8"))
+    reasons = json.loads((inbox.rejected_dir("rki_inzidenz", data) / "run-1.json").read_text(encoding="utf-8"))
     assert list(reasons) == [inbox.printable(name)]
-    assert [p.name for p in (folder / inbox.REJECTED / "run-1").iterdir()] == [name]  # kept under its own name
+    kept = inbox.rejected_dir("rki_inzidenz", data) / "run-1"
+    assert [p.name for p in kept.iterdir()] == [name]  # kept under its own name

@@ -121,8 +121,8 @@ def test_sample_label_follows_the_loads_a_value_comes_from(published_copy, tmp_p
     handed_in.write_bytes(b"".join(RKI.read_bytes().splitlines(keepends=True)[:-1]))  # a newer release
     load = ingest_source("rki_inzidenz", from_path=handed_in, data=data)
     assert load.status == "loaded", load
-    sources = {s["id"]: s for s in json.loads(
-        (export_registry(load_registry(), data) / "sources.json").read_text(encoding="utf-8"))}
+    sources = {s["source_id"]: s for s in json.loads(
+        (export_registry(load_registry(), data) / "source_state.json").read_text(encoding="utf-8"))}
     assert sources["rki_inzidenz"]["is_sample"] is False
     assert sources["zensus2022_bevoelkerung"]["is_sample"] is True
     candidate = build_candidate(data)

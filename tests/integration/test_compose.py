@@ -32,7 +32,7 @@ WORKERS = ("airflow-worker-1", "airflow-worker-2")  # profile "celery"
 DATA_DIR = "/data"
 FAB = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
 REQUIRED = {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_SECRET_KEY", "AIRFLOW_JWT_SECRET",
-            "REGIOHUB_AIRFLOW_PASSWORD"}
+            "REGIOHUB_AIRFLOW_PASSWORD", "REGIOHUB_DASHBOARD_PASSWORD"}
 SECRET = re.compile(r"PASSWORD|SECRET|TOKEN|FERNET|WEBHOOK_URL|_KEY$")
 
 
@@ -109,7 +109,9 @@ def test_ports_and_the_dashboard() -> None:
     assert SERVICES["airflow-apiserver"]["ports"] == ["127.0.0.1:${AIRFLOW_PORT:-8080}:8080"]
     assert SERVICES["airflow-apiserver"]["command"] == ["airflow", "api-server", "--port", "8080"]
     assert SERVICES["dashboard"]["ports"] == [f"127.0.0.1:${{DASHBOARD_PORT:-{serve_port}}}:{serve_port}"]
-    assert SERVICES["dashboard"]["command"] == ["regiohub", "serve", "--port", str(serve_port)]
+    assert SERVICES["dashboard"]["command"] == ["regiohub", "serve", "--host", "0.0.0.0", "--port", str(serve_port)]
+    assert _env("dashboard")["REGIOHUB_DASHBOARD_LOGIN"] == "${REGIOHUB_DASHBOARD_LOGIN:-password}"
+    assert _env("dashboard")["REGIOHUB_DASHBOARD_PASSWORD"].startswith("${REGIOHUB_DASHBOARD_PASSWORD:?")
     assert _env("dashboard")["REGIOHUB_DATA_DIR"] == DATA_DIR
     assert _mounts("dashboard") == {DATA_DIR: "regiohub-data:ro"}  # readers only
     for name in ("postgres", "redis", *WORKERS, *[s for s in AIRFLOW if s != "airflow-apiserver"]):

@@ -29,11 +29,21 @@ def stream(services, monkeypatch) -> Iterator[object]:
     importlib.reload(sensor_stream)
 
 
+@pytest.fixture
+def gauges(data_dir) -> None:
+    """The registered gauges in raw, as a PEGELONLINE poll leaves them (readings of unknown stations are held)."""
+    from regiohub.ingest.replay import offline
+    from regiohub.ingest.source import ingest_source
+
+    with offline():
+        ingest_source("pegelonline", data=settings.paths(data_dir))
+
+
 def _reading(value: object, stamp: str = "2026-11-20T10:00:00+01:00") -> dict:
     return {"station_uuid": "5e10e1e7-9115-4bd7-ad57-e2062f516891", "timestamp": stamp, "value": value}
 
 
-def test_a_crashed_load_gets_its_readings_again(stream, data_dir) -> None:
+def test_a_crashed_load_gets_its_readings_again(stream, data_dir, gauges) -> None:
     module, r = stream
     ids = module.publish(r, [_reading(300), _reading(301, "2026-11-20T10:15:00+01:00")], wake=False)
     delivered = module.read_unacknowledged(r)  # a loader that dies before acknowledging
@@ -49,7 +59,7 @@ def test_a_crashed_load_gets_its_readings_again(stream, data_dir) -> None:
     assert rows == [(300.0, "pegelonline", result.load_id), (301.0, "pegelonline", result.load_id)]
 
 
-def test_unusable_readings_are_kept_and_reported_not_loaded(stream, data_dir) -> None:
+def test_unusable_readings_are_kept_and_reported_not_loaded(stream, data_dir, gauges) -> None:
     module, r = stream
     module.publish(r, [_reading(299), _reading("n/a"), _reading(300, "2026-11-20T10:00:00")], wake=False)
 
@@ -63,7 +73,7 @@ def test_unusable_readings_are_kept_and_reported_not_loaded(stream, data_dir) ->
     assert r.xpending(module.STREAM, module.GROUP)["pending"] == 0
 
 
-def test_a_non_utf8_entry_goes_to_the_dead_letter_stream_and_the_rest_is_loaded(stream, data_dir) -> None:
+def test_a_non_utf8_entry_goes_to_the_dead_letter_stream_and_the_rest_is_loaded(stream, data_dir, gauges) -> None:
     module, r = stream
     before = module.publish(r, [_reading(301)], wake=False)
     poison = r.xadd(module.STREAM, {b"station_uuid": b"\xff\xfe\x00bad", b"timestamp": b"2026-11-20T10:00:00+01:00",
@@ -84,7 +94,7 @@ def test_a_non_utf8_entry_goes_to_the_dead_letter_stream_and_the_rest_is_loaded(
     assert module.load(r, settings.paths(data_dir)).load_id is None
 
 
-def test_malformed_and_future_readings_are_dead_lettered_with_their_reason(stream, data_dir) -> None:
+def test_malformed_and_future_readings_are_dead_lettered_with_their_reason(stream, data_dir, gauges) -> None:
     module, r = stream
     ids = module.publish(r, [_reading(300, "2098-01-01T00:00:00+01:00"), _reading("1e400"),
                              _reading(300, "gestern"), _reading(301, "20261120T101500+0100")], wake=False)

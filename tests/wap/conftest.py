@@ -6,21 +6,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+from build_cache import build_once
 
 from regiohub.build.transform import build_candidate
 from regiohub.core import settings
 
 
 @pytest.fixture(scope="session")
-def built_candidate(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A freshly built (unpublished) candidate of the demo data, kept outside any data dir."""
-    work = tmp_path_factory.mktemp("candidate-build")
-    shutil.copytree(demo_data_dir, work / "data")
-    # a full build, not one from the kept build of the published snapshot: every table is rebuilt, so
-    # the gate validates every table of this candidate whole (the faults go into unchanged tables)
-    shutil.rmtree(work / "data" / "build" / "incremental", ignore_errors=True)
-    candidate = build_candidate(settings.paths(work / "data"))
-    return candidate
+def built_candidate(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A freshly built (unpublished) candidate of the demo data, kept outside any data dir (once per test run)."""
+
+    def build(work: Path) -> Path:
+        shutil.copytree(demo_data_dir, work / "data")
+        # a full build, not one from the kept build of the published snapshot: every table is rebuilt, so
+        # the gate validates every table of this candidate whole (the faults go into unchanged tables)
+        shutil.rmtree(work / "data" / "build" / "incremental", ignore_errors=True)
+        return build_candidate(settings.paths(work / "data"))
+
+    return build_once(tmp_path_factory, worker_id, "candidate-build", build)
 
 
 @pytest.fixture

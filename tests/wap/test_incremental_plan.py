@@ -74,3 +74,24 @@ def test_the_fingerprint_follows_the_dbt_project(tmp_path, monkeypatch):
     assert incremental.fingerprint() == before
     (project / "models" / "m.sql").write_text("select 2")
     assert incremental.fingerprint() != before
+
+
+def test_a_requested_full_build_holds_until_a_full_build_is_kept(kept):
+    incremental.request_full(kept, "requested with --full")
+    plan = incremental.plan_build(kept, {**LOADS, "pegelonline": "20260102T000000Z-c"}, "S1", CONNECTORS)
+    assert plan.mode == "full" and plan.reason == "requested with --full"
+    assert incremental.describe(plan, ["a", "b"], 2) == "full: 2 of 2 models, because requested with --full"
+    candidate = kept.build / "candidate.duckdb"
+    with duckdb.connect(str(candidate)) as con:
+        con.execute("create table meta_build as select 'full' as build_mode, 'fp' as fingerprint, "
+                    "'{}' as registry_hashes")
+        con.execute("create table meta_loads as select 'pegelonline' as source_id, 'L' as load_id")
+    (kept.build / "dbt_target").mkdir()
+    (kept.build / "dbt_target" / "manifest.json").write_text("{}")
+    incremental.keep_base(candidate, kept, "S2")
+    assert incremental.plan_build(kept, {"pegelonline": "L"}, "S2", CONNECTORS).reason != "requested with --full"
+
+
+def test_the_build_mode_line_counts_the_models(kept):
+    plan = incremental.plan_build(kept, {**LOADS, "potsdam_einwohner": "L2"}, "S1", CONNECTORS)
+    assert incremental.describe(plan, ["stg_x"], 57) == "incremental: 1 of 57 models (changed: potsdam_einwohner)"

@@ -10,8 +10,8 @@ catalogue as (
     select * from {{ ref('dim_indicator') }}
 ),
 
-sources as (
-    select * from {{ ref('stg_registry__sources') }}
+source_state as (
+    select * from {{ ref('stg_registry__source_state') }}
 ),
 
 real_loads as (
@@ -30,7 +30,7 @@ final as (
         catalogue.source_id,
         -- sample data unless every load the value comes from is a publisher's or operator's file
         case
-            when len(coalesce(indicator_values.source_load_ids, [])) = 0 then sources.is_sample
+            when len(coalesce(indicator_values.source_load_ids, [])) = 0 then source_state.is_sample
             else coalesce(
                 not list_has_all(real_loads.load_ids, indicator_values.source_load_ids), true
             )
@@ -42,7 +42,7 @@ final as (
         indicator_values.source_load_ids,
     from indicator_values
     inner join catalogue using (indicator_id)
-    inner join sources using (source_id)
+    inner join source_state using (source_id)
     cross join real_loads
 )
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from starlette.middleware.cors import CORSMiddleware
 
 from regiohub.api import data_routes, docs_page, embed_routes, lineage_routes, open_routes, problems
@@ -38,6 +39,7 @@ def create_app(published: Path | None = None, config: ApiSettings | None = None)
     app.include_router(embed_routes.router)
     app.include_router(lineage_routes.router)
     app.include_router(docs_page.router)  # /docs from the package, not from a CDN
+    app.middleware("http")(_fallback_banner)
     app.add_middleware(RateLimit, rate=config.rate, burst=config.burst)
     app.add_middleware(
         CORSMiddleware, allow_origins=list(config.origins), allow_methods=["GET", "HEAD"],
@@ -45,6 +47,17 @@ def create_app(published: Path | None = None, config: ApiSettings | None = None)
         expose_headers=["ETag", "Last-Modified", "X-Total-Count", "Content-Disposition"], max_age=600,
     )
     return app
+
+
+async def _fallback_banner(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """While the published file cannot be opened, every answer says it comes from the newest intact snapshot."""
+    response = await call_next(request)
+    kept = request.app.state.mart.fallback_id()
+    if kept:
+        response.headers["X-Regiohub-Fallback"] = kept
+        response.headers["Warning"] = (f'110 regiohub "Ersatzstand: der veroeffentlichte Datenstand ist nicht lesbar, '
+                                       f'Antwort aus dem gesicherten Stand {kept}"')
+    return response
 
 
 def app() -> FastAPI:

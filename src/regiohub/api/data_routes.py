@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from regiohub.api import queries as q
-from regiohub.api.config import DEFAULT_PAGE, MAX_PAGE
+from regiohub.api.config import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE
 from regiohub.api.deps import mart_session, table
 from regiohub.api.formats import Format, pick
 from regiohub.api.mart import Session
 from regiohub.api.problems import ProblemError
+from regiohub.core.echo import cut
 
 router = APIRouter(prefix="/v1", tags=["Daten"])
 Db = Annotated[Session, Depends(mart_session)]
@@ -21,7 +22,7 @@ PERIOD = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 PeriodFrom = Annotated[str | None, Query(description="Zeitraum ab: YYYY, YYYY-MM oder YYYY-MM-DD", pattern=PERIOD)]
 PeriodTo = Annotated[str | None, Query(description="Zeitraum bis (einschließlich)", pattern=PERIOD)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 def _bounds(period_from: str | None, period_to: str | None) -> dict:
@@ -87,7 +88,7 @@ def targets(request: Request, db: Db, fmt: Fmt = None, indicator: Many = None, r
 def steckbrief(request: Request, db: Db, partner_id: str, fmt: Fmt = None) -> Response:
     partner = db.records(q.PARTNER, [partner_id])
     if not partner:
-        raise ProblemError(404, f"Keine Partnerin mit der Kennung {partner_id!r}.")
+        raise ProblemError(404, f"Keine Partnerin mit der Kennung '{cut(partner_id, 60)}'.")
 
     def run():
         names, rows = db.rows(q.STECKBRIEF, [partner_id])

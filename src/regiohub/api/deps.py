@@ -53,7 +53,9 @@ def mart_session(request: Request) -> Iterator[Session]:
     try:
         session = request.app.state.mart.session()
     except NoSnapshotError as exc:
-        raise ProblemError(503, "Es ist noch kein Datenstand veröffentlicht.", {"Retry-After": "60"}) from exc
+        text = ("Der veröffentlichte Datenstand kann gerade nicht gelesen werden; bitte später erneut versuchen."
+                if exc.unreadable else "Es ist noch kein Datenstand veröffentlicht.")
+        raise ProblemError(503, text, {"Retry-After": "60"}) from exc
     try:
         yield session
     finally:

@@ -12,6 +12,7 @@ from regiohub.api.deps import mart_session
 from regiohub.api.embed import Point, View, html_page, svg
 from regiohub.api.mart import Session
 from regiohub.api.problems import ProblemError
+from regiohub.core.echo import cut
 
 router = APIRouter(prefix="/embed", tags=["Einbettung"])
 Db = Annotated[Session, Depends(mart_session)]
@@ -35,7 +36,8 @@ def _view(db: Session, indicator: str, partner: str) -> View:
     series = db.rows(SERIES, [indicator, partner])[1]
     head = db.rows(HEAD, [indicator, partner])[1]
     if not head:
-        raise ProblemError(404, f"Unbekannter Indikator {indicator!r} oder unbekannte Partnerin {partner!r}.")
+        raise ProblemError(404, f"Unbekannter Indikator '{cut(indicator, 60)}' oder unbekannte Partnerin "
+                                f"'{cut(partner, 60)}'.")
     name, unit, partner_name, attribution, licence, licence_url = head[0]
     last = series[-1] if series else None
     return View(indicator, name, unit or "", partner_name, last[4] if last else partner_name,

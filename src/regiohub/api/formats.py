@@ -40,7 +40,12 @@ def validators(request: Request, snapshot: Snapshot, variant: str = "") -> dict[
 
 
 def not_modified(request: Request, headers: dict[str, str], snapshot: Snapshot) -> Response | None:
-    """A 304 if the client's validators still match (If-None-Match wins over If-Modified-Since)."""
+    """A 304 if the client's validators still match (If-None-Match wins over If-Modified-Since).
+
+    ``If-Modified-Since`` must name exactly the served snapshot's publish time (as nginx's ``exact``): after a
+    rollback the served data is older than the date a client holds, and a "not modified since" would keep
+    the newer, withdrawn data in its cache.
+    """
     inm = request.headers.get("if-none-match")
     if inm is not None:
         tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
@@ -53,7 +58,7 @@ def not_modified(request: Request, headers: dict[str, str], snapshot: Snapshot) 
             since = parsedate_to_datetime(ims)
         except (TypeError, ValueError):
             return None
-        if since.tzinfo and snapshot.published_at.replace(microsecond=0) <= since:
+        if since.tzinfo and snapshot.published_at.replace(microsecond=0) == since:
             return Response(status_code=304, headers=headers)
     return None
 

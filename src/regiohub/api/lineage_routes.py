@@ -12,6 +12,7 @@ from regiohub.api.deps import mart_session
 from regiohub.api.mart import Session
 from regiohub.api.problems import ProblemError
 from regiohub.core import settings
+from regiohub.core.echo import cut
 from regiohub.lineage.loads import ingest_log, public, publisher_urls
 
 router = APIRouter(prefix="/v1", tags=["Herkunft"])
@@ -36,7 +37,7 @@ def value_lineage(request: Request, db: Db, region: Annotated[str, Path(pattern=
     headers = formats.validators(request, db.snapshot, "lineage")
     rows = db.records(VALUE, [region, indicator, period])
     if not rows:
-        raise ProblemError(404, f"Kein Wert für {indicator!r}, Region {region}, Zeitraum {period!r}.")
+        raise ProblemError(404, f"Kein Wert für '{cut(indicator, 60)}', Region {region}, Zeitraum '{cut(period, 60)}'.")
     value = rows[0]
     data = settings.paths(request.app.state.mart.path.parent.parent)
     log, urls = ingest_log(data), publisher_urls()

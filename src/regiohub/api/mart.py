@@ -23,7 +23,11 @@ from regiohub.core import duckdb_settings, settings
 
 
 class NoSnapshotError(Exception):
-    """Nothing has been published yet."""
+    """Nothing has been published yet (or nothing readable: see ``unreadable``)."""
+
+    def __init__(self, text: str, unreadable: bool = False) -> None:
+        super().__init__(text)
+        self.unreadable = unreadable
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Snapshot:
     snapshot_id: str
     published_at: datetime
     identity: tuple[int, int, int]
+    fallback: bool = False  # the published file cannot be opened: answering from the newest intact kept snapshot
 
 
 class Session:
@@ -59,11 +64,26 @@ class Session:
         self.con.close()
 
 
+def _attach(path: Path) -> tuple[duckdb.DuckDBPyConnection, tuple]:
+    """A fresh in-memory instance with ``path`` attached read-only, and its (snapshot_id, published_at)."""
+    base = duckdb_settings.connect(threads=1)
+    try:
+        base.execute("ATTACH ? AS mart (READ_ONLY)", [str(path)])
+        base.execute("USE mart")
+        row = base.execute("SELECT snapshot_id, published_at FROM meta_snapshot ORDER BY published_at DESC LIMIT 1")
+        return base, tuple(row.fetchone())
+    except BaseException:
+        base.close()
+        raise
+
+
 class PublishedMart:
     """Opens the published file of a data dir, reattaching whenever the publisher swapped it."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or settings.paths().published
+        is_published = self.path.name == "regiohub.duckdb" and self.path.parent.name == "published"
+        self._data = settings.paths(self.path.parent.parent) if is_published else None
         self._lock = threading.Lock()
         self._base: duckdb.DuckDBPyConnection | None = None
         self._retired: list[duckdb.DuckDBPyConnection] = []  # kept open for requests still reading them
@@ -89,15 +109,26 @@ class PublishedMart:
             return self._snapshot
 
     def _reopen(self, identity: tuple[int, int, int]) -> None:
-        base = duckdb_settings.connect(threads=1)
-        base.execute("ATTACH ? AS mart (READ_ONLY)", [str(self.path)])
-        base.execute("USE mart")
-        row = base.execute("SELECT snapshot_id, published_at FROM meta_snapshot ORDER BY published_at DESC LIMIT 1")
-        snapshot_id, published_at = row.fetchone()
+        fallback = False
+        try:
+            base, (snapshot_id, published_at) = _attach(self.path)
+        except (duckdb.Error, TypeError):
+            from regiohub.store.snapshot_store import readable_mart
+
+            kept = readable_mart(self._data) if self._data is not None else None
+            if kept is None or not kept.fallback:
+                raise NoSnapshotError("published mart unreadable, no intact kept snapshot", unreadable=True) from None
+            base, (snapshot_id, published_at) = _attach(kept.path)
+            fallback = True
         # a file swapped between stat and attach is noticed by the next request (its identity differs again)
         if self._base is not None:
             self._retired = [*self._retired, self._base][-2:]  # requests take milliseconds; two generations suffice
-        self._base, self._snapshot = base, Snapshot(snapshot_id, published_at, identity)
+        self._base, self._snapshot = base, Snapshot(snapshot_id, published_at, identity, fallback)
+
+    def fallback_id(self) -> str | None:
+        """The kept snapshot answered from while the published file cannot be opened, else None."""
+        snap = self._snapshot
+        return snap.snapshot_id if snap is not None and snap.fallback else None
 
     def session(self) -> Session:
         """A new read-only connection on the current snapshot (close it after the request)."""

@@ -13,6 +13,7 @@ from regiohub.api.deps import mart_session
 from regiohub.api.mart import Session
 from regiohub.api.problems import ProblemError
 from regiohub.catalog.build import CatalogSettings, catalog_graph
+from regiohub.core.echo import cut
 
 router = APIRouter(tags=["Offene Daten"])
 Db = Annotated[Session, Depends(mart_session)]
@@ -62,7 +63,7 @@ def parquet(request: Request, table: str, db: Db) -> Response:
     path = folder / f"{table}.parquet"
     if (not TABLE.match(table) or folder.parent != exports or path.is_symlink() or not path.is_file()
             or path.resolve().parent != folder):
-        raise ProblemError(404, f"Keine Tabelle {table!r} im veröffentlichten Datenstand.")
+        raise ProblemError(404, f"Keine Tabelle '{cut(table, 60)}' im veröffentlichten Datenstand.")
     headers = formats.validators(request, db.snapshot, "parquet")
     cached = formats.not_modified(request, headers, db.snapshot)
     if cached is not None:

@@ -7,6 +7,8 @@ from calendar import monthrange
 from datetime import date
 from typing import Any
 
+from regiohub.core.echo import cut
+
 INDICATORS = """
 SELECT indicator_id, name_de, domain, unit, definition_de, formula_de, period_type, direction, frequency,
        levels, source_ids, licences, sdg_goal, is_personal
@@ -91,7 +93,7 @@ def period_bound(text: str | None, *, end: bool) -> date | None:
         return None
     m = _PERIOD.match(text)
     if not m:
-        raise ValueError(f"period {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"period '{cut(text, 60)}': expected YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
     if day:
         return date(year, month, day)

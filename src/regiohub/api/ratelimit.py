@@ -1,7 +1,13 @@
-"""A simple in-process token bucket per client address (pure ASGI middleware)."""
+"""A simple in-process token bucket per client address (pure ASGI middleware).
+
+The client is ``scope["client"]``: the TCP peer, or — only when the peer is a trusted proxy, see
+:mod:`regiohub.api.server` — the address it forwarded. IPv6 clients share a bucket per /64 (one
+subscriber's prefix), so rotating addresses within it gains nothing.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import threading
@@ -34,6 +40,17 @@ class TokenBucket:
             return wait
 
 
+def client_key(host: str) -> str:
+    """The bucket of an address: itself for IPv4, its /64 for IPv6, the text for anything else."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64]
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip) if isinstance(ip, ipaddress.IPv6Address) else str(ip)
+
+
 class RateLimit:
     """Answers 429 (problem+json, ``Retry-After``) when a client exceeds its bucket; off when rate <= 0."""
 
@@ -45,8 +62,7 @@ class RateLimit:
         if scope["type"] != "http" or self.bucket is None or scope.get("method") == "OPTIONS":
             await self.app(scope, receive, send)
             return
-        client = (scope.get("client") or ("unknown", 0))[0]
-        wait = self.bucket.take(client)
+        wait = self.bucket.take(client_key((scope.get("client") or ("unknown", 0))[0]))
         if wait == 0:
             await self.app(scope, receive, send)
             return

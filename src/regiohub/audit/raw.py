@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from regiohub.core import duckdb_settings, settings
-from regiohub.orchestration.freshness import max_age
 from regiohub.registry.model import Registry
+from regiohub.store.freshness import max_age
 from regiohub.store.state import read_state_or_empty as read_state
 
 PREFIX = "raw__"  # suite / frame names: raw__<source>__<entity>

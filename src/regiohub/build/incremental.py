@@ -52,6 +52,16 @@ def base_dir(data: settings.Paths) -> Path:
     return data.build / "incremental"
 
 
+def _full_marker(data: settings.Paths) -> Path:
+    return data.build / "full-build-requested"
+
+
+def request_full(data: settings.Paths, reason: str) -> None:
+    """Make every build a full one until a candidate is published (``regiohub run --full``, ``transform --full``)."""
+    data.build.mkdir(parents=True, exist_ok=True)
+    _full_marker(data).write_text(reason, encoding="utf-8")
+
+
 def fingerprint() -> str:
     """A hash of what makes a build's models: the dbt project, the boundaries, dbt and DuckDB versions."""
     digest = hashlib.sha256()
@@ -80,6 +90,8 @@ def plan_build(
     ``connectors`` maps each registry source to its connector (dbt sources are named by either).
     """
     folder = base_dir(data)
+    if _full_marker(data).is_file():
+        return Plan(None, reason=_full_marker(data).read_text(encoding="utf-8").strip() or "a full build was requested")
     try:
         meta = json.loads((folder / "base.json").read_text(encoding="utf-8"))
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -102,6 +114,23 @@ def plan_build(
         | {f"source:registry.{n}+" for n in changed_exports}
     )
     return Plan(folder / "base.duckdb", select, changed + [f"registry.{n}" for n in changed_exports])
+
+
+def describe(plan: Plan, rebuilt: list[str], total: int) -> str:
+    """The build mode in one line: ``incremental: 12 of 60 models (changed: …)`` or ``full: because …``."""
+    if plan.base is None:
+        return f"full: {len(rebuilt)} of {total} models, because {plan.reason}"
+    changed = ", ".join(plan.changed) or "nothing"
+    return f"incremental: {len(rebuilt)} of {total} models (changed: {changed})"
+
+
+def model_count(manifest: Path) -> int:
+    """Models of the dbt project (what a full build builds), from dbt's manifest."""
+    try:
+        nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+    except (OSError, ValueError):
+        return 0
+    return sum(1 for n in nodes if n.startswith("model."))
 
 
 def start_candidate(plan: Plan, candidate: Path) -> None:
@@ -178,6 +207,8 @@ def keep_base(candidate: Path, data: settings.Paths, snapshot_id: str) -> None:
         info = build_info(candidate)
         if info is None:
             return
+        if info["build_mode"] == "full":
+            _full_marker(data).unlink(missing_ok=True)  # a requested full build is published
         with duckdb_settings.connect(candidate, read_only=True) as con:
             cutoffs = dict(con.execute("select source_id, load_id from main.meta_loads").fetchall())
         folder.mkdir(parents=True, exist_ok=True)

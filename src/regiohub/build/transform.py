@@ -18,11 +18,11 @@ from regiohub.build.dbt_progress import keep_log, stream_dbt
 from regiohub.core import duckdb_settings, settings
 from regiohub.core.errors import PipelineError
 from regiohub.core.ids import new_candidate_name
-from regiohub.publish.swap import published_snapshot
 from regiohub.registry.model import Registry, load_registry
 from regiohub.registry.targets import load_targets, target_rows
 from regiohub.store.loads import compose_raw_view
 from regiohub.store.provenance import is_sample, source_loads
+from regiohub.store.snapshot_store import published_snapshot
 from regiohub.store.state import read_state_or_empty
 
 log = logging.getLogger(__name__)
@@ -31,32 +31,31 @@ DBT_DATABASE = "mart"  # the name dbt attaches the candidate under (dbt_project/
 
 
 def export_registry(registry: Registry, data: settings.Paths, cutoffs: dict[str, str | None] | None = None) -> Path:
-    """Write partners, sources (the load the build reads up to; sample or not by provenance), the loads used
-    and the agreed targets as JSON for dbt."""
+    """Write partners, sources, per source the load the build reads up to (``source_state``: sample or not by
+    provenance), the loads used and the agreed targets as JSON for dbt.
+
+    What changes with every load is kept out of ``sources``: a new load leaves the models that read only
+    the registry's own fields (``dim_indicator``) as they are in an incremental build."""
     target = data.build / "registry"
     target.mkdir(parents=True, exist_ok=True)
     partners = [p.model_dump() for p in registry.partners]
-    sources, loads = [], []
+    sources, state, loads = [], [], []
     for s in registry.sources:
-        state = read_state_or_empty(data, s.id)
-        built = cutoffs[s.id] if cutoffs is not None and s.id in cutoffs else state.get("last_load_id")
-        pinned = built != state.get("last_load_id")
+        last = read_state_or_empty(data, s.id)
+        built = cutoffs[s.id] if cutoffs is not None and s.id in cutoffs else last.get("last_load_id")
+        pinned = built != last.get("last_load_id")
         if cutoffs is not None and s.id in cutoffs:  # the build reads loads up to the cut-off, none without one
             used = source_loads(data, s, up_to=cutoffs[s.id]) if cutoffs[s.id] else []
         else:
             used = source_loads(data, s)
         loads += used
-        sources.append(
-            {
-                **s.model_dump(exclude={"params", "credentials_env"}),
-                "is_sample": is_sample(used),
-                "last_load_id": built,
-                "last_loaded_at": None if pinned else state.get("last_loaded_at"),
-            }
-        )
+        sources.append(s.model_dump(exclude={"params", "credentials_env"}))
+        state.append({"source_id": s.id, "is_sample": is_sample(used), "last_load_id": built,
+                      "last_loaded_at": None if pinned else last.get("last_loaded_at")})
     (target / "loads.json").write_text(json.dumps(loads, ensure_ascii=False, indent=1))
     (target / "partners.json").write_text(json.dumps(partners, ensure_ascii=False, indent=1))
     (target / "sources.json").write_text(json.dumps(sources, ensure_ascii=False, indent=1))
+    (target / "source_state.json").write_text(json.dumps(state, ensure_ascii=False, indent=1))
     targets = target_rows(load_targets(), registry)
     (target / "targets.json").write_text(json.dumps(targets, ensure_ascii=False, indent=1))
     return target
@@ -98,12 +97,18 @@ def build_candidate(
         progress(message)
     rebuilt: list[str] = []
     if select is not None:
-        # models first, then every test on the finished candidate: a failing test does not skip what is
-        # downstream of it, so one build shows every broken source (dbt build would stop at the first)
+        # models first, then every test on the finished candidate (one dbt process, one parse): a failing
+        # test does not skip what is downstream of it, so one build shows every broken source
         models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-        run_dbt([*models, *select], data, candidate, raw_dir=view, progress=progress)
-        rebuilt = incremental.built_models(data.build / "dbt_target" / "run_results.json")
-        run_dbt(["test", *select], data, candidate, raw_dir=view, progress=progress)
+        target = data.build / "dbt_target"
+        (target / "run_results.1.json").unlink(missing_ok=True)
+        run_dbt_steps([[*models, *select], ["test", *select]], data, candidate, raw_dir=view, progress=progress)
+        rebuilt = incremental.built_models(target / "run_results.1.json")
+    total = incremental.model_count(data.build / "dbt_target" / "manifest.json")
+    mode = incremental.describe(plan, rebuilt, total)
+    log.info("build %s", mode)
+    if progress is not None:
+        progress(f"build {mode}")
     record_loads(candidate, cutoffs, pins or {}, base)
     incremental.record_plan(candidate, plan, rebuilt, data.build / "registry")
     return candidate
@@ -145,11 +150,19 @@ def run_dbt(
     raw_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> None:
-    """Run dbt in a child process against ``candidate``; raise :class:`PipelineError` naming failed nodes.
+    """Run one dbt command in a child process against ``candidate`` (see :func:`run_dbt_steps`)."""
+    run_dbt_steps([args], data, candidate, raw_dir, progress)
 
-    A child process, not ``dbtRunner``: dbt-duckdb keeps its connection open for the life of the
-    process, and the candidate must be closed before it is audited and published.
-    """
+
+def run_dbt_steps(
+    steps: list[list[str]],
+    data: settings.Paths,
+    candidate: Path,
+    raw_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Run dbt commands one after another in one child process (:mod:`regiohub.build.dbt_child`) against
+    ``candidate``; the first that fails raises :class:`DbtBuildError` naming its failed nodes."""
     dbt_vars = {
         "raw_dir": str(raw_dir or data.raw),
         "registry_dir": str(data.build / "registry"),
@@ -164,10 +177,8 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **duckdb_settings.dbt_env(),
     }
-    dbt = Path(sys.executable).with_name("dbt")
     cmd = [
-        str(dbt) if dbt.exists() else "dbt",
-        *args,
+        sys.executable, "-m", "regiohub.build.dbt_child", json.dumps(steps),
         "--project-dir", str(settings.DBT_PROJECT_DIR),
         "--profiles-dir", str(settings.DBT_PROJECT_DIR),
         "--vars", json.dumps(dbt_vars),
@@ -182,9 +193,8 @@ def run_dbt(
     if returncode != 0:
         failed = failed_nodes(target_path / "run_results.json")
         detail = "; ".join(describe_node(r) for r in failed[:5]) or " ".join(output.strip().splitlines()[-1:])
-        raise DbtBuildError(
-            f"dbt {args[0]} failed: {detail} (log: {log_file})", failed, candidate
-        )
+        step = steps[min(max(returncode, 1), len(steps)) - 1]
+        raise DbtBuildError(f"dbt {step[0]} failed: {detail} (log: {log_file})", failed, candidate)
 
 
 def describe_node(result: dict) -> str:

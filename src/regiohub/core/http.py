@@ -9,7 +9,9 @@ Conditional requests send ``If-None-Match`` / ``If-Modified-Since`` from the val
 
 Credentials never leave their host: on a redirect to another host, port or scheme, every credential
 header (``Authorization``, the Regionalstatistik ``username``/``password`` headers, API-key headers) is
-dropped (:class:`SafeSession`).
+dropped (:class:`SafeSession`). No request and no redirect reaches a loopback, private, link-local or
+metadata address unless allowed explicitly (:mod:`regiohub.core.outbound`). Errors name the status code,
+content type and size of an answer, never its body.
 
 Tuning (e.g. in tests): ``REGIOHUB_HTTP_TIMEOUT`` (read timeout, s), ``REGIOHUB_HTTP_RETRIES``,
 ``REGIOHUB_HTTP_BACKOFF`` (backoff factor, s); limits see :func:`limits`.
@@ -27,22 +29,39 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from regiohub.core import settings
+from regiohub.core.http_errors import (
+    MAX_REDIRECTS,
+    DownloadTooLarge,
+    IncompleteDownload,
+    answer_summary,
+    describe_error,
+    human_bytes,
+    reason,
+    safe_url,
+)
+from regiohub.core.outbound import (
+    OFFLINE_ENV,
+    REFUSED_PEER,
+    InternalAddressRefused,
+    allowed_origins,
+    check,
+    guarded_adapter,
+)
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 120.0
-OFFLINE_ENV = "REGIOHUB_OFFLINE_BASE"
 RETRY_AFTER_MAX = 120.0
-MAX_REDIRECTS = 10
 # Request headers that carry credentials (lower case); dropped on a redirect to another origin.
 CREDENTIAL_HEADERS = frozenset({
     "authorization", "proxy-authorization", "cookie", "username", "password", "x-api-key", "api-key", "apikey",
     "x-auth-token", "token", "private-token",
 })
 GIB = 1 << 30
+__all__ = ["MAX_REDIRECTS", "OFFLINE_ENV", "DownloadTooLarge", "IncompleteDownload", "Limits", "answer_summary",
+           "describe_error", "download", "human_bytes", "limits", "reason", "safe_url", "session", "timeout"]
 
 
 @dataclass(frozen=True)
@@ -66,23 +85,6 @@ def limits() -> Limits:
     )
 
 
-def human_bytes(n: float) -> str:
-    """``2 GiB``, ``512 MiB``, ``1.5 KiB``, ``17 B``."""
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if n == int(n) else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} GiB"  # pragma: no cover
-
-
-class IncompleteDownload(requests.RequestException):
-    """The connection closed before the announced body was complete."""
-
-
-class DownloadTooLarge(requests.RequestException):
-    """The answer is larger than the download limit; the partial file was removed."""
-
-
 class _CappedRetry(Retry):
     """urllib3 ``Retry`` that honours ``Retry-After`` up to :data:`RETRY_AFTER_MAX` seconds."""
 
@@ -96,7 +98,20 @@ class SafeSession(requests.Session):
 
     requests' own ``rebuild_auth`` strips only ``Authorization``; publishers such as Regionalstatistik
     take the token in ``username``/``password`` headers, which would otherwise follow any redirect.
+    Every request, redirects included, passes :func:`regiohub.core.outbound.check` first.
     """
+
+    allowed_hosts: frozenset[str] = frozenset()
+
+    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        check(request.url or "", allowed_origins(self.allowed_hosts), request)
+        try:
+            return super().send(request, **kwargs)
+        except requests.ConnectionError as exc:  # the socket reached an internal address after all
+            if REFUSED_PEER in str(exc):
+                raise InternalAddressRefused(f"refused: {REFUSED_PEER} (DNS rebinding?); allow the host in the "
+                                             "registry's internal_hosts if that is intended", request=request) from None
+            raise
 
     def rebuild_auth(self, prepared_request, response):  # type: ignore[no-untyped-def]
         if self.should_strip_auth(response.request.url, prepared_request.url):
@@ -115,8 +130,9 @@ def timeout() -> tuple[float, float]:
     return CONNECT_TIMEOUT, _env_float("REGIOHUB_HTTP_TIMEOUT", READ_TIMEOUT)
 
 
-def session(total_retries: int | None = None, backoff_factor: float | None = None) -> requests.Session:
-    """A requests session with retries on 429/5xx and connection errors."""
+def session(total_retries: int | None = None, backoff_factor: float | None = None,
+            allow_hosts: tuple[str, ...] | frozenset[str] = ()) -> requests.Session:
+    """A requests session with retries on 429/5xx and connection errors; ``allow_hosts`` may be internal."""
     total = int(_env_float("REGIOHUB_HTTP_RETRIES", 5)) if total_retries is None else total_retries
     backoff = _env_float("REGIOHUB_HTTP_BACKOFF", 1.0) if backoff_factor is None else backoff_factor
     retry = _CappedRetry(
@@ -125,9 +141,10 @@ def session(total_retries: int | None = None, backoff_factor: float | None = Non
         respect_retry_after_header=True, raise_on_status=False,
     )
     s = SafeSession()
+    s.allowed_hosts = frozenset(allow_hosts)
     s.max_redirects = MAX_REDIRECTS
     s.headers["User-Agent"] = settings.USER_AGENT
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = guarded_adapter(s.allowed_hosts, max_retries=retry)
     s.mount("http://", adapter)
     s.mount("https://", adapter)
     return s
@@ -213,47 +230,3 @@ def _too_large(size: int, limit: int, verb: str) -> str:
     amount = human_bytes(size) if verb == "announces" else human_bytes(limit)
     return (f"answer {verb} {amount}, above the download limit of {human_bytes(limit)} "
             "(REGIOHUB_MAX_DOWNLOAD_BYTES); nothing kept")
-
-
-# --- error wording for operators: no query strings, no headers, no bodies ----------------------
-
-
-def safe_url(exc_or_url: requests.RequestException | str | None) -> str:
-    """The URL of an error (or a URL) without query string or fragment, which could carry tokens."""
-    if isinstance(exc_or_url, requests.RequestException):
-        response, request = exc_or_url.response, exc_or_url.request
-        url = response.url if response is not None else (request.url if request is not None else "")
-    else:
-        url = exc_or_url or ""
-    parts = urlsplit(url or "")
-    netloc = parts.netloc.rsplit("@", 1)[-1]  # never user:password@
-    return f"{parts.scheme}://{netloc}{parts.path}" if parts.scheme else url.split("?", 1)[0].split("#", 1)[0]
-
-
-def reason(exc: requests.RequestException) -> str:
-    """The error class and its innermost reason, without URLs, query strings or headers."""
-    first = exc.args[0] if exc.args else None
-    inner = getattr(first, "reason", None)
-    if inner is not None:
-        if "timed out" in str(inner).lower() or "timeout" in type(inner).__name__.lower():
-            return f"{type(exc).__name__}: timed out after retries (read timeout {timeout()[1]:g} s)"
-        return f"{type(exc).__name__}: {type(inner).__name__}"
-    return type(exc).__name__
-
-
-def describe_error(exc: requests.RequestException, *, with_url: bool = True) -> str:
-    """One line for the operator: what went wrong, for which URL (without query; none with ``with_url=False``)."""
-    where = f" for {safe_url(exc)}" if with_url else ""
-    of = f" of {safe_url(exc)}" if with_url else ""
-    if isinstance(exc, requests.HTTPError):
-        status = exc.response.status_code if exc.response is not None else "?"
-        return f"publisher answered HTTP {status}{where}"
-    if isinstance(exc, DownloadTooLarge):
-        return f"download{of} refused: {exc}"
-    if isinstance(exc, IncompleteDownload):
-        return f"download{of} incomplete: {exc} (payload kept)"
-    if isinstance(exc, requests.TooManyRedirects):
-        return f"download{of} failed: more than {MAX_REDIRECTS} redirects"
-    if isinstance(exc, requests.Timeout):
-        return f"download timed out (read timeout {timeout()[1]:g} s)"
-    return f"download failed: {reason(exc)}"

@@ -10,6 +10,9 @@ whatever the working directory)::
       build/                           candidate marts being built and audited
       published/regiohub.duckdb        the published mart (read-only for everyone else)
       runs/                            run history and validation results
+      inbox/<source_id>/               partners' drop folders (partners may write here, nothing else)
+      inbox-claims/<source_id>/        claimed drops, out of the partners' reach
+      inbox-rejected/<source_id>/      refused drop files and their reasons, out of the partners' reach
 """
 
 from __future__ import annotations
@@ -55,6 +58,18 @@ class Paths:
     @property
     def runs(self) -> Path:
         return self.data_dir / "runs"
+
+    @property
+    def inbox(self) -> Path:
+        return self.data_dir / "inbox"
+
+    @property
+    def claims(self) -> Path:
+        return self.data_dir / "inbox-claims"
+
+    @property
+    def rejected(self) -> Path:
+        return self.data_dir / "inbox-rejected"
 
     def ensure(self) -> Paths:
         for d in (self.landing, self.raw, self.state, self.build, self.published_dir, self.runs):

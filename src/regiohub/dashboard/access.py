@@ -8,15 +8,20 @@
 
 Any other value, ``oidc`` without ``[auth]``, or ``password`` without a usable password is a
 misconfiguration: the page is refused (never opened), and the message names what is missing, never a secret.
+Wrong passwords are throttled per client: a growing delay, then a lockout (:mod:`.login_throttle`).
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import os
+import time
 from dataclasses import dataclass
 
 import streamlit as st
+
+from regiohub.dashboard.login_throttle import THROTTLE, client_address
 
 MODE_ENV = "REGIOHUB_DASHBOARD_LOGIN"
 PASSWORD_ENV = "REGIOHUB_DASHBOARD_PASSWORD"
@@ -79,9 +84,25 @@ def require_login() -> None:
     st.info(message)
     with st.form("login"):
         given = st.text_input("Passwort", type="password")
-        if st.form_submit_button("Anmelden") and password_matches(given):
-            st.session_state[_STATE_KEY] = True
-            st.rerun()
-        elif given:
-            st.error("Das Passwort ist nicht richtig.")
+        submitted = st.form_submit_button("Anmelden")
+    if submitted:
+        _check(given)
     st.stop()
+
+
+def _check(given: str) -> None:
+    """One password attempt, throttled per client (:mod:`regiohub.dashboard.login_throttle`)."""
+    address = getattr(st.context, "ip_address", None)
+    forwarded = st.context.headers.get("X-Forwarded-For") if isinstance(address, str) else None
+    client = client_address(address if isinstance(address, str) else None, forwarded)
+    locked = THROTTLE.locked_for(client)
+    if locked:
+        st.error(f"Zu viele Fehlversuche. Bitte in {math.ceil(locked / 60)} Minuten erneut versuchen.")
+        return
+    time.sleep(THROTTLE.delay(client))
+    if password_matches(given):
+        THROTTLE.succeeded(client)
+        st.session_state[_STATE_KEY] = True
+        st.rerun()
+    THROTTLE.failed(client)
+    st.error("Das Passwort ist nicht richtig.")

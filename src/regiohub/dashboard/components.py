@@ -34,6 +34,10 @@ def md_escape(text: object) -> str:
     return str(text).translate(_MD_SPECIAL)
 
 
+FALLBACK_MESSAGE = ("Der aktuelle Datenstand ist vorübergehend nicht lesbar. Angezeigt wird der zuletzt gesicherte "
+                    "Datenstand; das Team stellt den aktuellen Stand wieder her.")
+
+
 def require_mart() -> data.Mart:
     """The published mart; without one, show the friendly message and end the page here."""
     mart = data.current_mart()
@@ -42,9 +46,12 @@ def require_mart() -> data.Mart:
         st.stop()
     try:
         data.snapshot(mart)
-    except duckdb.Error as exc:
-        st.error(f"Der veröffentlichte Datenbestand kann nicht gelesen werden: {md_escape(exc)}")
+    except duckdb.Error:  # never the error text: it names server paths
+        st.error("Der veröffentlichte Datenbestand kann gerade nicht gelesen werden. Bitte versuchen Sie es später "
+                 "erneut.")
         st.stop()
+    if mart.fallback:
+        st.warning(FALLBACK_MESSAGE, icon=":material/history:")
     if data.sources(mart)["is_sample"].any():
         st.warning(SAMPLE_BANNER, icon=":material/science:")
     return mart

@@ -39,6 +39,7 @@ class Mart:
 
     path: Path
     version: str
+    fallback: bool = False  # the published file cannot be opened: the newest intact kept snapshot is shown
 
     def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> pd.DataFrame:
         return _query(str(self.path), self.version, sql, tuple(params))
@@ -49,13 +50,21 @@ class Mart:
 
 
 def current_mart() -> Mart | None:
-    """The published mart (``REGIOHUB_DATA_DIR``), or None if nothing has been published yet."""
-    path = settings.paths().published
+    """The published mart (``REGIOHUB_DATA_DIR``), or None if nothing has been published yet.
+
+    While the published file cannot be opened, the newest intact kept snapshot (``fallback``; see
+    :func:`regiohub.store.snapshot_store.readable_mart`, shared with the API).
+    """
+    from regiohub.store.snapshot_store import readable_mart
+
+    readable = readable_mart(settings.paths())
+    if readable is None:
+        return None
     try:
-        stat = path.stat()
+        stat = readable.path.stat()
     except FileNotFoundError:
         return None
-    return Mart(path, f"{stat.st_ino}-{stat.st_size}-{stat.st_mtime_ns}")
+    return Mart(readable.path, f"{stat.st_ino}-{stat.st_size}-{stat.st_mtime_ns}", readable.fallback)
 
 
 _local = threading.local()

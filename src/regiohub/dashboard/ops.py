@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from regiohub.core import duckdb_settings, settings
-from regiohub.orchestration.freshness import allowed_age, is_overdue, last_success, schedule_interval
+from regiohub.store.freshness import allowed_age, is_overdue, last_success, schedule_interval
 from regiohub.store.runs import recent_runs
 
 STATUS_OK, STATUS_LATE, STATUS_NEVER, STATUS_ERROR = "aktuell", "überfällig", "nie geladen", "Fehler"

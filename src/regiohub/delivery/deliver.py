@@ -18,7 +18,7 @@ from regiohub.delivery import render
 from regiohub.delivery.ledger import Ledger
 from regiohub.delivery.mailer import SmtpSettings, report_message, send
 from regiohub.delivery.subscriptions import Subscription, load_subscriptions
-from regiohub.publish.swap import published_snapshot
+from regiohub.store.snapshot_store import published_snapshot
 
 log = logging.getLogger("regiohub.delivery")
 

@@ -2,17 +2,17 @@
 
 ``REGIOHUB_SMTP_HOST`` (mail is sent only if set), ``REGIOHUB_SMTP_PORT`` (25), ``REGIOHUB_SMTP_FROM``,
 ``REGIOHUB_SMTP_USER`` / ``REGIOHUB_SMTP_PASSWORD`` (login after STARTTLS), ``REGIOHUB_SMTP_STARTTLS``
-(``1`` to require STARTTLS without login).
+(``1`` to require STARTTLS without login); certificates verified, see :mod:`regiohub.core.smtp_tls`.
 """
 
 from __future__ import annotations
 
 import os
-import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from regiohub.core import smtp_tls
 from regiohub.delivery.render import RenderedReport
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -55,9 +55,7 @@ def report_message(report: RenderedReport, recipients: list[str], sender: str, s
 
 
 def send(message: EmailMessage, smtp: SmtpSettings) -> None:
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as client:
-        if smtp.user or smtp.starttls:
-            client.starttls()
-        if smtp.user:
-            client.login(smtp.user, smtp.password)
+    """Send over :func:`regiohub.core.smtp_tls.relay`: TLS verified, a login only over verified TLS."""
+    with smtp_tls.relay(smtp.host, smtp.port, user=smtp.user, password=smtp.password, starttls=smtp.starttls,
+                        timeout=30) as client:
         client.send_message(message)

@@ -2,7 +2,10 @@
 
 Only regular files are taken. A symlink or a special file (FIFO, device, socket) anywhere in what
 was handed in is refused before anything is read, so a link to a secret file can never be copied
-into landing or quoted in a message. Files keep their names; folders keep their layout.
+into landing or quoted in a message. So is anything under ``/proc``, ``/sys`` or ``/dev`` (e.g.
+``/proc/self/environ``, a "regular" file holding the environment), also when reached through a linked
+folder, and a file with more than one hard link (a second name of a file someone else owns the content
+of). Files keep their names; folders keep their layout.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from regiohub.core.errors import SourceError
 
+PSEUDO_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
 MAX_OPERATOR_BYTES = int(os.environ.get("REGIOHUB_MAX_OPERATOR_BYTES", str(4 << 30)))
 
 
@@ -37,30 +41,38 @@ def copy_in(path: Path, landing_dir: Path, source_id: str) -> list[Path]:
 def _regular_files(path: Path, source_id: str) -> list[Path]:
     """The regular files of ``path``; refuse symlinks and special files without reading them."""
     try:
-        mode = os.lstat(path).st_mode
+        st = os.lstat(path)
     except FileNotFoundError:
         raise SourceError(source_id, f"--from {path}: no such file or folder") from None
-    _refuse_special(path, mode, source_id)
-    if stat.S_ISREG(mode):
+    _refuse_special(path, st, source_id)
+    if stat.S_ISREG(st.st_mode):
         return [path]
     files: list[Path] = []
     for root, dirs, names in os.walk(path, followlinks=False):
         for name in sorted(dirs) + sorted(names):
             p = Path(root) / name
-            m = os.lstat(p).st_mode
-            _refuse_special(p, m, source_id)
-            if stat.S_ISREG(m):
+            st = os.lstat(p)
+            _refuse_special(p, st, source_id)
+            if stat.S_ISREG(st.st_mode):
                 files.append(p)
     if not files:
         raise SourceError(source_id, f"--from {path}: the folder holds no files")
     return sorted(files)
 
 
-def _refuse_special(path: Path, mode: int, source_id: str) -> None:
+def _refuse_special(path: Path, st: os.stat_result, source_id: str) -> None:
+    mode = st.st_mode
     if stat.S_ISLNK(mode):
         raise SourceError(source_id, f"--from {path}: is a symbolic link; hand in the file itself (nothing was read)")
+    real = Path(os.path.realpath(path))
+    if any(real == root or real.is_relative_to(root) for root in PSEUDO_ROOTS):
+        raise SourceError(source_id, f"--from {path}: lies in {real.parts[1] and '/' + real.parts[1]}, "
+                                     "a system folder, not a payload (nothing was read)")
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise SourceError(source_id, f"--from {path}: is not a regular file (nothing was read)")
+    if stat.S_ISREG(mode) and st.st_nlink > 1:
+        raise SourceError(source_id, f"--from {path}: has {st.st_nlink} hard links; hand in a copy of the file "
+                                     "(nothing was read)")
 
 
 def hash_files(landing_dir: Path) -> dict[Path, str]:

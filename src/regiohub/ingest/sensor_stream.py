@@ -10,7 +10,9 @@ A missed wake-up therefore delays readings until the next one; it never loses th
 
 One bad entry never blocks the others: an entry that is not UTF-8, lacks a field, or has an unreadable,
 offset-less or future timestamp or a non-finite value is copied with its reason to the dead-letter stream
-``regiohub:water_level:dead_letter`` (original bytes kept) and acknowledged with the rest.
+``regiohub:water_level:dead_letter`` (original bytes kept) and acknowledged with the rest. Readable
+readings go through the raw writer like a PEGELONLINE file: an unknown station, a water level out of
+range or an implausible date is quarantined with the same reason a file's row gets.
 
 Redis may require a password: ``REGIOHUB_REDIS_PASSWORD`` (in compose from ``.env``) is used unless the
 URL ``REGIOHUB_REDIS_URL`` carries one itself.
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from regiohub.core import settings
+from regiohub.core.echo import cut
 from regiohub.store.state import record_load
 
 log = logging.getLogger(__name__)
@@ -111,7 +114,8 @@ def read_unacknowledged(r, limit: int = 100_000, batch: int = 5_000) -> list[tup
 class SensorLoad:
     load_id: str | None
     rows: int = 0
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # dead-lettered: could not be read at all
+    quarantined: dict[str, int] = field(default_factory=dict)  # reason -> readings (the file path's checks)
     entry_ids: list[str] = field(default_factory=list)
     raw_file: str | None = None
 
@@ -149,9 +153,8 @@ def check(values: dict[str, str] | None, now: datetime | None = None) -> str | N
 
 
 def _quote(text: str, limit: int = 40) -> str:
-    """A value from outside, quoted for a one-line message: escaped, and cut after ``limit`` characters."""
-    shown = repr(text[:limit])
-    return shown + (f" (+{len(text) - limit} characters)" if len(text) > limit else "")
+    """A value from outside, quoted for a one-line message: cut (:func:`regiohub.core.echo.cut`), then escaped."""
+    return repr(cut(text, limit))
 
 
 def _readable(values: dict[bytes, bytes]) -> dict[str, str]:
@@ -167,7 +170,12 @@ def dead_letter(r, entry_id: str, values: dict[bytes, bytes], reason: str) -> No
 
 
 def load(r, data: settings.Paths | None = None) -> SensorLoad:
-    """Read unacknowledged readings, write them as one raw load, then acknowledge them."""
+    """Read unacknowledged readings, write them as one raw load through the raw writer, then acknowledge them.
+
+    Entries that cannot be read at all go to the dead-letter stream; readable ones are checked like any
+    PEGELONLINE file (:mod:`regiohub.ingest.connectors.pegelonline_stream`): failing ones are quarantined with
+    their reason under ``quarantine/pegelonline/measurements/``, the load is in the ledger and the state.
+    """
     from regiohub.core.ids import new_load_id
 
     data = (data or settings.paths()).ensure()
@@ -188,45 +196,42 @@ def load(r, data: settings.Paths | None = None) -> SensorLoad:
             bad.append((entry_id, raw_values, why))
         else:
             good.append((entry_id, values))
-    result = SensorLoad(load_id, rows=len(good), rejected=[f"{i}: {why}" for i, _, why in bad],
-                        entry_ids=[i for i, _ in entries])
+    result = SensorLoad(load_id, rejected=[f"{i}: {why}" for i, _, why in bad], entry_ids=[i for i, _ in entries])
     if good:
-        result.raw_file = str(_write_raw(good, load_id, payload, data))
+        _write_raw(good, load_id, landing, data, result)
     for entry_id, raw_values, why in bad:
         dead_letter(r, entry_id, raw_values, why)
         log.warning("%s sensor reading %s rejected: %s (kept in %s and the dead-letter stream %s)",
                     RAW_SOURCE_ID, entry_id, why, payload.name, DEAD_LETTER)
     r.xack(STREAM, GROUP, *result.entry_ids)
-    log.info("%s: sensor load %s: %d readings, %d rejected", RAW_SOURCE_ID, load_id, len(good), len(bad))
+    log.info("%s: sensor load %s: %d readings, %d quarantined, %d rejected", RAW_SOURCE_ID, load_id, result.rows,
+             sum(result.quarantined.values()), len(bad))
     return result
 
 
-def _write_raw(entries: list[tuple[str, dict[str, str]]], load_id: str, payload: Path, data: settings.Paths) -> Path:
-    """One Parquet file in the PEGELONLINE measurements layout, with the lineage columns."""
-    from regiohub.core import duckdb_settings
+def _write_raw(entries: list[tuple[str, dict[str, str]]], load_id: str, landing: Path, data: settings.Paths,
+               result: SensorLoad) -> None:
+    """The readable readings through the raw writer (checks, quarantine, only new rows), ledger and state."""
+    from regiohub.ingest.connectors.pegelonline_stream import ACCEPTED, StreamReadingsConnector
+    from regiohub.ingest.raw_writer import parse_and_write
+    from regiohub.registry.model import load_registry
+    from regiohub.store.state import write_state
 
+    accepted = landing / ACCEPTED
+    readings = [{**v, "timestamp": datetime.fromisoformat(v["timestamp"]).isoformat()} for _, v in entries]
+    accepted.write_text(json.dumps([{k: x[k] for k in FIELDS} for x in readings], ensure_ascii=False))
+    sha = hashlib.sha256(accepted.read_bytes()).hexdigest()
+    source = load_registry().source(RAW_SOURCE_ID)
+    fetched_at = datetime.now(UTC)
+    written = parse_and_write(StreamReadingsConnector(), source, landing, {accepted: sha}, load_id, fetched_at, data)
+    result.rows = written.rows.get("measurements", 0)
+    result.quarantined = written.quarantined.get("measurements", {})
     target = data.raw / RAW_SOURCE_ID / "measurements" / f"{load_id}.parquet"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".parquet.tmp")
-    rows = [(v["station_uuid"], datetime.fromisoformat(v["timestamp"]).isoformat(), float(v["value"]))
-            for _, v in entries]
-    sha = hashlib.sha256(payload.read_bytes()).hexdigest()
-    with duckdb_settings.connect() as con:
-        con.execute("create table readings (station_uuid varchar, measured_at varchar, value_cm double)").fetchall()
-        con.executemany("insert into readings values (?, ?, ?)", rows)
-        con.execute(
-            f"""
-            copy (
-                select *, $source_id as _source_id, $load_id as _load_id,
-                    $fetched_at::timestamptz as _fetched_at, $sha as _payload_sha256
-                from readings
-            ) to '{str(tmp).replace("'", "''")}' (format parquet, compression zstd)
-            """,
-            {"source_id": RAW_SOURCE_ID, "load_id": load_id, "fetched_at": datetime.now(UTC), "sha": sha},
-        ).fetchall()
-    os.replace(tmp, target)
-    record_load(data, RAW_SOURCE_ID, load_id, {
-        "origin": "publisher", "payload_sha256": sha, "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "files": {f"{LANDING_NAME}/{load_id}/{payload.name}": sha}, "operator_file": None, "urls": [],
-    })
-    return target
+    result.raw_file = str(target) if target.exists() else None
+    if result.rows:
+        record_load(data, RAW_SOURCE_ID, load_id, {
+            "origin": "publisher", "payload_sha256": sha, "fetched_at": fetched_at.isoformat(timespec="seconds"),
+            "files": {f"{LANDING_NAME}/{load_id}/{ACCEPTED}": sha}, "operator_file": None, "urls": [],
+        })
+    write_state(data, RAW_SOURCE_ID, {"stream_load_id": load_id, "stream_checked_at": fetched_at.isoformat(
+        timespec="seconds"), "stream_rows": result.rows, "stream_quarantined": result.quarantined})

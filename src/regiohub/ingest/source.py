@@ -29,6 +29,7 @@ from pathlib import Path
 import requests
 
 from regiohub.core import http, settings
+from regiohub.core.echo import cut
 from regiohub.core.errors import SourceError
 from regiohub.core.ids import new_load_id
 from regiohub.ingest import intake
@@ -50,6 +51,7 @@ from regiohub.store.versions import payload_version, superseded_note
 __all__ = ["IngestResult", "ingest_source", "read_state", "write_state"]
 
 log = logging.getLogger(__name__)
+ERROR_LIMIT = 1000  # characters of one error line (the values quoted in it are cut at 120 already)
 
 
 @dataclass
@@ -107,12 +109,12 @@ def ingest_source(
         connector = connector_for(source.connector)
         state = _state_for_load(data, source.id, result)
         _load(connector, source, registry, data, landing_dir, state, result, from_path, backfill)
-    except SourceError as exc:
-        result.error = _operator_words(str(exc), landing_dir, from_path)
+    except SourceError as exc:  # bounded: a hostile value quoted in it must not fill state, logs and status
+        result.error = cut(_operator_words(str(exc), landing_dir, from_path), ERROR_LIMIT)
         raise SourceError(source.id, result.error.split(": ", 1)[1]) from None
     except Exception as exc:  # record anything unexpected with the source named, then re-raise
         result.error = f"{source.id}: {type(exc).__name__}: {' '.join(str(exc).split())}"
-        result.error = _operator_words(result.error, landing_dir, from_path)
+        result.error = cut(_operator_words(result.error, landing_dir, from_path), ERROR_LIMIT)
         raise
     finally:
         if landing_dir.exists() and not any(landing_dir.iterdir()):
@@ -244,7 +246,8 @@ def _fetch(
     if backfill and not connector.supports_backfill:
         raise SourceError(source.id, f"connector {source.connector} cannot fetch a date range (no backfill)")
     ctx = FetchContext(
-        source=source, registry=registry, landing_dir=landing_dir, http=http.session(), state=state,
+        source=source, registry=registry, landing_dir=landing_dir,
+        http=http.session(allow_hosts=tuple(registry.internal_hosts)), state=state,
         backfill=backfill,
     )
     try:

@@ -21,3 +21,13 @@ def after_publish(data: settings.Paths, snapshot_id: str, candidate: Path) -> No
             step()
         except Exception as exc:  # noqa: BLE001 - published already; report and go on
             log.warning("%s of snapshot %s not written: %s: %s", name, snapshot_id, type(exc).__name__, exc)
+
+
+def refresh_catalog(data: settings.Paths, snapshot_id: str) -> None:
+    """Write ``catalog.ttl`` of the published file again (never raises)."""
+    from regiohub.catalog.build import write_catalog
+
+    try:
+        write_catalog(data.published)
+    except Exception as exc:  # noqa: BLE001 - the snapshot is published; report and go on
+        log.warning("catalog.ttl of snapshot %s not written: %s: %s", snapshot_id, type(exc).__name__, exc)

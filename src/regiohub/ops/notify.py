@@ -6,7 +6,8 @@ Configured once for Airflow's failure callbacks and ``regiohub run``: ``registry
 ``REGIOHUB_NOTIFY``            comma-separated channels: ``log`` (default), ``email``, ``webhook``
 ``REGIOHUB_NOTIFY_EMAIL``      recipients (comma-separated) for ``email``
 ``REGIOHUB_SMTP_HOST``/``_PORT``/``_FROM``/``_STARTTLS``; ``REGIOHUB_SMTP_USER`` and ``REGIOHUB_SMTP_PASSWORD``
-                               if the relay needs a login (environment only, never a file in the repository)
+                               if the relay needs a login (environment only, never a file in the repository);
+                               TLS is verified (:mod:`regiohub.core.smtp_tls`)
 ``REGIOHUB_NOTIFY_WEBHOOK_URL`` receives ``{"text": …, "subject": …, "details": {…}}`` (Slack/Teams/Mattermost
                                style); environment only, the URL is the secret
 
@@ -19,17 +20,16 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import smtplib
 from email.message import EmailMessage
 from typing import Any
 
+from regiohub.core import smtp_tls
 from regiohub.core.errors import RegiohubError
+from regiohub.core.redact import redact, scrub
 from regiohub.ops.notify_config import config
 
 log = logging.getLogger("regiohub.ops.notify")
-SECRET_NAMES = re.compile(r"TOKEN|PASSWORD|SECRET|WEBHOOK_URL|FERNET|_KEY$|REDIS_URL|SQL_ALCHEMY_CONN|^AIRFLOW_CONN_")
-MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
+MAX_SUBJECT, MAX_BODY = 300, 4000
 
 
 def channels() -> list[str]:
@@ -40,8 +40,8 @@ def notify(subject: str, body: str, details: dict[str, Any] | None = None, *, al
     """Record an alert (unless ``alert`` is false: news, not a failure), then send the notification on every
     configured channel; return the channels that succeeded."""
     sent = []
-    subject, body = redact(subject), redact(body)
-    details = {k: redact(v) if isinstance(v, str) else v for k, v in (details or {}).items()}
+    subject, body = scrub(subject, MAX_SUBJECT), redact(body)[:MAX_BODY]
+    details = scrub(details or {})  # nested values redacted too, every value cut
     if alert:
         try:
             from regiohub.store import alerts
@@ -65,14 +65,6 @@ def notify(subject: str, body: str, details: dict[str, Any] | None = None, *, al
     return sent
 
 
-def redact(text: str) -> str:
-    """``text`` with the value of every secret environment variable replaced by ``***``."""
-    for name, value in os.environ.items():
-        if value and len(value) >= MIN_SECRET_LENGTH and SECRET_NAMES.search(name) and value in text:
-            text = text.replace(value, "***")
-    return text
-
-
 def describe(exc: Exception) -> str:
     """A channel's failure in one line without URLs (a webhook URL is a secret) or credentials."""
     import requests
@@ -80,7 +72,8 @@ def describe(exc: Exception) -> str:
     from regiohub.core.http import reason
 
     if isinstance(exc, requests.HTTPError):
-        return f"HTTP {exc.response.status_code if exc.response is not None else '?'}"
+        status = exc.response.status_code if exc.response is not None else "?"
+        return f"HTTP {status}" + (" (redirect not followed)" if str(status).startswith("3") else "")
     if isinstance(exc, requests.RequestException):
         return reason(exc)
     return redact(f"{type(exc).__name__}: {' '.join(str(exc).split())}")
@@ -97,12 +90,9 @@ def _email(subject: str, body: str, details: dict[str, Any]) -> None:
     msg = EmailMessage()
     msg["Subject"], msg["To"], msg["From"] = subject, ", ".join(email.recipients), email.sender
     msg.set_content(body)
-    user = os.environ.get("REGIOHUB_SMTP_USER")
-    with smtplib.SMTP(email.smtp_host, email.smtp_port, timeout=20) as smtp:
-        if user or email.starttls:
-            smtp.starttls()
-        if user:
-            smtp.login(user, os.environ.get("REGIOHUB_SMTP_PASSWORD", ""))
+    with smtp_tls.relay(email.smtp_host, email.smtp_port, user=os.environ.get("REGIOHUB_SMTP_USER", ""),
+                        password=os.environ.get("REGIOHUB_SMTP_PASSWORD", ""), starttls=email.starttls,
+                        timeout=20) as smtp:
         smtp.send_message(msg)
 
 
@@ -113,7 +103,9 @@ def _webhook(subject: str, body: str, details: dict[str, Any]) -> None:
     if not url:
         raise ValueError("REGIOHUB_NOTIFY_WEBHOOK_URL is not set")
     payload = {"text": f"{subject}\n{body}", "subject": subject, "details": details}
-    response = requests.post(url, json=payload, timeout=10)
+    response = requests.post(url, json=payload, timeout=10, allow_redirects=False)
+    if response.is_redirect or response.is_permanent_redirect:  # never carry the payload to another host
+        raise requests.HTTPError("webhook answered with a redirect; not followed", response=response)
     response.raise_for_status()
 
 

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from regiohub.build.incremental import keep_base
 from regiohub.build.isolation import build_isolated, carry_forward, known_bad
 from regiohub.core import crashpoints, settings
+from regiohub.core.echo import cut
 from regiohub.core.errors import GateError, PipelineError, SourceError
 from regiohub.core.ids import new_run_id
 from regiohub.ingest.source import IngestResult, ingest_source
@@ -22,7 +24,7 @@ from regiohub.publish.swap import PublishResult, publish_candidate
 from regiohub.publish.swap import recover as publish_recover
 from regiohub.registry.model import Registry, load_registry
 from regiohub.store.loads import unpublished_loads
-from regiohub.store.locks import build_lock
+from regiohub.store.locks import build_lock, run_lock
 from regiohub.store.runs import (
     RunReport,
     dbt_test_counts,
@@ -38,6 +40,7 @@ __all__ = ["RunReport", "audit_step", "build_and_publish", "build_step", "ingest
            "recent_runs", "record_run", "run"]
 
 log = logging.getLogger(__name__)
+ERROR_LIMIT = 1000  # characters of one error line kept in run history and status (values inside are cut at 120)
 
 
 def ingest_all(
@@ -136,7 +139,7 @@ def publish_step(
     """Publish the audited candidate atomically and remove it."""
     _say(progress, "publish: writing the snapshot and its Parquet exports")
     t0 = time.monotonic()
-    result = publish_candidate(candidate, data, run_id=report.run_id)
+    result = publish_candidate(candidate, data, run_id=report.run_id, keep_base=keep_base)
     report.timings_s["publish"] = round(time.monotonic() - t0, 2)
     report.snapshot_id = result.snapshot_id
     _remove(candidate)
@@ -184,15 +187,26 @@ def run(
     """Ingest all sources, then build and publish every load the published snapshot does not include yet.
 
     Nothing is built when every raw load is published (or is a known-bad load still held back) —
-    unless ``force``. The run is recorded when it starts and when it ends.
+    unless ``force``. One run at a time (:func:`regiohub.store.locks.run_lock`: a second one waits, then is
+    refused naming the holder). A published mart that cannot be opened is healed first. The run is
+    recorded when it starts and when it ends; a full disk or a read-only data folder is one line.
     """
-    data = (data or settings.paths()).ensure()
-    registry = registry or load_registry()
+    data = data or settings.paths()
     report = report or RunReport(new_run_id(), _now())
+    try:
+        with run_lock(data.ensure(), report.run_id):
+            return _run_locked(data, registry or load_registry(), force, progress, report)
+    except OSError as exc:
+        raise PipelineError(report.error or _os_error(exc, data)) from None
+
+
+def _run_locked(data: settings.Paths, registry: Registry, force: bool, progress: Progress | None,
+                report: RunReport) -> RunReport:
     report.started_at = report.started_at or _now()
     mark_interrupted(data)
     record_run(data, report)
     try:
+        publish_recover(data)  # a published mart that cannot be opened: the newest intact snapshot again
         t0 = time.monotonic()
         ingest_all(data, registry, report, progress)
         report.timings_s["ingest"] = round(time.monotonic() - t0, 2)
@@ -210,10 +224,8 @@ def run(
         report.outcome, report.error = "gate_failed", str(exc)
         raise
     except OSError as exc:
-        report.outcome, report.error = "failed", _os_error(exc)
-        if exc.errno == errno.ENOSPC:
-            raise PipelineError(report.error) from None
-        raise
+        report.outcome, report.error = "failed", _os_error(exc, data)
+        raise PipelineError(report.error) from None
     except BaseException as exc:
         report.outcome, report.error = "failed", _first_line(exc)
         raise
@@ -222,12 +234,18 @@ def run(
     return report
 
 
-def _os_error(exc: OSError) -> str:
-    """One line for a file-system error; a full disk says what to do."""
+def _os_error(exc: OSError, data: settings.Paths) -> str:
+    """One line for a file-system error, saying what is left and what to do."""
+    left = any(data.build.glob("candidate-*.duckdb"))
+    cleanup = "the next run removes the candidate" if left else "no candidate was left behind"
+    where = f" ({exc.filename})" if exc.filename else ""
     if exc.errno == errno.ENOSPC:
-        return (f"disk full under {settings.data_dir()}: {exc.strerror}; nothing was published and the "
-                "candidate was removed — free space, then `regiohub run`")
-    return f"{exc.strerror or exc} ({exc.filename})" if exc.filename else _first_line(exc)
+        return (f"disk full under {data.data_dir}: {exc.strerror}; nothing was published and {cleanup} — "
+                "free space, then `regiohub run`")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (f"the data folder {data.data_dir} is not writable: {exc.strerror}{where}; nothing was "
+                "published — check its permissions or mount, then `regiohub run`")
+    return f"{exc.strerror or exc}{where}" if exc.strerror else _first_line(exc)
 
 
 def _last_finished(data: settings.Paths) -> dict | None:
@@ -235,8 +253,9 @@ def _last_finished(data: settings.Paths) -> dict | None:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The error's first line, bounded (a hostile value quoted in it must not fill the run history)."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return cut(text.splitlines()[0], ERROR_LIMIT) if text else type(exc).__name__
 
 
 def _say(progress: Progress | None, message: str) -> None:

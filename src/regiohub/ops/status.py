@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from regiohub.core import settings
-from regiohub.publish.swap import published_snapshot
 from regiohub.registry.model import load_registry
 from regiohub.store.loads import unpublished_loads
 from regiohub.store.runs import recent_runs
+from regiohub.store.snapshot_store import DamagedMartError, published_snapshot
 from regiohub.store.state import read_state_or_empty as read_state
 from regiohub.store.versions import superseded_lines
 
@@ -82,11 +82,15 @@ def open_failures(data: settings.Paths) -> list[str]:
 
 def render_status(data: settings.Paths) -> str:
     lines = open_failures(data)
-    snap = published_snapshot(data)
+    try:
+        snap = published_snapshot(data)
+    except DamagedMartError as exc:  # one line, no traceback: readers use the newest intact snapshot meanwhile
+        snap = None
+        lines.append(f"published: DAMAGED — {exc}")
     if snap:
         lines.append(f"published: snapshot {snap['snapshot_id']} at {local_time(snap['published_at'])} "
                      f"({data.published})")
-    else:
+    elif not data.published.exists():
         lines.append("published: nothing yet (run `regiohub run`)")
     lines += ["", f"{'source':<32} {'schedule':<14} {'last load':<14} {'last check':<10} {'quarantined':>11} error"]
     for s in load_registry().sources:

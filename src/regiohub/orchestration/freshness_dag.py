@@ -37,8 +37,8 @@ def build_freshness_dag() -> DAG:
 
             from regiohub.core import settings
             from regiohub.ops.notify import notify
-            from regiohub.orchestration.freshness import new_alerts, overdue_sources
             from regiohub.registry.model import load_registry
+            from regiohub.store.freshness import new_alerts, overdue_sources
 
             data = settings.paths().ensure()
             overdue = overdue_sources(load_registry(), data)

@@ -9,8 +9,9 @@ descriptions from dbt) are carried over.
 
 Next to it:
 
-* ``published/snapshots/<snapshot>.duckdb`` — the last N published files (hard links, no copies;
-  ``REGIOHUB_KEEP_SNAPSHOTS``, default 5), for :func:`rollback`;
+* ``published/snapshots/<snapshot>.duckdb`` — the last N published files (real copies with a checksum,
+  ``REGIOHUB_KEEP_SNAPSHOTS``, default 5), for :func:`rollback` and self-healing
+  (:mod:`regiohub.store.snapshot_store`);
 * ``published/parquet`` — a symlink to ``published/exports/<snapshot>/``, every mart table as
   Parquet, switched atomically with the snapshot.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,11 +29,20 @@ from pathlib import Path
 from regiohub.core import duckdb_settings, settings
 from regiohub.core.errors import PipelineError
 from regiohub.core.ids import next_snapshot_id
+from regiohub.publish.mart_file import MART_SCHEMA, STORAGE_VERSION, write_published_file
 from regiohub.store.locks import publish_lock
+from regiohub.store.snapshot_store import (
+    drop_kept,
+    heal_locked,
+    keep_copy,
+    list_snapshots,
+    published_snapshot,
+    restore_locked,
+)
 from regiohub.store.snapshots import candidate_base
 
-MART_SCHEMA = "main"
-STORAGE_VERSION = "v1.0.0"
+__all__ = ["MART_SCHEMA", "STORAGE_VERSION", "PublishResult", "list_snapshots", "publish_candidate",
+           "published_snapshot", "recover", "rollback"]
 
 
 @dataclass
@@ -46,8 +57,9 @@ def keep_snapshots() -> int:
     return max(1, int(os.environ.get("REGIOHUB_KEEP_SNAPSHOTS", "5")))
 
 
-def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_id: str | None = None) -> PublishResult:
-    """Publish the mart tables of ``candidate``; the caller has audited it."""
+def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_id: str | None = None,
+                      keep_base: Callable[[Path, settings.Paths, str], None] | None = None) -> PublishResult:
+    """Publish the mart tables of ``candidate``; the caller has audited it (``keep_base``: called once published)."""
     from regiohub.core import crashpoints
 
     data = (data or settings.paths()).ensure()
@@ -68,23 +80,21 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
         snapshot_id = next_snapshot_id(published_at, known)
         incoming = data.published_dir / f".incoming-{snapshot_id}.duckdb"
         try:
-            tables = _write_published_file(candidate, incoming, snapshot_id, published_at, run_id)
+            tables = write_published_file(candidate, incoming, snapshot_id, published_at, run_id)
             crashpoints.reached("publish:written")
             _export_parquet(incoming, data.published_dir / "exports" / snapshot_id)
             crashpoints.reached("publish:before-swap")
             os.replace(incoming, data.published)  # the commit point
             _fsync(data.published_dir)
-            snapshots = data.published_dir / "snapshots"
-            snapshots.mkdir(exist_ok=True)
-            os.link(data.published, snapshots / f"{snapshot_id}.duckdb")  # kept for rollback, no copy
+            keep_copy(data, snapshot_id)  # kept for rollback: a real copy, so damage to one spares the other
+            crashpoints.reached("publish:swapped")
             _point_parquet_at(data, snapshot_id)
             _prune(data)
             from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
 
             after_publish(data, snapshot_id, candidate)
-            from regiohub.build.incremental import keep_base  # the next build starts from this one
-
-            keep_base(candidate, data, snapshot_id)
+            if keep_base is not None:  # e.g. the build keeps the candidate as the next build's base
+                keep_base(candidate, data, snapshot_id)
         except BaseException:
             _remove_partial(incoming, data)
             raise
@@ -102,51 +112,6 @@ def _remove_partial(incoming: Path, data: settings.Paths) -> None:
         _recover_locked(data)
     except OSError:
         pass  # the next run's recovery tries again
-
-
-def _write_published_file(
-    candidate: Path, target: Path, snapshot_id: str, published_at: datetime, run_id: str | None
-) -> dict[str, int]:
-    tables: dict[str, int] = {}
-    with duckdb_settings.connect() as con:
-        con.execute("attach ? as candidate (read_only)", [str(candidate)]).fetchall()
-        con.execute(f"attach ? as incoming (storage_version '{STORAGE_VERSION}')", [str(target)]).fetchall()
-        rows = con.execute(
-            "select table_name, comment from duckdb_tables() where database_name = 'candidate' "
-            "and schema_name = ? order by table_name",
-            [MART_SCHEMA],
-        ).fetchall()
-        for name, comment in rows:
-            if name == "meta_build":  # build bookkeeping, not part of the published mart
-                continue
-            con.execute(f'create table incoming.main."{name}" as from candidate.main."{name}"').fetchall()
-            tables[name] = con.execute(f'select count(*) from incoming.main."{name}"').fetchall()[0][0]
-            if comment:
-                con.execute(f'comment on table incoming.main."{name}" is {_literal(comment)}').fetchall()
-        columns = con.execute(
-            "select table_name, column_name, comment from duckdb_columns() where database_name = 'candidate' "
-            "and schema_name = ? and comment is not null and comment <> ''",
-            [MART_SCHEMA],
-        ).fetchall()
-        for table, column, comment in columns:
-            con.execute(f'comment on column incoming.main."{table}"."{column}" is {_literal(comment)}').fetchall()
-        con.execute(
-            "create table incoming.main.meta_snapshot as select ?::varchar as snapshot_id, "
-            "?::timestamptz as published_at, ?::varchar as run_id, ?::varchar as candidate",
-            [snapshot_id, published_at, run_id, candidate.name],
-        ).fetchall()
-        con.execute(
-            "comment on table incoming.main.meta_snapshot is "
-            "'Veröffentlichter Stand: Snapshot-ID, Zeitpunkt, Lauf und Kandidat, aus dem er gebaut wurde.'"
-        ).fetchall()
-        con.execute("detach incoming").fetchall()
-    _fsync(target)
-    return tables
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal (COMMENT ON takes no parameters); the text comes from our own dbt docs."""
-    return "'" + " ".join(text.split()).replace("'", "''") + "'"
 
 
 def _export_parquet(database: Path, target: Path) -> None:
@@ -173,17 +138,16 @@ def _point_parquet_at(data: settings.Paths, snapshot_id: str) -> None:
     os.replace(tmp, link)
 
 
-def list_snapshots(data: settings.Paths) -> list[str]:
-    """Snapshot ids that can be rolled back to, oldest first."""
-    folder = data.published_dir / "snapshots"
-    return sorted(p.stem for p in folder.glob("*.duckdb")) if folder.exists() else []
-
-
 def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None) -> str:
-    """Make a kept snapshot the published mart again (default: the one before the current); return its id."""
+    """Make a kept snapshot the published mart again (default: the one before the current); return its id.
+
+    If the published file cannot be opened, the default is the newest intact kept snapshot instead.
+    """
     data = (data or settings.paths()).ensure()
     with publish_lock(data):
-        _recover_locked(data)
+        healed = _recover_locked(data)
+        if healed and snapshot_id in (None, healed):
+            return healed
         kept = list_snapshots(data)
         current = (published_snapshot(data) or {}).get("snapshot_id")
         if snapshot_id is None:
@@ -193,15 +157,13 @@ def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None)
             snapshot_id = older[-1]
         if snapshot_id not in kept:
             raise PipelineError(f"unknown snapshot {snapshot_id!r}; kept: {', '.join(kept) or 'none'}")
-        incoming = data.published_dir / f".incoming-rollback-{snapshot_id}.duckdb"
-        incoming.unlink(missing_ok=True)
-        os.link(data.published_dir / "snapshots" / f"{snapshot_id}.duckdb", incoming)
-        os.replace(incoming, data.published)
+        restore_locked(data, snapshot_id)
         _fsync(data.published_dir)
         exports = data.published_dir / "exports" / snapshot_id
         if not exports.exists():
             _export_parquet(data.published, exports)
         _point_parquet_at(data, snapshot_id)
+        _refresh_catalog(data, snapshot_id)
     return snapshot_id
 
 
@@ -211,7 +173,9 @@ def recover(data: settings.Paths) -> None:
         _recover_locked(data)
 
 
-def _recover_locked(data: settings.Paths) -> None:
+def _recover_locked(data: settings.Paths) -> str | None:
+    """Leftovers of killed publishes removed; a published file that cannot be opened healed (its id returned)."""
+    healed = heal_locked(data)
     for leftover in data.published_dir.glob(".incoming-*"):
         leftover.unlink(missing_ok=True)
     for leftover in list(data.published_dir.glob(".parquet-*")) + list((data.published_dir / "exports").glob(".*.tmp")):
@@ -229,6 +193,22 @@ def _recover_locked(data: settings.Paths) -> None:
         link = data.published_dir / "parquet"
         if not link.is_symlink() or link.readlink().name != current["snapshot_id"]:
             _point_parquet_at(data, current["snapshot_id"])
+    elif current and healed:
+        _export_parquet(data.published, data.published_dir / "exports" / current["snapshot_id"])
+        _point_parquet_at(data, current["snapshot_id"])
+    if current:
+        _refresh_catalog(data, current["snapshot_id"])
+    return healed
+
+
+def _refresh_catalog(data: settings.Paths, snapshot_id: str) -> None:
+    """``catalog.ttl`` older than the published file (a run killed after its swap, a rollback): write it again."""
+    catalog = data.published_dir / "catalog.ttl"
+    if catalog.exists() and catalog.stat().st_mtime_ns >= data.published.stat().st_mtime_ns:
+        return
+    from regiohub.lineage.publish_hook import refresh_catalog
+
+    refresh_catalog(data, snapshot_id)
 
 
 def _prune(data: settings.Paths) -> None:
@@ -236,7 +216,7 @@ def _prune(data: settings.Paths) -> None:
     current = (published_snapshot(data) or {}).get("snapshot_id")
     drop = set(kept[: max(0, len(kept) - keep_snapshots())]) - {current}
     for snapshot_id in drop:
-        (data.published_dir / "snapshots" / f"{snapshot_id}.duckdb").unlink(missing_ok=True)
+        drop_kept(data, snapshot_id)
     keep = (set(kept) - drop) | ({current} if current else set())
     for folder in (data.published_dir / "exports").glob("*"):
         if folder.is_dir() and not folder.name.startswith(".") and folder.name not in keep:
@@ -251,12 +231,3 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def published_snapshot(data: settings.Paths | None = None) -> dict | None:
-    """The published snapshot's id, time, run and candidate, or None if nothing is published yet."""
-    data = data or settings.paths()
-    if not data.published.exists():
-        return None
-    with duckdb_settings.connect(data.published, read_only=True) as con:
-        cursor = con.execute("select * from meta_snapshot")
-        names = [d[0] for d in cursor.description]
-        return dict(zip(names, cursor.fetchall()[0], strict=True))

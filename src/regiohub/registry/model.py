@@ -74,6 +74,10 @@ class Source(_Strict):
 class Registry(_Strict):
     partners: list[Partner]
     sources: list[Source]
+    internal_hosts: list[str] = Field(
+        default_factory=list,
+        description="hosts (or host:port) on an internal network that fetches may reach; none by default",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Registry:

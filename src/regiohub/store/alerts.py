@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from regiohub.core import settings
+from regiohub.core.redact import redact, scrub
 
 MAX_TEXT = 4000  # characters kept of a body (an alert is a pointer, not a log)
 
@@ -28,15 +29,15 @@ def alerts_dir(data: settings.Paths) -> Path:
 
 def record(subject: str, body: str, details: dict[str, Any] | None = None,
            data: settings.Paths | None = None) -> dict[str, Any]:
-    """Keep one alert (texts already free of secrets, see :func:`regiohub.ops.notify.redact`); return it."""
+    """Keep one alert, redacted and bounded at every level of ``details`` (:mod:`regiohub.core.redact`)."""
     folder = alerts_dir(data or settings.paths())
     folder.mkdir(parents=True, exist_ok=True)
     raised = datetime.now(UTC)
     alert = {
         "id": f"{raised:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}",
         "raised_at": raised.isoformat(timespec="seconds"),
-        "subject": subject[:300], "body": body[:MAX_TEXT],
-        "details": {k: v for k, v in (details or {}).items() if v is not None},
+        "subject": scrub(subject, 300), "body": redact(body)[:MAX_TEXT],
+        "details": scrub({k: v for k, v in (details or {}).items() if v is not None}),
         "acknowledged_at": None, "acknowledged_by": None,
     }
     _write(folder / f"{alert['id']}.json", alert)

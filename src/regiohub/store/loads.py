@@ -41,9 +41,12 @@ def published_loads(data: settings.Paths) -> dict[str, str | None]:
 
     Snapshots published before ``meta_loads`` existed fall back to ``dim_source.last_load_id``.
     """
-    if not data.published.is_file():
+    from regiohub.store.snapshot_store import readable_mart
+
+    mart = readable_mart(data)  # a published file that cannot be opened: the snapshot readers use meanwhile
+    if mart is None:
         return {}
-    with duckdb_settings.connect(data.published, read_only=True) as con:
+    with duckdb_settings.connect(mart.path, read_only=True) as con:
         tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
         if "meta_loads" in tables:
             rows = con.execute("select source_id, load_id from meta_loads").fetchall()

@@ -145,15 +145,31 @@ def mark_interrupted(data: settings.Paths) -> list[str]:
     if not (data.runs / "history.sqlite3").exists():
         return []
     ended = []
+    live = _published_by(data)
     for run in recent_runs(data, 50):
         # Airflow runs span several task processes; their failures are recorded by a callback
         if run.get("outcome") == "running" and run.get("kind", "run") == "run" and not _alive(run.get("pid")):
             report = RunReport(**{k: v for k, v in run.items() if k in RunReport.__dataclass_fields__})
-            report.outcome = "failed"
-            report.error = "interrupted: the process ended before the run finished (killed or crashed); cleaned up"
+            if live and live[0] == report.run_id:  # killed after its swap: its snapshot is live, say so
+                report.outcome, report.snapshot_id = "published", live[1]
+                report.error = "the process ended after publishing (killed or crashed); the snapshot is live"
+            else:
+                report.outcome = "failed"
+                report.error = "interrupted: the process ended before the run finished (killed or crashed); cleaned up"
             record_run(data, report)
             ended.append(report.run_id)
     return ended
+
+
+def _published_by(data: settings.Paths) -> tuple[str, str] | None:
+    """(run id, snapshot id) of the published snapshot, if it can be read."""
+    from regiohub.store.snapshot_store import DamagedMartError, published_snapshot
+
+    try:
+        meta = published_snapshot(data) or {}
+    except DamagedMartError:
+        return None
+    return (meta["run_id"], meta["snapshot_id"]) if meta.get("run_id") else None
 
 
 def _alive(pid: int | None) -> bool:

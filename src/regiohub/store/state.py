@@ -8,9 +8,10 @@ payload came from (``origin``: ``recording`` = the shipped sample recordings, ``
 live fetch, ``operator`` = a file handed in with ``--from``), its hash, its files and when it was
 fetched. It lives beside the raw rows it describes, so raw and its provenance are never apart.
 
-A state file that cannot be read (a crash of another tool, a disk error, a hand edit) does not stop
-the platform: it is kept aside as ``<source>.json.corrupt-<time>`` and the state is rebuilt from
-raw (:func:`resync_from_raw`); the next poll then fetches in full, which loads are idempotent for.
+A state file that cannot be read (a crash of another tool, a disk error, a hand edit), or that is JSON
+of the wrong shape (:class:`SourceState`, e.g. ``{"validators": "notadict"}``), does not stop the
+platform: it is kept aside as ``<source>.json.corrupt-<time>`` and the state is rebuilt from raw
+(:func:`resync_from_raw`); the next poll then fetches in full, which loads are idempotent for.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from regiohub.core import settings
 
@@ -31,7 +34,31 @@ LOADS_DIR = "_loads"
 
 
 class CorruptStateError(Exception):
-    """A state file exists but is not a JSON object."""
+    """A state file exists but is not a JSON object of the :class:`SourceState` shape."""
+
+
+class SourceState(BaseModel):
+    """The shape of ``state/<source>.json``; keys it does not name are kept as they are."""
+
+    model_config = ConfigDict(extra="allow")
+
+    last_load_id: str | None = None
+    last_loaded_at: str | None = None
+    last_checked_at: str | None = None
+    last_failed_at: str | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    payload_sha256: str | None = None
+    rows: dict[str, int] = {}
+    quarantined: dict[str, dict[str, int]] = {}
+    validators: dict[str, dict[str, str | None]] = {}
+    hwm: dict[str, Any] = {}
+
+
+def _problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(x) for x in first.get("loc", ())) or "state"
+    return f"{where}: {first.get('msg', 'invalid')}"
 
 
 def state_file(data: settings.Paths, source_id: str) -> Path:
@@ -49,6 +76,10 @@ def read_state(data: settings.Paths, source_id: str) -> dict:
         raise CorruptStateError(f"state file {path.name} is not valid JSON ({type(exc).__name__})") from None
     if not isinstance(state, dict):
         raise CorruptStateError(f"state file {path.name} does not hold a JSON object")
+    try:
+        SourceState.model_validate(state)
+    except ValidationError as exc:
+        raise CorruptStateError(f"state file {path.name} does not match its schema ({_problem(exc)})") from None
     return state
 
 

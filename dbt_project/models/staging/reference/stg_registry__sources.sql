@@ -13,9 +13,6 @@ renamed as (
         licence,
         licence_url,
         attribution,
-        is_sample,
-        last_load_id,
-        try_cast(last_loaded_at as timestamptz) as last_loaded_at,
     from source
 )
 

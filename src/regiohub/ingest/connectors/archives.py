@@ -4,8 +4,9 @@ Archives come from outside, so extraction is defensive: members with absolute pa
 drive letters (zip-slip) and symlink members refuse the whole archive; the member count, the total
 uncompressed size and each member's compression ratio are limited (:func:`regiohub.core.http.limits`),
 checked against the directory first and again while streaming, so a ZIP bomb stops before more than
-the limit is written. What was extracted of a refused archive is removed; the archive itself stays
-in landing.
+the limit is written. Two wanted members with the same base name (``a/stops.txt`` and ``b/stops.txt``, or
+one name twice in the directory) refuse the archive: which one holds the data would be chance. What was
+extracted of a refused archive is removed; the archive itself stays in landing. Member names are quoted cut.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from regiohub.core.echo import cut
 from regiohub.core.errors import SourceError
 from regiohub.core.http import Limits, human_bytes, limits
 from regiohub.ingest.connectors.base import reject_error_page
@@ -42,6 +44,7 @@ def unpack(archive: Path, workdir: Path, source: Source, patterns: tuple[str, ..
             infos = zf.infolist()
             _check_directory(archive, infos, source, limits())
             members = [i for i in infos if not i.is_dir() and any(fnmatch.fnmatch(_base(i), p) for p in patterns)]
+            _refuse_duplicates(archive, members, source)
             return _extract(zf, archive, members, target, source, limits())
     except (zipfile.BadZipFile, EOFError, zlib.error):  # also a CRC mismatch while extracting
         shutil.rmtree(target, ignore_errors=True)
@@ -49,6 +52,18 @@ def unpack(archive: Path, workdir: Path, source: Source, patterns: tuple[str, ..
     except (NotImplementedError, RuntimeError) as exc:  # unknown compression method, encrypted member
         shutil.rmtree(target, ignore_errors=True)
         raise SourceError(source.id, f"{archive.name} cannot be unpacked: {' '.join(str(exc).split())}") from None
+
+
+def _refuse_duplicates(archive: Path, members: list[zipfile.ZipInfo], source: Source) -> None:
+    seen: dict[str, list[str]] = {}
+    for info in members:
+        seen.setdefault(_base(info), []).append(info.filename)
+    for base, names in seen.items():
+        if len(names) > 1:
+            where = ", ".join(cut(n, 60) for n in names[:3]) + (" …" if len(names) > 3 else "")
+            raise SourceError(source.id, f"{cut(archive.name, 80)}: member name '{cut(base, 60)}' occurs "
+                                         f"{len(names)} times ({where}): which one holds the data is unclear; "
+                                         "archive refused")
 
 
 def _base(info: zipfile.ZipInfo) -> str:
@@ -73,7 +88,7 @@ def _check_directory(archive: Path, infos: list[zipfile.ZipInfo], source: Source
                           f"{lim.zip_members} (REGIOHUB_MAX_ZIP_MEMBERS); archive refused")
     for info in infos:
         if why := unsafe_member(info):
-            raise SourceError(source.id, f"{archive.name}: member {info.filename!r} is {why}; archive refused")
+            raise SourceError(source.id, f"{archive.name}: member '{cut(info.filename, 80)}' is {why}; archive refused")
 
 
 def _extract(
@@ -108,7 +123,7 @@ def _extract(
 def _check_ratio(source: Source, archive: Path, info: zipfile.ZipInfo, size: int, lim: Limits) -> None:
     if size > RATIO_FROM_BYTES and size > lim.zip_ratio * max(info.compress_size, 1):
         raise SourceError(
-            source.id, f"{archive.name}: member {info.filename!r} expands more than {lim.zip_ratio:g}-fold "
+            source.id, f"{archive.name}: member '{cut(info.filename, 80)}' expands more than {lim.zip_ratio:g}-fold "
             f"({human_bytes(info.compress_size)} compressed; REGIOHUB_MAX_ZIP_RATIO); archive refused (ZIP bomb?)"
         )
 

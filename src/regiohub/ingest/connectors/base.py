@@ -23,6 +23,7 @@ from typing import ClassVar
 import duckdb
 import requests
 
+from regiohub.core.echo import cut
 from regiohub.core.errors import SourceError
 from regiohub.core.http import download, validators_of
 from regiohub.registry.model import Registry, Source
@@ -124,14 +125,15 @@ def require_columns(columns: list[str], required: Iterable[str], source: Source,
     if missing:
         raise SourceError(
             source.id,
-            f"unknown column layout in {what}: missing {', '.join(missing)} (found {'; '.join(columns[:6])}…)",
+            f"unknown column layout in {what}: missing {', '.join(missing)} "
+            f"(found {'; '.join(cut(c, 40) for c in columns[:6])}…)",
         )
 
 
 def duckdb_error(source: Source, path: Path, exc: duckdb.Error) -> SourceError:
     """Turn a DuckDB reader error into a one-line source error."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return SourceError(source.id, f"cannot read {path.name}: {first}")
+    return SourceError(source.id, f"cannot read {cut(path.name, 80)}: {cut(first, 200)}")  # it may quote a value
 
 
 def materialise(

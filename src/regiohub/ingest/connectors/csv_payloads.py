@@ -3,7 +3,8 @@
 :func:`open_csv` does what German publishers' files need before a row can be read: error pages
 rejected, the encoding sniffed (cp1252, UTF-8 with or without BOM, UTF-16) and NUL bytes refused,
 preamble lines skipped up to the header row (found by how it begins), the header split with the
-file's delimiter, files of another statistic recognised and refused by their columns. The header's
+file's delimiter, files of another statistic recognised and refused by their columns, a header naming one
+column twice refused. The header's
 cells stay data: columns are read under names we give them (``c0``, ``c1`` …) and picked by
 position, so no header text, value or file name ever becomes part of a SQL statement.
 
@@ -188,13 +189,28 @@ def open_csv(
     reject_error_page(original, source, "CSV")
     utf8 = as_utf8(original, source, workdir)
     index, line, preamble = _find_header(utf8, header_starts, source, max_preamble)
-    header = [h.strip() for h in next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])]
+    try:
+        header = [h.strip() for h in next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])]
+    except csv.Error:  # e.g. one header cell above csv's field limit (128 KiB): no publisher header
+        raise SourceError(source.id, f"{shown(original.name)}: the header row cannot be read as CSV") from None
     if not any(header):
         raise SourceError(source.id, f"{shown(original.name)}: the header row is empty")
+    _refuse_duplicate_names(header, original, source)
     for what, marks in (foreign or {}).items():
         if all(m in header for m in marks):
             raise SourceError(source.id, f"{shown(original.name)} is {what}: out of scope for this source")
     return PublisherCsv(original, utf8, header, index + 1, delimiter, preamble)
+
+
+def _refuse_duplicate_names(header: list[str], original: Path, source: Source) -> None:
+    """Two columns of one name: which one holds the values would be chance, so the file is refused."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name and name in seen:
+            raise SourceError(source.id, f"{shown(original.name)}: column name '{shown(name, 60)}' appears twice "
+                                         f"(columns {seen[name] + 1} and {i + 1}): which one holds the values is "
+                                         "unclear; file refused")
+        seen.setdefault(name, i)
 
 
 def select_columns(

@@ -12,6 +12,11 @@ Fetch: ``/records?limit=100&offset=…`` pages (the API caps ``limit`` at 100 an
 JSON (``record``): datasets differ in their fields, so the raw shape stays the same for all of them
 and staging picks the fields (``record->>'field'``).
 
+Values are checked like the other connectors': a record holding NaN or ±Infinity anywhere (also ``1e400``),
+or a negative number in a count field (a name with Einwohner, Anzahl, Bevölkerung, count, population …,
+not a change such as ``…_veraenderung``/``saldo``), is quarantined with that reason; a record larger than
+``REGIOHUB_MAX_ODS_RECORD_BYTES`` (1 MiB) rejects the payload (the last good load stays published).
+
 Nothing of the registry entry or the payload becomes SQL: ``where``/``select`` are ODSQL sent to the
 portal as query parameters, the dataset id must be a plain id (it is part of the URL path), and the
 pages are read with DuckDB parameters.
@@ -20,12 +25,14 @@ pages are read with DuckDB parameters.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import duckdb
 
 from regiohub.core.errors import SourceError
+from regiohub.core.http import human_bytes
 from regiohub.ingest.connectors.base import (
     Connector,
     FetchContext,
@@ -41,11 +48,23 @@ WINDOW = 10_000  # offset + limit must not exceed this
 MAX_OBJECT = 64 << 20  # bytes of one JSON page or record; DuckDB reserves twice this per reader
 QUERY_PARAMS = ("select", "where", "order_by", "refine", "exclude")
 DATASET_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,120}")
+MAX_RECORD = 1 << 20  # bytes of one record as JSON (REGIOHUB_MAX_ODS_RECORD_BYTES)
+_NUMBERS = "select type, key, try_cast(atom::varchar as double) as v from json_tree(record::json) " \
+           "where type in ('DOUBLE', 'BIGINT', 'UBIGINT')"
+_COUNT = r"(einwohner|anzahl|bevoelkerung|bevölkerung|count|population|faelle|fälle|haushalte|personen)"
+_CHANGE = r"(veraend|veränd|saldo|diff|delta|change|rate|quote)"
 
 
 class OpendatasoftConnector(Connector):
     entities = ("ods_records",)
     keys = {"ods_records": ("record_number",)}
+    checks = {
+        "ods_records": (
+            ("value not finite (NaN or Infinity)", f"exists ({_NUMBERS} and not isfinite(v))"),
+            ("negative count", f"exists ({_NUMBERS} and v < 0 and regexp_matches(lower(key), '{_COUNT}') "
+                               f"and not regexp_matches(lower(key), '{_CHANGE}'))"),
+        )
+    }
 
     def fetch(self, ctx: FetchContext) -> None:
         dataset = ctx.source.params.get("dataset", "")
@@ -106,7 +125,19 @@ class OpendatasoftConnector(Connector):
                     con.execute("set preserve_insertion_order = ?", [bool(ordered)])
         except duckdb.Error as exc:
             raise duckdb_error(source, files[0], exc) from None
+        _refuse_huge_records(con, source)
         return {"ods_records": rel}
+
+
+def _refuse_huge_records(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """One oversized record rejects the payload: it would otherwise stand in for a whole dataset."""
+    limit = int(os.environ.get("REGIOHUB_MAX_ODS_RECORD_BYTES") or MAX_RECORD)
+    row = con.execute("select record_number, strlen(record::varchar) from ods_records "
+                      "where strlen(record::varchar) > ? order by record_number limit 1", [limit]).fetchone()
+    if row:
+        raise SourceError(source.id, f"record {row[0]} has {human_bytes(row[1])}, above the limit of "
+                                     f"{human_bytes(limit)} per record (REGIOHUB_MAX_ODS_RECORD_BYTES); "
+                                     "payload rejected")
 
 
 def _total_count(page: Path, source: Source) -> int:

@@ -85,6 +85,8 @@ class PegelonlineConnector(Connector):
             ("unknown station", "station_uuid not in (select uuid from _known_stations)"),
             ("reading dated in the future",
              f"try_cast(measured_at as timestamptz) > now() + interval '{FUTURE_TOLERANCE}'"),
+            ("reading dated before 1900",
+             "try_cast(measured_at as timestamptz) < timestamptz '1900-01-01 00:00:00+00'"),
             ("water level out of range", f"value_cm < {MIN_CM} or value_cm > {MAX_CM}"),
         ),
     }

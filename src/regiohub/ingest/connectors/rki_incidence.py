@@ -4,8 +4,8 @@ Layout per the repository's table schema (``Metadaten/schemas/…_Landkreise.md`
 ``robert-koch-institut/COVID-19_7-Tage-Inzidenz_in_Deutschland``): ``Meldedatum`` (``%Y-%m-%d``),
 ``Landkreis_id`` (``^(1[0-6]?|0[0-9]?)[0-9]{3}$``: the leading zero may be missing), integer counts
 and ``Inzidenz_7-Tage`` with a decimal point. An id that is no Kreis key (a Land total such as
-``17000``, ``u`` for unknown) is quarantined with that reason; the RKI's other series (per Land,
-hospitalisation) are refused as out of scope.
+``17000``, ``u`` for unknown, ``12054`` with anything after it) is quarantined with that reason, never
+cut; the RKI's other series (per Land, hospitalisation) are refused as out of scope.
 """
 
 from __future__ import annotations
@@ -59,7 +59,10 @@ class RkiIncidenceConnector(Connector):
         table = open_csv(path, source, workdir, delimiter=",", foreign=FOREIGN, max_preamble=1)
         horizon = Horizon(FIRST_DAY, date.today() + timedelta(days=1))
         exprs, problem = select_columns(table, COLUMNS, source, horizon)
-        exprs[1] = f"lpad(trim(c{table.position(('Landkreis_id',))}), 5, '0') as district_id"
+        # the leading zero may be missing: pad 4 digits only; anything else is kept whole for the key check
+        # (``lpad`` alone would cut "12054GARBAGE" to a valid-looking "12054")
+        raw = f"trim(c{table.position(('Landkreis_id',))})"
+        exprs[1] = f"(case when regexp_full_match({raw}, '[0-9]{{4}}') then '0' || {raw} else {raw} end) as district_id"
         rel = load(con, "incidence", table,
                    f"select {', '.join(exprs)}, {problem} as _problem, $payload as _payload from {{reader}}", source)
         require_region_rows(con, "incidence", "list_contains($kreise, district_id)", source, table)
