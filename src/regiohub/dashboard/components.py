@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from regiohub.core import settings
 from regiohub.dashboard import data, geo, legal
 from regiohub.dashboard.tables import SAMPLE_NOTE
 from regiohub.presentation.export import csv_bytes
@@ -41,14 +42,16 @@ FALLBACK_MESSAGE = ("Der aktuelle Datenstand ist vorübergehend nicht lesbar. An
 def require_mart() -> data.Mart:
     """The published mart; without one, show the friendly message and end the page here."""
     mart = data.current_mart()
+    if mart is None and settings.paths().published.exists():  # published, but damaged and no intact snapshot
+        st.error(UNREADABLE_MESSAGE)
+        st.stop()
     if mart is None:
         st.info(NO_DATA_MESSAGE, icon=":material/hourglass_empty:")
         st.stop()
     try:
         data.snapshot(mart)
     except duckdb.Error:  # never the error text: it names server paths
-        st.error("Der veröffentlichte Datenbestand kann gerade nicht gelesen werden. Bitte versuchen Sie es später "
-                 "erneut.")
+        st.error(UNREADABLE_MESSAGE)
         st.stop()
     if mart.fallback:
         st.warning(FALLBACK_MESSAGE, icon=":material/history:")
@@ -57,6 +60,8 @@ def require_mart() -> data.Mart:
     return mart
 
 
+UNREADABLE_MESSAGE = ("Der veröffentlichte Datenbestand kann gerade nicht gelesen werden. Bitte versuchen Sie es "
+                      "später erneut.")
 SAMPLE_BANNER = (
     "**Beispieldaten:** Diese Seite zeigt auch plausible Beispielwerte, keine amtlichen Daten. "
     "Betroffene Werte sind mit „Beispieldaten“ markiert."
