@@ -104,10 +104,11 @@ def test_overview_partner_table_freshness_and_changes(mart_data_dir, monkeypatch
     sources = dict(mart_rows(mart_data_dir, "SELECT name, last_loaded_at FROM dim_source"))
     freshness = next(df.value for df in all_tables(at) if "Stand im Datenbestand" in df.value.columns)
     assert set(freshness["Quelle"]) == set(sources)
-    until = dict(mart_rows(mart_data_dir, "SELECT s.name, strftime(max(v.period_end), '%d.%m.%Y') FROM dim_source s"
-                           " JOIN fct_indicator_value v USING (source_id) GROUP BY 1"))
+    until = mart_rows(mart_data_dir, "SELECT s.name, arg_max(v.period, v.period_start), arg_max(i.period_type,"
+                      " v.period_start) FROM dim_source s JOIN fct_indicator_value v USING (source_id)"
+                      " JOIN dim_indicator i USING (indicator_id) GROUP BY 1")
     shown = dict(zip(freshness["Quelle"], freshness["Daten bis"], strict=True))
-    assert until and all(shown[name] == day for name, day in until.items())  # how far the data reach
+    assert until and all(shown[name] == fmt_period(p, t) for name, p, t in until)  # how far the data reach
     changes = next(df.value for df in all_tables(at) if "Änderung" in df.value.columns)
     labels = {"loaded": "neue Daten", "unchanged": "unverändert", "failed": "Fehler"}
     names = {s.id: s.name for s in load_registry().sources}  # names, never ids

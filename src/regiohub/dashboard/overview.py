@@ -16,7 +16,6 @@ from regiohub.presentation.fmt import (
     common_decimals,
     fmt_cell,
     fmt_change,
-    fmt_date,
     fmt_datetime,
     fmt_period,
     is_missing,
@@ -127,14 +126,13 @@ def freshness_table(mart: data.Mart) -> pd.DataFrame:
     """Per source: how far its data reach ("Daten bis", the end of its newest period in the mart — not the time
     it was fetched), its last load (from dim_source) and whether it is current against its schedule."""
     fresh = {f.source_id: f for f in ops.freshness(settings.paths(), data.source_schedules())}
-    until = mart.query("SELECT source_id, max(period_end) AS until FROM fct_indicator_value GROUP BY source_id")
-    until_by_source = dict(zip(until["source_id"], until["until"], strict=True))
+    until_by_source = data.data_until(mart)
     rows = []
     for s in data.sources(mart).itertuples():
         f = fresh.get(s.source_id)
         rows.append({
             "Quelle": s.name,
-            "Daten bis": fmt_date(until_by_source.get(s.source_id)),
+            "Daten bis": until_by_source.get(s.source_id, MISSING),
             "Stand im Datenbestand": fmt_datetime(s.last_loaded_at),
             "Zuletzt geprüft": fmt_datetime(f.last_checked_at) if f else MISSING,
             "Status": f.status if f else MISSING,
