@@ -74,3 +74,16 @@ def test_a_waiting_run_starts_when_the_first_has_ended(published_copy):
     out, err = second.communicate(timeout=300)
     assert second.returncode == 0, err
     assert [r["outcome"] for r in recent_runs(data, 2)] == ["unchanged", "failed"]
+
+
+def test_recovery_keeps_the_candidate_an_airflow_run_is_gating(data_dir):
+    from regiohub.ops.pipeline import recover
+    from regiohub.store.runs import RunReport, record_run
+
+    data = settings.paths(data_dir).ensure()
+    gating, stale = data.build / "candidate-20261207T100000Z.duckdb", data.build / "candidate-20261207T090000Z.duckdb"
+    for path in (gating, stale):
+        path.write_bytes(b"candidate")
+    record_run(data, RunReport("manual__2026-12-07", "2026-12-07T10:00:00+00:00", kind="build", candidate=str(gating)))
+    recover(data)
+    assert gating.exists() and not stale.exists()

@@ -6,7 +6,6 @@ Mart builds never overlap (one lock per data dir): DuckDB takes one writer.
 
 from __future__ import annotations
 
-import errno
 import logging
 import time
 from collections.abc import Callable
@@ -16,10 +15,12 @@ from pathlib import Path
 from regiohub.build.incremental import keep_base
 from regiohub.build.isolation import build_isolated, carry_forward, known_bad
 from regiohub.core import crashpoints, settings
-from regiohub.core.echo import cut
 from regiohub.core.errors import GateError, PipelineError, SourceError
 from regiohub.core.ids import new_run_id
 from regiohub.ingest.source import IngestResult, ingest_source
+from regiohub.ops.run_errors import ERROR_LIMIT
+from regiohub.ops.run_errors import first_line as _first_line
+from regiohub.ops.run_errors import os_error as _os_error
 from regiohub.publish.swap import PublishResult, publish_candidate
 from regiohub.publish.swap import recover as publish_recover
 from regiohub.registry.model import Registry, load_registry
@@ -36,11 +37,10 @@ from regiohub.store.runs import (
 
 Progress = Callable[[str], None]
 
-__all__ = ["RunReport", "audit_step", "build_and_publish", "build_step", "ingest_all", "publish_step",
+__all__ = ["ERROR_LIMIT", "RunReport", "audit_step", "build_and_publish", "build_step", "ingest_all", "publish_step",
            "recent_runs", "record_run", "run"]
 
 log = logging.getLogger(__name__)
-ERROR_LIMIT = 1000  # characters of one error line kept in run history and status (values inside are cut at 120)
 
 
 def ingest_all(
@@ -155,13 +155,15 @@ def audit_and_publish(candidate: Path, data: settings.Paths, report: RunReport) 
 def recover(data: settings.Paths) -> None:
     """Clean up what a killed run left behind; call while holding the build lock.
 
-    Any ``candidate-*`` file is then stale (failed candidates are renamed ``failed-*``), as are
+    Any ``candidate-*`` file no running run names is then stale (failed candidates are renamed ``failed-*``), as are
     half-written raw files and publish leftovers; runs still marked 'running' whose process is gone
     are recorded as failed. The published mart itself is never touched.
     """
     mark_interrupted(data)
+    in_use = {r.get("candidate") for r in recent_runs(data, 50) if r.get("outcome") == "running"}
     for stale in data.build.glob("candidate-*.duckdb"):
-        _remove(stale)
+        if str(stale) not in in_use:  # an Airflow run between its build and its gate keeps its candidate
+            _remove(stale)
     for stale in data.raw.glob("*/*/*.parquet.tmp"):
         stale.unlink(missing_ok=True)
     publish_recover(data)
@@ -234,28 +236,8 @@ def _run_locked(data: settings.Paths, registry: Registry, force: bool, progress:
     return report
 
 
-def _os_error(exc: OSError, data: settings.Paths) -> str:
-    """One line for a file-system error, saying what is left and what to do."""
-    left = any(data.build.glob("candidate-*.duckdb"))
-    cleanup = "the next run removes the candidate" if left else "no candidate was left behind"
-    where = f" ({exc.filename})" if exc.filename else ""
-    if exc.errno == errno.ENOSPC:
-        return (f"disk full under {data.data_dir}: {exc.strerror}; nothing was published and {cleanup} — "
-                "free space, then `regiohub run`")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"the data folder {data.data_dir} is not writable: {exc.strerror}{where}; nothing was "
-                "published — check its permissions or mount, then `regiohub run`")
-    return f"{exc.strerror or exc}{where}" if exc.strerror else _first_line(exc)
-
-
 def _last_finished(data: settings.Paths) -> dict | None:
     return next((r for r in recent_runs(data, 20) if r.get("outcome") not in ("running", None)), None)
-
-
-def _first_line(exc: BaseException) -> str:
-    """The error's first line, bounded (a hostile value quoted in it must not fill the run history)."""
-    text = str(exc).strip()
-    return cut(text.splitlines()[0], ERROR_LIMIT) if text else type(exc).__name__
 
 
 def _say(progress: Progress | None, message: str) -> None:

@@ -34,6 +34,8 @@ def plain_name(name: str) -> str:
 
 def open_dir(root: Path, *parts: str, create: bool = False) -> int:
     """A descriptor of ``root/parts…`` walked without following links (``create``: make missing folders)."""
+    if create:
+        root.mkdir(parents=True, exist_ok=True)  # the data folder itself: the operator's setting
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for part in parts:
