@@ -13,12 +13,15 @@ import pytest
 from regiohub.build.transform import build_candidate
 from regiohub.cli import main
 from regiohub.core import settings
-from regiohub.core.errors import GateError, PipelineError
+from regiohub.core.errors import PipelineError
+from regiohub.core.ids import new_run_id
 from regiohub.ingest.replay import RECORDINGS_DIR, offline
 from regiohub.ingest.source import ingest_source
 from regiohub.ops.pipeline import build_and_publish, run
 from regiohub.publish.swap import publish_candidate
 from regiohub.registry.model import load_registry
+from regiohub.store.loads import published_loads, unpublished_loads
+from regiohub.store.runs import RunReport
 
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 DOMAINS = {"water", "population", "mobility", "health"}
@@ -120,10 +123,11 @@ def test_a_second_run_with_nothing_new_publishes_nothing(published_copy):
     assert sha256(published_copy / "published" / "regiohub.duckdb") == before
 
 
-def test_a_failed_gate_keeps_the_published_mart_and_the_candidate(published_copy, tmp_path):
-    """An implausible water level passes ingestion but not the audit: nothing is published."""
+def test_a_gate_failure_holds_back_its_source_and_publishes_the_rest(published_copy, tmp_path):
+    """An implausible water level passes ingestion but not the audit: PEGELONLINE is held back at its last
+    published load, the rest is published (a gate failure no source explains: tests/wap/test_gate_blocks_faults)."""
     data = settings.paths(published_copy)
-    before = sha256(data.published)
+    before = published_loads(data)
     bad = tmp_path / "pegel"
     shutil.copytree(PEGEL, bad)
     measurements = next(bad.glob("stations/5e10e1e7-*/W/measurements.json"))
@@ -132,13 +136,15 @@ def test_a_failed_gate_keeps_the_published_mart_and_the_candidate(published_copy
         item["value"] = 2500  # cm: within the physical range checked at ingestion, above the gate's 1500
     measurements.write_text(json.dumps(series))
     assert ingest_source("pegelonline", from_path=bad, data=data).status == "loaded"
+    report = RunReport(new_run_id(), "2026-12-07T22:00:00+00:00")
 
-    with pytest.raises(GateError, match="wasserstand|value"):
-        build_and_publish(data)
+    assert build_and_publish(data, report=report).snapshot_id
 
-    assert sha256(data.published) == before
-    assert list(data.build.glob("failed-*.duckdb")), "the failed candidate is kept for inspection"
-    assert list((data.runs / "validations").glob("*.json"))
+    assert published_loads(data)["pegelonline"] == before["pegelonline"]
+    [held] = report.source_failures
+    assert held["source_id"] == "pegelonline" and "expect_column_values_to_be_between" in held["line"]
+    assert "pegelonline" in unpublished_loads(data)
+    assert len(list((data.runs / "validations").glob("*.json"))) >= 2  # the failing verdict is kept too
 
 
 def test_open_readers_keep_their_snapshot_while_a_new_one_is_published(published_copy):

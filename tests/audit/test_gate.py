@@ -104,14 +104,14 @@ def test_duplicate_key_fails_naming_table_and_expectation(make_candidate: Callab
 
 
 @pytest.mark.parametrize(
-    ("indicator", "value", "detail"),
+    ("indicator", "value", "detail", "source"),
     [
-        ("inzidenz_7_tage", -5.0, "1 unexpected value of 10: -5 (expected 0…10000)"),
-        ("wasserstand_tagesmittel", 99999.0, "1 unexpected value of 18: 99999 (expected 0…1500)"),
+        ("inzidenz_7_tage", -5.0, "1 unexpected value of 10: -5 (expected 0…10000)", "rki_inzidenz"),
+        ("wasserstand_tagesmittel", 99999.0, "1 unexpected value of 18: 99999 (expected 0…1500)", "pegelonline"),
     ],
 )
 def test_implausible_value_fails(
-    make_candidate: Callable[..., Path], data: Paths, indicator: str, value: float, detail: str
+    make_candidate: Callable[..., Path], data: Paths, indicator: str, value: float, detail: str, source: str
 ) -> None:
     candidate = make_candidate(
         "UPDATE fct_indicator_value SET value = ? WHERE indicator_id = ? AND region_ars = ? AND period_start = ?",
@@ -120,7 +120,12 @@ def test_implausible_value_fails(
     report = validate_candidate(candidate, data)
     assert not report.success
     [failure] = _failures_for(report, f"fct_indicator_value.value [where indicator_id == {indicator}]")
-    assert failure.endswith(f": expect_column_values_to_be_between — {detail}")
+    row = f"120540000000/{indicator}/2026-11-14T00:00:00/{source}"  # the failing row by its key and source
+    assert failure.endswith(f": expect_column_values_to_be_between — {detail} in rows "
+                            f"[region_ars/indicator_id/period_start/source_id] {row}")
+    # traced to the source the failing row names (isolation holds that source back)
+    [traced] = [t for t in report.traced if t["model"].endswith(f"[where indicator_id == {indicator}]")]
+    assert traced["sources"] == [source] and traced["check"] == "gate expect_column_values_to_be_between"
 
 
 def test_unknown_region_fails(make_candidate: Callable[..., Path], data: Paths) -> None:
@@ -209,3 +214,35 @@ def test_results_are_never_overwritten(tmp_path: Path) -> None:
     second = _write_results(tmp_path, started, {"n": 2})
     assert (first.name, second.name) == ("20261114T060000Z.json", "20261114T060000Z-2.json")
     assert json.loads(first.read_text())["n"] == 1
+
+
+def test_a_period_gap_is_traced_through_its_indicator_to_the_source(
+    make_candidate: Callable[..., Path], data: Paths
+) -> None:
+    candidate = make_candidate(
+        "INSERT INTO fct_indicator_value SELECT * REPLACE (DATE '0001-01-01' AS period_start, "
+        "DATE '0001-01-01' AS period_end, '0001-01-01' AS period) FROM fct_indicator_value "
+        "WHERE indicator_id = 'wasserstand_tagesmittel' AND period_start = '2026-11-14'"
+    )
+    report = validate_candidate(candidate, data)
+    [gap] = [t for t in report.traced if t["model"].startswith("indicator_period_gaps")]
+    assert gap["sources"] == ["pegelonline"]
+    assert "wasserstand_tagesmittel @ " in gap["rows"]  # the failing series, as the example row
+    stored = json.loads(report.results_path.read_text())
+    assert stored["traced"] == report.traced
+
+
+def test_expectations_whose_condition_selects_no_changed_row_are_not_run() -> None:
+    import pandas as pd
+
+    from regiohub.audit.suites import applicable, load_suites
+
+    names = ["region_ars", "indicator_ids", "source_ids", "partner_ids", "partner_count", "partner_domains"]
+    [suite] = [s for s in load_suites(SUITES, names) if s.name == "fct_indicator_value"]
+    changed = pd.DataFrame({"indicator_id": ["inzidenz_7_tage", "inzidenz_7_tage"], "value": [1.0, 2.0]})
+    kept, dropped = applicable(suite, changed)
+    conditions = [(e["kwargs"].get("row_condition") or {}).get("parameter")
+                  for e in json.loads((SUITES / "fct_indicator_value.json").read_text())["expectations"]]
+    assert dropped == sum(1 for c in conditions if c not in (None, "inzidenz_7_tage")) > 40
+    assert len(kept.expectations) == conditions.count(None) + conditions.count("inzidenz_7_tage")
+    assert applicable(suite, pd.DataFrame({"value": [1.0]}))[1] == 0  # no such column: GX decides

@@ -18,8 +18,8 @@ def built_candidate(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactor
 
     def build(work: Path) -> Path:
         shutil.copytree(demo_data_dir, work / "data")
-        # a full build, not one from the kept build of the published snapshot: every table is rebuilt, so
-        # the gate validates every table of this candidate whole (the faults go into unchanged tables)
+        # a full build, not one from the kept build of the published snapshot: every table is rebuilt; the
+        # gate validates the rows that differ from the published snapshot (the faults change rows)
         shutil.rmtree(work / "data" / "build" / "incremental", ignore_errors=True)
         return build_candidate(settings.paths(work / "data"))
 

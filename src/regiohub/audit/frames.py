@@ -22,23 +22,45 @@ DIMENSIONS = ("dim_region", "dim_indicator", "dim_source")  # small; always vali
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str, changed_only: bool = False,
-               key: list[str] | None = None) -> pd.DataFrame:
+               key: list[str] | None = None, columns: set[str] | None = None) -> pd.DataFrame:
     """Table ``cand.main.<table>`` (a name of the candidate's catalogue, never from data) as a DataFrame.
 
     ``changed_only``: just the rows that are not in the published snapshot's table (``pub``) — the new and
     changed partitions of an incremental build — and, with a ``key`` (column names from the reviewed suite),
     every row sharing a key with them, so that uniqueness is checked against the unchanged rows too.
+    ``columns``: only these of the table's columns (those its suite reads; e.g. not the load-id lists).
     """
+    present = [r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = 'cand' and schema_name = 'main' "
+        "and table_name = ? order by column_index", [table]).fetchall()]
+    wanted = ", ".join(f't."{c}"' for c in present if columns is None or c in columns) or "t.*"
     if not changed_only:
-        return con.execute(f'select * from cand.main."{table}"').df()
+        return con.execute(f'select {wanted} from cand.main."{table}" t').df()
     changed = f'select * from cand.main."{table}" except all select * from pub.main."{table}"'
     if not key:
-        return con.execute(changed).df()
+        return con.execute(f"select {wanted} from ({changed}) t").df()
     on = " and ".join(f't."{c}" is not distinct from c."{c}"' for c in key)
-    columns = ", ".join(f'"{c}"' for c in key)
+    keys = ", ".join(f'"{c}"' for c in key)
     return con.execute(
-        f'select t.* from cand.main."{table}" t semi join (select distinct {columns} from ({changed})) c on {on}'
+        f'select {wanted} from cand.main."{table}" t semi join (select distinct {keys} from ({changed})) c on {on}'
     ).df()
+
+
+def suite_columns(suites_dir: Path, extra: tuple[str, ...] = ()) -> dict[str, set[str]]:
+    """Per suite, the columns its expectations read (and ``extra``: the columns failing rows are named by)."""
+    out = {}
+    for path in suites_dir.glob("*.json"):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        names = set(extra) | set((spec.get("meta") or {}).get("row_keys") or [])
+        for item in spec.get("expectations") or []:
+            kwargs = item.get("kwargs") or {}
+            names |= {kwargs.get(k) for k in ("column", "column_A", "column_B")}
+            names |= set(kwargs.get("column_list") or []) | set(kwargs.get("column_set") or [])
+            condition = kwargs.get("row_condition")
+            if isinstance(condition, dict) and isinstance(condition.get("column"), dict):
+                names.add(condition["column"].get("name"))
+        out[path.stem] = {n for n in names if isinstance(n, str)}
+    return out
 
 
 def suite_keys(suites_dir: Path) -> dict[str, list[str]]:

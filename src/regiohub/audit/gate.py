@@ -18,11 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from regiohub.audit.blame import Tracer, index_columns, indicator_sources
 from regiohub.audit.content import CHECKS, content_findings
+from regiohub.audit.frames import suite_keys
 from regiohub.audit.raw import PREFIX as RAW
-from regiohub.audit.report import ValidationReport, describe_failures
-from regiohub.audit.scope import collect
-from regiohub.audit.suites import load_suites
+from regiohub.audit.report import ValidationReport, candidate_stat, describe_failures, describe_parts
+from regiohub.audit.scope import collect, suites_digest
+from regiohub.audit.suites import applicable, load_suites
+from regiohub.build.isolation import manifest_path
 from regiohub.core import settings
 from regiohub.core.errors import GateError
 from regiohub.core.settings import Paths
@@ -68,10 +71,14 @@ def validate_candidate(
     docs_dir = data.runs / "gx" / "data_docs"
     shutil.rmtree(docs_dir, ignore_errors=True)  # the site shows the latest validation; history is in the JSON
     context = _context(docs_dir)
+    source = context.data_sources.add_pandas("regiohub_candidate")  # one datasource, one asset per suite
     run_id = _run_id(started)
 
+    keys = suite_keys(suites_dir)
+    tracer = Tracer(registry, indicator_sources(frames.get("dim_indicator")), manifest_path(data))
     failures: list[str] = []
     warnings: list[str] = []
+    traced: list[dict[str, Any]] = []
     checkpoints: list[dict[str, Any]] = []
     for n, suite in enumerate(suites, start=1):
         if progress is not None:
@@ -83,13 +90,19 @@ def validate_candidate(
             continue  # a source without raw data yet: the transform step refuses to build without it
         if frame is None:
             failures.append(f"{suite.name}: table missing from the candidate (or a table it is derived from)")
+            traced.append(_traced("gate", suite.name, "table missing", tracer.of(suite.name, {})))
             continue
-        result = _run_checkpoint(context, suite, frame, parameters, run_id)
+        if scope.mode == "changed":  # only changed rows: expectations about other rows have nothing to check
+            suite, scope.vacuous[suite.name] = applicable(suite, frame)
+        result = _run_checkpoint(context, source, suite, frame, parameters, run_id, keys.get(suite.name, []))
         validations = [r.to_json_dict() for r in result.run_results.values()]
         for validation in validations:
             blocking, warning = _split_by_severity(validation["results"])
             failures += describe_failures(suite.name, blocking)
             warnings += describe_failures(suite.name, warning)
+            for failed in (r for r in blocking if not r.get("success")):
+                target, kind, detail = describe_parts(suite.name, failed)
+                traced.append(_traced(f"gate {kind}", target, detail, tracer.of(suite.name, failed)))
         checkpoints.append({"checkpoint": result.name, "success": result.success, "validation_results": validations})
 
     if checkpoints:
@@ -98,6 +111,7 @@ def validate_candidate(
         progress(f"gate: content checks {', '.join(CHECKS)}")
     findings = content_findings(candidate, data.published if data.published.is_file() else None)
     failures += [f.line for f in findings]
+    traced += [_traced(f"gate check {f.check}", f.indicator_id, f.detail, set(f.sources)) for f in findings]
     content = [{"check": c, "success": not any(f.check == c for f in findings)} for c in CHECKS]
 
     success = not failures
@@ -106,6 +120,7 @@ def validate_candidate(
         started,
         {
             "candidate": str(candidate),
+            "candidate_stat": candidate_stat(candidate),
             "started_at": started.isoformat(),
             "duration_s": round(time.perf_counter() - clock, 3),
             "success": success,
@@ -113,20 +128,28 @@ def validate_candidate(
             "warnings": warnings,
             "parameters": {name: v if isinstance(v, int) else len(v) for name, v in parameters.items()},
             "scope": scope.as_dict(),
+            "suites_digest": suites_digest(suites_dir),
             "checkpoints": checkpoints,
             "content_checks": content,
             "content_findings": [vars(f) for f in findings],
+            "traced": traced,
         },
     )
     index = docs_dir / "index.html"
-    report = ValidationReport(success, failures, results_path, index if index.is_file() else None, warnings, findings)
+    report = ValidationReport(success, failures, results_path, index if index.is_file() else None, warnings, findings,
+                              traced)
     log.info("%s", report.summary())
     return report
 
 
-def _result_format(suite: ExpectationSuite, frame: pd.DataFrame) -> dict[str, Any]:
-    """Summary results; with the suite's ``meta.row_keys`` GX also names the failing rows by those columns."""
-    keys = [k for k in (suite.meta or {}).get("row_keys", []) if k in frame.columns]
+def _traced(check: str, model: str, rows: str, sources: set[str]) -> dict[str, Any]:
+    return {"check": check, "model": model, "rows": rows, "sources": sorted(sources)}
+
+
+def _result_format(suite: ExpectationSuite, frame: pd.DataFrame, key: list[str]) -> dict[str, Any]:
+    """Summary results; GX names the failing rows by the suite's ``meta.row_keys`` (else its uniqueness key)
+    and the columns that trace them to a source (:mod:`regiohub.audit.blame`)."""
+    keys = index_columns((suite.meta or {}).get("row_keys") or key, frame.columns)
     return {**RESULT_FORMAT, "unexpected_index_column_names": keys} if keys else RESULT_FORMAT
 
 
@@ -177,15 +200,16 @@ def _run_id(started: datetime) -> Any:
 
 def _run_checkpoint(
     context: AbstractDataContext,
+    source: Any,
     suite: ExpectationSuite,
     frame: pd.DataFrame,
     parameters: dict[str, list[str]],
     run_id: Any,
+    key: list[str],
 ) -> CheckpointResult:
     from great_expectations.checkpoint import Checkpoint
     from great_expectations.core.validation_definition import ValidationDefinition
 
-    source = context.data_sources.add_or_update_pandas("regiohub_candidate")
     batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole_table")
     definition = context.validation_definitions.add(
         ValidationDefinition(name=suite.name, data=batch, suite=context.suites.add(suite))
@@ -195,7 +219,7 @@ def _run_checkpoint(
             name=f"audit_{suite.name}",
             validation_definitions=[definition],
             actions=[],
-            result_format=_result_format(suite, frame),
+            result_format=_result_format(suite, frame, key),
         )
     )
     return checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters, run_id=run_id)

@@ -5,10 +5,13 @@ The formatting works on the JSON form of GX validation results, so it reads the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from regiohub.core.echo import cut
 
 _SHOWN = 5  # unexpected values named per failure
 
@@ -23,6 +26,16 @@ class ValidationReport:
     docs_path: Path | None = None
     warnings: list[str] = field(default_factory=list)  # failed expectations of severity warning: reported, not blocking
     findings: list[Any] = field(default_factory=list)  # content checks that failed (audit.content.Finding)
+    traced: list[dict[str, Any]] = field(default_factory=list)  # blocking failures with their sources (audit.blame)
+
+    @classmethod
+    def load(cls, path: Path) -> ValidationReport:
+        """The report of a stored validation (``runs/validations/<timestamp>.json``)."""
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        docs = path.parent.parent / "gx" / "data_docs" / "index.html"
+        return cls(bool(doc["success"]), list(doc.get("failures") or []), path, docs if docs.is_file() else None,
+                   list(doc.get("warnings") or []), list(doc.get("content_findings") or []),
+                   list(doc.get("traced") or []))
 
     def summary(self) -> str:
         """One line for logs and error messages."""
@@ -33,16 +46,39 @@ class ValidationReport:
         return f"audit failed, {len(self.failures)} failed expectations: {shown}{more}"
 
 
+def candidate_stat(candidate: Path) -> list[int]:
+    """Size and modification time of a candidate file: a stored validation belongs to it while they match."""
+    stat = candidate.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+
+def stored_verdict(results: str | None, candidate: Path) -> ValidationReport | None:
+    """The stored validation ``results`` if it is of ``candidate`` as the file is now (else None: validate)."""
+    path = Path(results or "")
+    if not results or not path.is_file() or not candidate.is_file():
+        return None
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    same = doc.get("candidate") == str(candidate) and doc.get("candidate_stat") == candidate_stat(candidate)
+    return ValidationReport.load(path) if same else None
+
+
 def describe_failures(table: str, expectation_results: Sequence[Mapping[str, Any]]) -> list[str]:
     """One line per failed expectation: ``table.column: expectation_type — detail``."""
     return [_describe(table, r) for r in expectation_results if not r.get("success")]
 
 
 def _describe(table: str, result: Mapping[str, Any]) -> str:
+    target, kind, detail = describe_parts(table, result)
+    return f"{target}: {kind} — {detail}"
+
+
+def describe_parts(table: str, result: Mapping[str, Any]) -> tuple[str, str, str]:
+    """A failed expectation as (target ``table.column [where …]``, expectation type, detail with example rows)."""
     config = result.get("expectation_config") or {}
     kind = config.get("type", "unknown expectation")
     kwargs = config.get("kwargs") or {}
-    return f"{_target(table, kwargs)}: {kind} — {_detail(kind, kwargs, result)}"
+    return _target(table, kwargs), kind, _detail(kind, kwargs, result)
 
 
 def _target(table: str, kwargs: Mapping[str, Any]) -> str:
@@ -127,7 +163,7 @@ def _fmt(value: Any) -> str:
         return "(" + ", ".join(_fmt(v) for v in value) + ")"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return cut(value)  # a value from the data: bounded
 
 
 def _expected(kwargs: Mapping[str, Any]) -> str:

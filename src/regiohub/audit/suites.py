@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from regiohub.core.errors import GateError
 
 if TYPE_CHECKING:
+    import pandas as pd
     from great_expectations.core.expectation_suite import ExpectationSuite
 
 _FILE_KEYS = {"name", "notes", "meta", "expectations"}
@@ -73,3 +74,26 @@ def _parameter_names(value: Any) -> set[str]:
     if isinstance(value, list):
         return set().union(*(_parameter_names(v) for v in value)) if value else set()
     return set()
+
+
+def applicable(suite: ExpectationSuite, frame: pd.DataFrame) -> tuple[ExpectationSuite, int]:
+    """``suite`` without the expectations whose row condition (``column == value``) selects no row of ``frame``.
+
+    Such an expectation passes on no rows anyway; for the changed rows of an incremental validation (one new
+    RKI day) most of the per-indicator range checks are of this kind, and GX's cost is per expectation.
+    Returns the suite (the same object when nothing is dropped) and how many were dropped.
+    """
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    kept = [e for e in suite.expectations if _selects_rows(getattr(e, "row_condition", None), frame)]
+    if len(kept) == len(suite.expectations):
+        return suite, 0
+    return ExpectationSuite(name=suite.name, expectations=[e.copy() for e in kept], notes=suite.notes,
+                            meta=suite.meta), len(suite.expectations) - len(kept)
+
+
+def _selects_rows(condition: Any, frame: pd.DataFrame) -> bool:
+    column = getattr(getattr(condition, "column", None), "name", None)
+    if getattr(condition, "operator", None) != "==" or column not in frame.columns:
+        return True  # no condition, or one this shortcut does not read: GX evaluates it
+    return bool((frame[column] == getattr(condition, "parameter", None)).any())

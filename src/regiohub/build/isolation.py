@@ -1,10 +1,12 @@
 """Failure isolation: which source broke a build, described so that an operator can act on it.
 
 A failed dbt node (a model that errored, a test that found rows) is traced through dbt's manifest to
-the raw sources upstream of it. Of those, only sources with loads that are not yet published can
-be to blame (the published snapshot was built from the older loads). Each such source is pinned
-to its last published load for a rebuild, and reported in one line: the check by name, the model,
-the source, a few failing rows with their keys, and the next step.
+the raw sources upstream of it; a failure of the gate (an expectation, a content check) to the sources
+of its failing rows (:mod:`regiohub.audit.blame`). Of those, only sources with loads that are not yet
+published can be to blame (the published snapshot was built from the older loads). Each such source is
+pinned to its last published load for a rebuild, and reported in one line: the check by name, the model,
+the source, a few failing rows with their keys, and the next step. Only a failure no such source explains
+stops the publish. The gate's verdict on the final candidate is kept in the run report for the audit step.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
 from regiohub.audit.content import content_findings
+from regiohub.build.lineage import upstream_sources
 from regiohub.build.transform import DBT_DATABASE, DbtBuildError, build_candidate
 from regiohub.core import duckdb_settings
+from regiohub.core.echo import cut
 from regiohub.core.errors import PipelineError
 from regiohub.core.settings import Paths
 from regiohub.registry.model import Registry
@@ -29,6 +33,13 @@ from regiohub.store.runs import RunReport
 _ROWS_SHOWN = 3
 MAX_BUILDS = 3  # a failing build pins the sources it blames; content checks can blame more after that
 _KEYS_SHOWN = 4
+
+
+class Verdict(Protocol):
+    """What isolation reads of the gate's report: success, and each blocking failure with its sources."""
+
+    success: bool
+    traced: list[dict[str, Any]]
 
 
 @dataclass
@@ -53,25 +64,9 @@ def next_step(source_id: str, pinned: bool) -> str:
             f"then `regiohub run` ({held})")
 
 
-def upstream_sources(manifest: dict[str, Any], unique_id: str, registry: Registry) -> set[str]:
-    """Registry source ids upstream of a dbt node (reference data such as boundaries excluded)."""
-    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
-    sources = manifest.get("sources", {})
-    connectors = {s.id: s.connector for s in registry.sources}
-    seen: set[str] = set()
-    found: set[str] = set()
-    stack = [unique_id]
-    while stack:
-        node_id = stack.pop()
-        if node_id in seen:
-            continue
-        seen.add(node_id)
-        if node_id in sources:
-            name = sources[node_id]["source_name"]
-            found |= {name} if name in connectors else {s for s, c in connectors.items() if c == name}
-            continue
-        stack += (nodes.get(node_id, {}).get("depends_on") or {}).get("nodes", [])
-    return found
+def manifest_path(data: Paths) -> Path:
+    """dbt's manifest of the newest build (its lineage traces a failure to its sources)."""
+    return data.build / "dbt_target" / "manifest.json"
 
 
 def dbt_failures(
@@ -128,13 +123,13 @@ def _failing_rows(test: dict, model: dict, result: dict, candidate: Path) -> tup
     total = result.get("failures")
     keys = [n for n in names if n != column][:_KEYS_SHOWN] or names[:_KEYS_SHOWN]
     keys += [n for n in ("value",) if n in names and n not in keys]  # the offending value itself
-    shown = "; ".join(", ".join(f"{k}={row[names.index(k)]}" for k in keys) for row in rows[:_ROWS_SHOWN])
+    shown = "; ".join(", ".join(f"{k}={cut(row[names.index(k)])}" for k in keys) for row in rows[:_ROWS_SHOWN])
     count = total if total is not None else f"{len(rows)}+"
     return f"{what} in {count} rows" + (f", e.g. {shown}" if shown else ""), sources
 
 
 def _one_line(message: Any) -> str:
-    return " ".join(str(message or "failed").split())[:240]
+    return cut(message or "failed", 240)
 
 
 def known_bad(last_run: dict | None) -> dict[str, dict]:
@@ -148,12 +143,14 @@ def build_isolated(
     report: RunReport,
     progress: Callable[[str], None] | None = None,
     previous: dict[str, dict] | None = None,
+    gate: Callable[[Path], Verdict] | None = None,
 ) -> Path:
     """Build a candidate; a source whose new loads break dbt or the content checks is pinned, and built again.
 
     ``previous`` (from :func:`known_bad`) pins sources that failed before with the same newest load up
-    front. Raises :class:`DbtBuildError` / :class:`PipelineError` when a failure has no source to blame
-    or a blamed source has no published load to fall back on.
+    front. ``gate`` (the audit gate, :func:`regiohub.audit.isolation_gate`) judges each candidate; without it
+    only the content checks are run. Raises :class:`DbtBuildError` / :class:`PipelineError` when a failure
+    has no source to blame or a blamed source has no published load to fall back on.
     """
     published = published_loads(data)
     pending = unpublished_loads(data)
@@ -170,14 +167,9 @@ def build_isolated(
         _say(progress, f"build: dbt build{held}")
         try:
             candidate = build_candidate(data, registry, pins, progress)
-            found = _content(candidate, data, suspects - set(pins))
-            if not found or last:
-                _record(report, failures, pending)
-                return candidate  # the gate reports whatever is left
-            _remove_db(candidate)
         except DbtBuildError as exc:
             found, unexplained = dbt_failures(
-                exc.failed, data.build / "dbt_target" / "manifest.json", exc.candidate, registry, suspects - set(pins)
+                exc.failed, manifest_path(data), exc.candidate, registry, suspects - set(pins)
             )
             blamed = {f.source_id for f in found}
             found += [f for f in _content(exc.candidate, data, suspects - set(pins)) if f.source_id not in blamed]
@@ -185,6 +177,19 @@ def build_isolated(
             _record(report, {**failures, **_first_per_source(found)}, pending)
             if unexplained or not found or last:
                 raise
+        else:
+            if gate is None:  # the content checks only; the whole gate runs in the audit step
+                found, unexplained, passed = _content(candidate, data, suspects - set(pins)), [], False
+            else:
+                validation = gate(candidate)
+                found = blamed_by_gate(validation, suspects - set(pins))
+                unexplained = [t for t in validation.traced if not set(t["sources"]) & (suspects - set(pins))]
+                passed = validation.success
+            if passed or not found or unexplained or last:
+                # an unexplained failure blocks the publish whatever is held back: no rebuild for it
+                _record(report, {**failures, **_first_per_source(found)}, pending)
+                return candidate  # the audit step reports the gate's verdict
+            _remove_db(candidate)
         unpinnable = sorted({f.source_id for f in found if not published.get(f.source_id)})
         failures |= _first_per_source(found)
         _record(report, failures, pending)
@@ -193,6 +198,12 @@ def build_isolated(
             raise PipelineError(f"{lines} (no published load to fall back on)")
         pins |= {f.source_id: published[f.source_id] for f in found}
     raise AssertionError("unreachable")
+
+
+def blamed_by_gate(validation: Verdict, suspects: set[str]) -> list[SourceFailure]:
+    """The gate's blocking failures, one per suspect source behind its failing rows."""
+    return [SourceFailure(s, t["check"], t["model"], t["rows"], "")
+            for t in validation.traced for s in sorted(set(t["sources"]) & suspects)]
 
 
 def _first_per_source(found: list[SourceFailure]) -> dict[str, SourceFailure]:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from regiohub.audit import isolation_gate
+from regiohub.audit.report import stored_verdict
 from regiohub.build.incremental import keep_base
 from regiohub.build.isolation import build_isolated, carry_forward, known_bad
 from regiohub.core import crashpoints, settings
@@ -105,24 +107,32 @@ def build_step(
     with build_lock(data):
         recover(data)
         t0 = time.monotonic()
+        report.timings_s.pop("validate", None)
         try:
-            candidate = build_isolated(data, registry, report, progress, known_bad(_last_finished(data)))
+            gate = isolation_gate(data, registry, report, progress)
+            candidate = build_isolated(data, registry, report, progress, known_bad(_last_finished(data)), gate)
         finally:
             report.dbt_tests = dbt_test_counts(data)
-            report.timings_s["build"] = round(time.monotonic() - t0, 2)
+            gate_s = report.timings_s.get("validate", 0)  # the gate ran on each candidate (isolation)
+            report.timings_s["build"] = round(time.monotonic() - t0 - gate_s, 2)
         report.candidate = str(candidate)
     crashpoints.reached("build:done")
     return candidate
 
 
 def audit_step(candidate: Path, data: settings.Paths, report: RunReport, progress: Progress | None = None) -> None:
-    """The gate: GX suites and content checks; a rejected candidate is kept as ``failed-*`` and GateError raised."""
+    """The gate: GX suites and content checks; a rejected candidate is kept as ``failed-*`` and GateError raised.
+
+    The build step already gated its final candidate (isolation); that verdict is used while the file is the same.
+    """
     from regiohub.audit import validate_candidate
 
-    _say(progress, "gate: expectation suites and content checks")
-    t0 = time.monotonic()
-    validation = validate_candidate(candidate, data, progress=progress)
-    report.timings_s["validate"] = round(time.monotonic() - t0, 2)
+    validation = stored_verdict(report.validation_results, candidate)
+    if validation is None:
+        _say(progress, "gate: expectation suites and content checks")
+        t0 = time.monotonic()
+        validation = validate_candidate(candidate, data, progress=progress)
+        report.timings_s["validate"] = round(time.monotonic() - t0, 2)
     report.validation_results = str(validation.results_path)
     report.expectations = expectation_counts(validation.results_path)
     report.gate_warnings = validation.warnings
