@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Regio.hub", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_icon=":material/hub:", layout="wide")  # each page sets its own title
 
 # One flat list (section headers would put non-list elements into the navigation list, WCAG 1.3.1).
 pages = [

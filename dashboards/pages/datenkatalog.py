@@ -12,17 +12,27 @@ ui.page("Datenkatalog")
 mart = ui.require_mart()
 ui.snapshot_caption(mart)
 
-st.subheader("Indikatoren")
+SECTIONS = {"indikatoren": "Indikatoren", "herkunft-lizenzen": "Herkunft, Aktualisierung und Lizenzen",
+            "quellen": "Quellen, Lizenzen und Namensnennung", "herkunft-wert": "Herkunft eines Werts",
+            "analysten": "Für Analystinnen und Analysten"}
+st.markdown("**Springen zu:** " + " · ".join(f"[{title}](#{anchor})" for anchor, title in SECTIONS.items()))
+
+st.header(SECTIONS["indikatoren"], anchor="indikatoren")
 table = catalogue.indicator_table(mart)
+search = st.text_input("Indikatoren durchsuchen", key="suche", placeholder="z. B. Ladepunkte, Pegel, Zensus")
+if search.strip():
+    hits = table.astype(str).apply(lambda row: row.str.contains(search.strip(), case=False, regex=False)).any(axis=1)
+    table = table[hits]
 ui.table(table[[c for c in table.columns if c in catalogue.WHAT]])
-st.caption(f"{len(table)} Indikatoren. Richtung: ob ein höherer Wert als besser, schlechter oder neutral gilt.")
-st.subheader("Herkunft, Aktualisierung und Lizenzen")
+st.caption(f"{len(table)} Indikatoren{' zur Suche' if search.strip() else ''}. Richtung: ob ein höherer Wert als "
+           "besser, schlechter oder neutral gilt.")
+st.header(SECTIONS["herkunft-lizenzen"], anchor="herkunft-lizenzen")
 ui.table(table[[c for c in table.columns if c not in catalogue.WHAT or c == "Indikator"]])
 
-st.subheader("Quellen, Lizenzen und Namensnennung")
+st.header(SECTIONS["quellen"], anchor="quellen")
 ui.table(catalogue.source_table(mart))
 
-st.subheader("Herkunft eines Werts")
+st.header(SECTIONS["herkunft-wert"], anchor="herkunft-wert")
 st.markdown("Wählen Sie einen Wert: Sie sehen, aus welchen Lieferungen der Quellen er berechnet wurde – wann sie "
             "abgerufen wurden, woher sie stammen, ihre Prüfsumme, die abgerufenen Adressen und die Lizenz.")
 indicators, partners = data.indicators(mart), data.partners(mart)
@@ -46,7 +56,7 @@ else:
                "ob eine Rohdatei genau die Lieferung ist, aus der der Wert stammt.")
     st.code(lineage_view.hashes_snippet(loads), language="text", wrap_lines=True)
 
-st.subheader("Für Analystinnen und Analysten")
+st.header(SECTIONS["analysten"], anchor="analysten")
 st.markdown(catalogue.ANALYST_INTRO)
 st.code(catalogue.duckdb_snippet(mart), language="python", wrap_lines=True)
 st.code(catalogue.cli_snippet(mart), language="bash", wrap_lines=True)

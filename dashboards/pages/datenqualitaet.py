@@ -13,12 +13,12 @@ access.require_login()
 paths = settings.paths()
 alerts_view.banner(paths)
 
-st.subheader("Aktualität je Quelle")
+st.header("Aktualität je Quelle")
 ui.table(quality.freshness_table(paths))
 st.caption("„überfällig“: letzter erfolgreicher Abruf älter als drei Abrufintervalle laut Zeitplan der Quelle "
            "(oder als die für die Quelle eingestellte Höchstdauer).")
 
-st.subheader("Letzte Läufe")
+st.header("Letzte Läufe")
 runs = quality.runs_table(paths)
 if runs.empty:
     st.info("Noch keine Läufe aufgezeichnet.")
@@ -26,19 +26,19 @@ else:
     ui.table(runs)
     quality.last_gate(paths)
 
-st.subheader("Inhaltsprüfungen der letzten Veröffentlichung")
+st.header("Inhaltsprüfungen der letzten Veröffentlichung")
 checks = quality.content_checks_table(paths)
 if checks.empty:
     st.caption("Noch keine Inhaltsprüfung gelaufen (sie läuft vor jeder Veröffentlichung).")
 else:
     ui.table(checks)
 
-st.subheader("Quarantäne")
+st.header("Quarantäne")
 quarantine = quality.quarantine_table(paths)
 if quarantine.empty:
     st.caption("Keine Zeilen in Quarantäne.")
 else:
     ui.table(quarantine)
 
-st.subheader("Prüfberichte (Great Expectations Data Docs)")
+st.header("Prüfberichte (Great Expectations Data Docs)")
 quality.data_docs_link(paths)

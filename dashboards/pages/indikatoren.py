@@ -5,7 +5,7 @@ import streamlit as st
 
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, mapview, tables, values
-from regiohub.dashboard.indicator_view import EMBED_NOTE, embed, indicator_view
+from regiohub.dashboard.indicator_view import EMBED_NOTE, NO_PUBLIC_URL, embed, has_public_base_url, indicator_view
 from regiohub.presentation.fmt import fmt_period
 from regiohub.presentation.labels import domain_label
 
@@ -40,7 +40,7 @@ period = pick_period.selectbox(
     "Zeitraum", periods, format_func=lambda p: fmt_period(p, period_type), key="zeitraum", bind="query-params"
 )
 
-st.subheader(name)
+st.header(name)
 view = indicator_view(mart, indicator_id, tuple(chosen), period) if chosen else None
 sources = ui.indicator_sources(ind)
 
@@ -76,7 +76,10 @@ else:
         )
     with tab_rank:
         ui.table(view.ranking)
-        st.caption(f"Rangfolge, Stand {shown_period}: {tables.ranking_caption(ind['direction'])}")
+        fair = ("Absolute Zahlen erhalten keinen Rang: die Gebiete sind verschieden groß." if ind["unit"] in
+                tables.COUNT_UNITS else "Übernommene Kreiswerte erhalten keinen Rang; gleiche Werte teilen sich "
+                "einen Rang.")
+        st.caption(f"Rangfolge, Stand {shown_period}: {tables.ranking_caption(ind['direction'])} {fair}")
     with tab_map:
         mapview.map_section(mart, ind, period)
     with tab_table:
@@ -95,6 +98,8 @@ ui.indicator_facts(mart, ind)
 
 with st.expander("Auf der eigenen Website einbinden", icon=":material/code:"):
     st.markdown(EMBED_NOTE)
+    if not has_public_base_url():
+        st.warning(NO_PUBLIC_URL, icon=":material/warning:")
     embed_partner = st.selectbox("Partner der eingebetteten Ansicht", chosen or list(partner_names),
                                  format_func=partner_names.get, key="einbetten_partner")
     snippet = embed(indicator_id, embed_partner, f"{name} – {partner_names[embed_partner]}")

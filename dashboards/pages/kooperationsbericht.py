@@ -25,11 +25,15 @@ st.header(text.heading(report))
 st.caption(text.stand(report))
 report_view.target_summary(report)
 
+commentary = st.text_area(
+    "Eigene Anmerkungen für das PDF (optional)", key="kommentar", max_chars=4000,
+    help="Erscheint im PDF nach den Zielen unter „Anmerkungen der Verwaltung“, z. B. für eine Sitzungsvorlage.",
+)
 download_pdf, download_xlsx = st.columns(2)
 basename = f"kooperationsbericht_{report.year}_{report.partner_id}"
 download_pdf.download_button(
-    "Bericht als PDF", lambda: report_view.pdf_bytes(report), f"{basename}.pdf", "application/pdf", key="report_pdf",
-    icon=":material/picture_as_pdf:",
+    "Bericht als PDF", lambda: report_view.pdf_bytes(report, commentary), f"{basename}.pdf", "application/pdf",
+    key="report_pdf", icon=":material/picture_as_pdf:",
 )
 download_xlsx.download_button(
     "Bericht als Excel", lambda: report_view.excel_bytes(report), f"{basename}.xlsx",

@@ -16,6 +16,8 @@ names = dict(zip(partners["partner_id"], partners["partner_name"]))
 partner_id = st.selectbox("Partner", list(names), format_func=names.get, key="partner", bind="query-params")
 report = steckbrief_view.steckbrief(mart, partner_id)
 st.header(f"Steckbrief {report.subject}")
+st.markdown(f"**Fortschritt zu den Zielen:** {text.targets_summary(report)} Details unter „Ziel“ in den Tabellen "
+            "und auf der Übersicht.")
 st.caption(
     "Neuester Wert je Indikator. Rang nur unter den Partnern derselben Ebene ("
     + ("Gemeinden mit Gemeinden" if report.level == "gemeinde" else "Kreise mit Kreisen")

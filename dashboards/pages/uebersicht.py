@@ -5,7 +5,7 @@ import streamlit as st
 
 from regiohub.dashboard import components as ui
 from regiohub.dashboard import data, goals, overview, values
-from regiohub.presentation.labels import domain_label
+from regiohub.presentation.labels import METHOD_NOTE, domain_label
 
 ui.page("Übersicht")
 mart = ui.require_mart()
@@ -15,12 +15,14 @@ partners = data.partners(mart)
 names = {data.REGION: "Kooperationsregion (gesamt)", **dict(zip(partners["partner_id"], partners["partner_name"]))}
 subject = st.selectbox("Ansicht", list(names), format_func=names.get, key="partner", bind="query-params")
 
-st.subheader(f"Gemeinsame Ziele: {names[subject]}")
+st.header(f"Gemeinsame Ziele: {names[subject]}")
 agreed = goals.goals(mart, subject)
-st.caption(goals.summary(agreed) + ". Ziele laut Vereinbarung der Kooperation (Vorschläge des Lenkungskreises).")
+st.markdown(goals.summary(agreed) + ".")
+with st.expander("Wie wird der Fortschritt bewertet?"):
+    st.markdown(METHOD_NOTE)
 goals.render(agreed)
 
-st.subheader(f"Kennzahlen je Bereich: {names[subject]}")
+st.header(f"Kennzahlen je Bereich: {names[subject]}")
 headline = values.headline_indicators(mart)
 cards = [overview.key_figure(mart, subject, indicator_id) for indicator_id in headline.values()]
 for column, domain, card in zip(st.columns(max(len(cards), 1)), headline, cards, strict=False):
@@ -28,11 +30,11 @@ for column, domain, card in zip(st.columns(max(len(cards), 1)), headline, cards,
         overview.render_card(domain_label(domain), card)
 ui.suppression_note(any(c.suppressed for c in cards))
 st.caption(
-    "Trend: Veränderung gegenüber dem vorherigen Zeitraum und Verlauf als Linie. Zielstatus nach den "
-    "vereinbarten Zielwerten der Kooperation (✔ erreicht, ◐ knapp verfehlt, ✘ verfehlt)."
+    "Trend: Veränderung gegenüber dem vorherigen Zeitraum. Wie weit die Ziele erreicht sind, steht oben "
+    "unter „Gemeinsame Ziele“ (mit dem Verlauf als Linie)."
 )
 
-st.subheader("Die Partner der Kooperation")
+st.header("Die Partner der Kooperation")
 table, caption, suppressed, is_sample = overview.partner_table(mart, tuple(headline.values()))
 ui.table(table)
 st.caption(caption)
@@ -43,10 +45,10 @@ if is_sample:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Aktualität der Daten")
+    st.header("Aktualität der Daten")
     ui.table(overview.freshness_table(mart))
 with right:
-    st.subheader("Was ist neu?")
+    st.header("Was ist neu?")
     overview.render_changes()
 
 ui.source_attributions(mart, data.indicators(mart).loc[list(headline.values()), "source_id"].tolist())

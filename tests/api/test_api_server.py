@@ -102,10 +102,16 @@ def test_steckbrief_and_targets(api, published):
         "QUALIFY row_number() OVER (PARTITION BY indicator_id ORDER BY period_start DESC) = 1").fetchall()
     assert sorted((i["indicator_id"], i["period"], i["value"]) for i in body["items"]) == sorted(latest)
 
-    targets = api.get("/v1/targets", params={"partner": "potsdam", "status": "missed"}).json()["items"]
-    n = published.execute("SELECT count(*) FROM fct_indicator_target_status WHERE partner_id = 'potsdam' "
-                          "AND status = 'missed'").fetchone()[0]
-    assert len(targets) == n and {t["status"] for t in targets} == {"missed"}
+    targets = api.get("/v1/targets", params={"partner": "luckenwalde"}).json()["items"]
+    assert {"base_period", "base_value", "target_period", "target_value", "observed_cagr", "required_cagr",
+            "progress_ratio", "progress_class"} <= set(targets[0])
+    expected = published.execute("SELECT indicator_id, progress_class FROM fct_target_progress "
+                                 "WHERE partner_id = 'luckenwalde'").fetchall()
+    assert sorted((t["indicator_id"], t["progress_class"]) for t in targets) == sorted(expected)
+    covid = next(t for t in targets if t["indicator_id"] == "inzidenz_7_tage")
+    assert covid["is_inherited"] and covid["progress_class"] != "not_assessable"  # judged on the Kreiswert
+    on_track = api.get("/v1/targets", params={"progress_class": "on_track"}).json()["items"]
+    assert on_track and {t["progress_class"] for t in on_track} == {"on_track"}
 
 
 def test_errors_are_problem_json_and_parameters_never_reach_sql(api):

@@ -19,7 +19,7 @@ def test_catalog_as_turtle_and_json_ld(api, api_server, demo_data_dir):
     a = Graph().parse(data=turtle.text, format="turtle")
     b = Graph().parse(data=jsonld.text, format="json-ld")
     datasets = set(a.subjects(RDF.type, DCAT.Dataset))
-    assert isomorphic(a, b) and len(datasets) == _indicators_and_partners(demo_data_dir) + 1
+    assert isomorphic(a, b) and len(datasets) == _indicators_and_partners(demo_data_dir) + 2  # + targets, mart
     downloads = {str(o) for o in a.objects(None, DCAT.downloadURL)}
     assert f"{api_server}/files/parquet/fct_indicator_value.parquet" in downloads
     assert api.get("/catalog.ttl", headers={"If-None-Match": turtle.headers["etag"]}).status_code == 304

@@ -100,9 +100,10 @@ def test_every_publish_writes_the_catalogue(demo_data_dir):
 
 
 def expected_datasets(data_dir) -> int:
-    """One dataset per catalogue indicator and per partner, and one for the whole mart."""
+    """One dataset per catalogue indicator and per partner, one for the progress towards the targets and one for
+    the whole mart."""
     import duckdb
 
     with duckdb.connect(str(data_dir / "published" / "regiohub.duckdb"), read_only=True) as con:
         return con.execute("select (select count(*) from dim_indicator) + "
-                           "(select count(*) from dim_region where is_partner) + 1").fetchone()[0]
+                           "(select count(*) from dim_region where is_partner) + 2").fetchone()[0]

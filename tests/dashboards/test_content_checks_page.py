@@ -54,7 +54,7 @@ def test_content_checks_are_named_with_their_status_and_findings_in_german(tmp_p
     assert expected == {"values_finite": False, "series_kept": True, "catalogue_coverage": False}
 
     at = open_app(paths.data_dir, monkeypatch, "pages/datenqualitaet.py")
-    assert "Inhaltsprüfungen der letzten Veröffentlichung" in [h.value for h in at.subheader]
+    assert "Inhaltsprüfungen der letzten Veröffentlichung" in [h.value for h in at.header]
     table = next(t.value for t in all_tables(at) if "Was geprüft wird" in t.value.columns).set_index("Prüfung")
     assert list(table.index) == [CONTENT_CHECKS[c][0] for c in CHECKS]
     for check, success in expected.items():

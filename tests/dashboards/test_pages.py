@@ -44,7 +44,7 @@ def test_every_page_reports_an_unreadable_mart_instead_of_failing(tmp_path, monk
     published.parent.mkdir(parents=True)
     published.write_bytes(b"this is not a DuckDB database" * 100)
     at = open_app(tmp_path, monkeypatch, page)
-    assert len(at.error) == 1 and "kann nicht gelesen werden" in at.error[0].value
+    assert len(at.error) == 1 and "nicht gelesen werden" in at.error[0].value  # not "no data published yet"
     assert not at.metric and not all_tables(at)
 
 
@@ -104,6 +104,11 @@ def test_overview_partner_table_freshness_and_changes(mart_data_dir, monkeypatch
     sources = dict(mart_rows(mart_data_dir, "SELECT name, last_loaded_at FROM dim_source"))
     freshness = next(df.value for df in all_tables(at) if "Stand im Datenbestand" in df.value.columns)
     assert set(freshness["Quelle"]) == set(sources)
+    until = mart_rows(mart_data_dir, "SELECT s.name, arg_max(v.period, v.period_start), arg_max(i.period_type,"
+                      " v.period_start) FROM dim_source s JOIN fct_indicator_value v USING (source_id)"
+                      " JOIN dim_indicator i USING (indicator_id) GROUP BY 1")
+    shown = dict(zip(freshness["Quelle"], freshness["Daten bis"], strict=True))
+    assert until and all(shown[name] == fmt_period(p, t) for name, p, t in until)  # how far the data reach
     changes = next(df.value for df in all_tables(at) if "Änderung" in df.value.columns)
     labels = {"loaded": "neue Daten", "unchanged": "unverändert", "failed": "Fehler"}
     names = {s.id: s.name for s in load_registry().sources}  # names, never ids

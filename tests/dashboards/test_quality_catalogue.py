@@ -206,3 +206,15 @@ def test_catalogue_snippet_for_analysts_runs(mart_data_dir, monkeypatch):
         exec(parquet, namespace)
         assert isinstance(namespace["dim_indicator"], pd.DataFrame)
         assert len(namespace["dim_indicator"]) == mart_rows(mart_data_dir, "SELECT count(*) FROM dim_indicator")[0][0]
+
+
+def test_catalogue_search_narrows_the_indicators_and_jump_links_name_every_section(mart_data_dir, monkeypatch):
+    at = open_app(mart_data_dir, monkeypatch, "pages/datenkatalog.py")
+    jump = next(m.value for m in at.markdown if m.value.startswith("**Springen zu:**"))
+    assert all(f"(#{h.proto.anchor})" in jump for h in at.header)  # one link per section
+    at.text_input(key="suche").input("ladepunkte").run()
+    what = next(df.value for df in all_tables(at) if "Definition" in df.value.columns)
+    expected = {r[0] for r in mart_rows(mart_data_dir, "SELECT name_de FROM dim_indicator")
+                if "ladepunkte" in r[0].lower()}
+    assert expected and expected <= set(what["Indikator"]) and len(what) < len(mart_rows(
+        mart_data_dir, "SELECT 1 FROM dim_indicator"))

@@ -70,7 +70,7 @@ def test_pdf_pages_have_header_footer_numbers_and_readable_tables(mart_data_dir)
     n = len(pdf.pages)
     assert n >= 3
     texts = [" ".join(p.extract_text().split()) for p in pdf.pages]
-    assert "Inhalt" in texts[1] and all(s in texts[1] for s in ("Ziele der Kooperation", "Quellen und Lizenzen"))
+    assert "Ziele der Kooperation" in texts[1] and "Quellen und Lizenzen" in texts[-1]  # no contents page
     for i, page_text in enumerate(texts, start=1):
         assert f"Seite {i} von {n}" in page_text
         assert "Erstellt am" in page_text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from regiohub.build.transform import load_targets, target_rows
 from regiohub.core.errors import PipelineError
 from regiohub.registry.model import load_registry
+from regiohub.registry.targets import load_targets, target_rows
 
 
 def test_the_shipped_targets_load_and_name_catalogue_indicators():

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from starlette.middleware.cors import CORSMiddleware
 
-from regiohub.api import data_routes, embed_routes, lineage_routes, open_routes, problems
+from regiohub.api import data_routes, docs_page, embed_routes, lineage_routes, open_routes, problems
 from regiohub.api.config import ApiSettings
 from regiohub.api.deps import ResponseCache
 from regiohub.api.mart import PublishedMart
@@ -28,7 +28,7 @@ DESCRIPTION = """Lesender Zugriff auf den veröffentlichten Datenbestand von Reg
 def create_app(published: Path | None = None, config: ApiSettings | None = None) -> FastAPI:
     """The API over ``published`` (default: the published mart of ``REGIOHUB_DATA_DIR``)."""
     config = config or ApiSettings()
-    app = FastAPI(title="Regio.hub API", version="1", description=DESCRIPTION,
+    app = FastAPI(title="Regio.hub API", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   license_info={"name": "Datenlizenz Deutschland – Namensnennung – 2.0",
                                 "url": "https://www.govdata.de/dl-de/by-2-0"})
     app.state.mart = PublishedMart(published)
@@ -40,6 +40,7 @@ def create_app(published: Path | None = None, config: ApiSettings | None = None)
     app.include_router(embed_routes.router)
     app.include_router(lineage_routes.router)
     app.include_router(sta_routes.router)
+    app.include_router(docs_page.router)  # /docs from the package, not from a CDN
     app.middleware("http")(_fallback_banner)
     app.add_middleware(RateLimit, rate=config.rate, burst=config.burst)
     app.add_middleware(

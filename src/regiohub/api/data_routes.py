@@ -69,15 +69,19 @@ def values(request: Request, db: Db, fmt: Fmt = None, indicator: Many = None, re
     return table(request, db, pick(request, fmt), "werte", run)
 
 
-@router.get("/targets", summary="Zielerreichung (Zielwert und Status je Wert)")
+_CLASSES = "achieved, on_track, acceleration_needed, limited_progress, deterioration, not_assessable"
+
+
+@router.get("/targets", summary="Fortschritt zu den Zielen (Methode Open SDG/Eurostat) je Indikator und Region")
 def targets(request: Request, db: Db, fmt: Fmt = None, indicator: Many = None, region: Many = None,
-            partner: Many = None, status: Annotated[list[str] | None, Query(description="met, close, missed")] = None,
-            period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
-    filters = {"indicator": indicator, "region": region, "partner": partner, "status": status,
-               **_bounds(period_from, period_to)}
+            partner: Many = None,
+            progress_class: Annotated[list[str] | None, Query(description=_CLASSES)] = None,
+            agreement: Annotated[list[str] | None, Query(description="agreed, proposed")] = None) -> Response:
+    filters = {"indicator": indicator, "region": region, "partner": partner, "progress_class": progress_class,
+               "agreement": agreement}
     clause, params = q.where(q.TARGET_FILTERS, filters)
-    sql = q.TARGETS + clause + " ORDER BY t.indicator_id, t.region_ars, t.period_start"
-    return table(request, db, pick(request, fmt), "zielerreichung", lambda: (*db.rows(sql, params), {}))
+    sql = q.TARGETS + clause + " ORDER BY t.indicator_id, t.region_ars"
+    return table(request, db, pick(request, fmt), "zielfortschritt", lambda: (*db.rows(sql, params), {}))
 
 
 @router.get("/partners/{partner_id}/steckbrief", summary="Steckbrief einer Partnerin: jüngster Wert je Indikator")

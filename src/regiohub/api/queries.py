@@ -31,9 +31,11 @@ SELECT v.indicator_id, v.region_ars, r.name AS region_name, r.level, v.period, v
 VALUES_ORDER = " ORDER BY v.indicator_id, v.region_ars, v.period_start LIMIT ? OFFSET ?"
 
 TARGETS = """
-SELECT t.indicator_id, t.region_ars, r.name AS region_name, t.partner_id, t.period, t.period_start, t.value,
-       t.target_value, t.target_comparison, t.close_within_percent, t.status
-FROM fct_indicator_target_status t JOIN dim_region r ON r.ars = t.region_ars"""
+SELECT t.indicator_id, t.region_ars, r.name AS region_name, t.partner_id, t.agreement, t.target_comparison,
+       t.base_period, t.base_value_period, t.base_value, t.latest_period, t.latest_value, t.target_period,
+       t.target_value, t.gap, t.observed_cagr, t.required_cagr, t.progress_ratio, t.progress_class,
+       t.not_assessable_reason, t.is_inherited, t.measured_ars, t.is_sample
+FROM fct_target_progress t JOIN dim_region r ON r.ars = t.region_ars"""
 
 PARTNER = "SELECT partner_id, partner_name, ars, level, kreis_ars FROM dim_region WHERE is_partner AND partner_id = ?"
 
@@ -61,9 +63,8 @@ TARGET_FILTERS: dict[str, str] = {
     "indicator": "list_contains(?, t.indicator_id)",
     "region": "list_contains(?, t.region_ars)",
     "partner": "list_contains(?, t.partner_id)",
-    "status": "list_contains(?, t.status)",
-    "period_from": "t.period_start >= ?",
-    "period_to": "t.period_start <= ?",
+    "progress_class": "list_contains(?, t.progress_class)",
+    "agreement": "list_contains(?, t.agreement)",
 }
 REGION_FILTERS: dict[str, str] = {
     "level": "list_contains(?, level)",

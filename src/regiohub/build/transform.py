@@ -12,10 +12,6 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from regiohub.build import incremental
 from regiohub.build.dbt_progress import keep_log, stream_dbt
@@ -23,6 +19,7 @@ from regiohub.core import duckdb_settings, settings
 from regiohub.core.errors import PipelineError
 from regiohub.core.ids import new_candidate_name
 from regiohub.registry.model import Registry, load_registry
+from regiohub.registry.targets import load_targets, target_rows
 from regiohub.store.loads import compose_raw_view
 from regiohub.store.provenance import is_sample, source_loads
 from regiohub.store.snapshot_store import published_snapshot
@@ -30,50 +27,7 @@ from regiohub.store.state import read_state_or_empty
 
 log = logging.getLogger(__name__)
 
-TARGETS_FILE = settings.REPO_ROOT / "registry" / "targets.yml"
 DBT_DATABASE = "mart"  # the name dbt attaches the candidate under (dbt_project/profiles.yml)
-
-
-class Target(BaseModel):
-    """A target value the partners agreed for one indicator (``registry/targets.yml``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    indicator_id: str = Field(pattern=r"^[a-z0-9_]+$")
-    comparison: Literal["at_least", "at_most"]
-    target_value: float
-    close_within_percent: float = Field(default=10, ge=0)
-    note: str | None = None
-    partners: dict[str, float] = Field(default_factory=dict, description="partner id -> partner-specific target")
-
-
-class Targets(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    targets: list[Target]
-
-
-def load_targets(path: Path = TARGETS_FILE) -> list[Target]:
-    """Read and validate the targets file; raise :class:`PipelineError` naming the problem."""
-    try:
-        return Targets.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).targets
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise PipelineError(f"targets file {path.name} is invalid: {exc}") from None
-
-
-def target_rows(targets: list[Target], registry: Registry) -> list[dict]:
-    """One row per target and per partner-specific override, as dbt reads them."""
-    known = {p.id for p in registry.partners}
-    rows = []
-    for t in targets:
-        unknown = set(t.partners) - known
-        if unknown:
-            raise PipelineError(f"targets file: {t.indicator_id} names unknown partners {sorted(unknown)}")
-        base = {"indicator_id": t.indicator_id, "comparison": t.comparison,
-                "close_within_percent": t.close_within_percent, "note": t.note}
-        rows.append({**base, "partner_id": None, "target_value": t.target_value})
-        rows += [{**base, "partner_id": p, "target_value": v} for p, v in sorted(t.partners.items())]
-    return rows
 
 
 def export_registry(registry: Registry, data: settings.Paths, cutoffs: dict[str, str | None] | None = None) -> Path:

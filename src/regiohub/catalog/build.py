@@ -191,8 +191,33 @@ def _build(b: _Builder) -> Graph:
             b.distribution(ds, f"/v1/partners/{quote(pid)}/steckbrief?format={param}",
                            f"Steckbrief {partner['partner_name']} ({fmt})", fmt, licence_id, attribution)
         g.add((cat, DCAT.dataset, ds))
+    _targets_dataset(b, cat)
     _mart_dataset(b, cat)
     return g
+
+
+PROGRESS_METHOD = "https://open-sdg.org/open-sdg/progress-methodology/"
+
+
+def _targets_dataset(b: _Builder, cat: URIRef) -> None:
+    """Progress towards the cooperation's targets (fct_target_progress), with the published method it follows."""
+    g = b.g
+    ds = b.dataset(
+        "/catalog/targets", "zielfortschritt", "Fortschritt zu den Zielen der Kooperation",
+        "Je Indikator mit Ziel und je Partnerin sowie für den Kooperationsraum: Basiszeitraum und -wert, Zielzeitraum "
+        "und -wert, beobachtete und nötige durchschnittliche jährliche Wachstumsrate (observed_cagr, required_cagr), "
+        "ihr Verhältnis (progress_ratio) und die Klasse (progress_class: achieved, on_track ab 95 %, "
+        "acceleration_needed 60–95 %, limited_progress 0–60 %, deterioration unter 0, not_assessable mit Grund). "
+        "Methode: Fortschrittsmessung von Open SDG nach Eurostat; die Zielrichtung wird beachtet. Partnerinnen ohne "
+        "eigene Werte werden am Wert ihres Kreises gemessen.",
+        "regional", ["Regio.hub", "Ziele", "Fortschritt", "Open SDG"])
+    g.add((ds, DCTERMS.conformsTo, URIRef(PROGRESS_METHOD)))
+    b.spatial(ds, b.partners)
+    licence_id, attribution = b.attribution(list(b.sources))
+    for fmt, param in (("CSV", "csv"), ("JSON", "json")):
+        b.distribution(ds, f"/v1/targets?format={param}", f"Fortschritt zu den Zielen ({fmt})", fmt, licence_id,
+                       attribution)
+    g.add((cat, DCAT.dataset, ds))
 
 
 def _mart_dataset(b: _Builder, cat: URIRef) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from regiohub.dashboard import tables
+from regiohub.presentation.fmt import fmt_number
 from regiohub.presentation.labels import PALETTE
 
 GERMAN_LOCALE: dict[str, Any] = {
@@ -85,22 +86,23 @@ def time_series(series: pd.DataFrame, name: str, unit: str, period_type: str, ta
             "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False},
                   "axis": {"titleLimit": 0}},
             "color": {"field": "Partner", "type": "nominal", "title": "Partner", "scale": {"range": PALETTE},
-                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 0}},
+                      "legend": {"orient": "bottom", "columns": 1, "labelLimit": 0}},  # no cut names
             "strokeDash": {"field": "Partner", "type": "nominal", "legend": None},
             "tooltip": _TOOLTIP,
         },
     }
     layers = [line]
     if target is not None:
-        label = f"Ziel: {str(target).replace('.', ',')}"
-        layers.append({"mark": {"type": "rule", "strokeDash": [6, 4], "color": TARGET_COLOUR, "size": 2,
-                                "description": f"Ziellinie, {label}"},
-                       "encoding": {"y": {"datum": target}}})
-        layers.append({"mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": "#8a3a00",
-                                "description": label},
-                       "encoding": {"y": {"datum": target}, "x": {"value": 0}, "text": {"value": label}}})
-    return localized({"data": {"values": records(_frame(series, unit, period_type))}, "layer": layers,
-                      "height": 420 + 22 * ((series["partner_name"].nunique() + 1) // 2)})  # plot + legend rows
+        label = f"Ziel: {fmt_number(target)}"
+        one = {"values": [{"target": target}]}  # own data: drawn (and read out) once, not once per value
+        layers.append({"data": one, "mark": {"type": "rule", "strokeDash": [6, 4], "color": TARGET_COLOUR, "size": 2},
+                       "encoding": {"y": {"field": "target", "type": "quantitative"}}})
+        layers.append({"data": one, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": "#8a3a00",
+                                             "text": label},
+                       "encoding": {"y": {"field": "target", "type": "quantitative"}, "x": {"value": 0}}})
+    line["data"] = {"values": records(_frame(series, unit, period_type))}
+    return localized({"layer": layers,
+                      "height": 500 + 22 * series["partner_name"].nunique()})  # plot + one legend row each
 
 
 def comparison_bars(latest: pd.DataFrame, name: str, unit: str, period_type: str) -> Spec:
@@ -136,3 +138,42 @@ def highlight_bars(frame: pd.DataFrame, x_title: str) -> Spec:
         },
         "height": {"step": 24},
     })
+
+
+def goal_trend(series: pd.DataFrame, target: float | None, target_day: str | None, target_label: str,
+               description: str, period_type: str) -> Spec:
+    """A goal card's trend: the values since the base period as a line and the target, labelled once — on the
+    way from the base value to the target period where progress is assessed, else as a level line. Screen
+    readers get ``description`` as the chart's one text alternative; axes and marks are not read out."""
+    points = records(series[["Datum", "value", "Wert", "Zeitraum"]])
+    axis_format = {"year": "%Y", "month": "%m/%Y"}.get(period_type, "%d.%m.%Y")
+    line = {"data": {"values": points}, "mark": {"type": "line", "point": len(points) <= 24, "color": PALETTE[0]},
+            "encoding": {"x": {"field": "Datum", "type": "temporal", "title": None,
+                               "axis": {"format": axis_format, "labelOverlap": True, "tickCount": 4}},
+                         "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": False},
+                               "axis": {"tickCount": 4}},
+                         "tooltip": [{"field": "Zeitraum", "type": "nominal"}, {"field": "Wert", "type": "nominal"}]}}
+    layers: list[Spec] = [line]
+    if target is not None:
+        if target_day is not None:  # the required path: from the base value to the target in the target period
+            path = [{"Datum": points[0]["Datum"], "value": points[0]["value"]}, {"Datum": target_day, "value": target}]
+            layers.append({"data": {"values": path}, "mark": {"type": "line", "strokeDash": [5, 4],
+                                                               "color": TARGET_COLOUR},
+                           "encoding": {"x": {"field": "Datum", "type": "temporal"},
+                                        "y": {"field": "value", "type": "quantitative"}}})
+            layers.append({"data": {"values": path[1:]},
+                           "mark": {"type": "text", "align": "right", "dy": -8, "color": "#8a3a00",
+                                    "fontWeight": "bold", "text": target_label},
+                           "encoding": {"x": {"field": "Datum", "type": "temporal"},
+                                        "y": {"field": "value", "type": "quantitative"}}})
+        else:
+            layers.append({"data": {"values": [{"value": target}]},
+                           "mark": {"type": "rule", "strokeDash": [5, 4], "color": TARGET_COLOUR, "size": 2},
+                           "encoding": {"y": {"field": "value", "type": "quantitative"}}})
+            layers.append({"data": {"values": [{"value": target}]},
+                           "mark": {"type": "text", "align": "left", "dy": -8, "color": "#8a3a00",
+                                    "fontWeight": "bold", "text": target_label},
+                           "encoding": {"x": {"value": 2}, "y": {"field": "value", "type": "quantitative"}}})
+    spec = localized({"layer": layers, "height": 130, "description": description})
+    spec["config"].update({"axis": {"aria": False}, "mark": {"aria": False}, "legend": {"aria": False}})
+    return spec

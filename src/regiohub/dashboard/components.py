@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from regiohub.core import settings
 from regiohub.dashboard import data, geo, legal
 from regiohub.dashboard.tables import SAMPLE_NOTE
 from regiohub.presentation.export import csv_bytes
@@ -25,7 +26,7 @@ _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>$#|"})
 def page(title: str) -> None:
     """Start a page: language, focus and contrast set-up, then its title (run inside the page's script: elements
     the router draws before a non-default page are not kept)."""
-    legal.page_setup()
+    legal.page_setup(title)
     st.title(title)
 
 
@@ -41,18 +42,30 @@ FALLBACK_MESSAGE = ("Der aktuelle Datenstand ist vorübergehend nicht lesbar. An
 def require_mart() -> data.Mart:
     """The published mart; without one, show the friendly message and end the page here."""
     mart = data.current_mart()
+    if mart is None and settings.paths().published.exists():  # published, but damaged and no intact snapshot
+        st.error(UNREADABLE_MESSAGE)
+        st.stop()
     if mart is None:
         st.info(NO_DATA_MESSAGE, icon=":material/hourglass_empty:")
         st.stop()
     try:
         data.snapshot(mart)
     except duckdb.Error:  # never the error text: it names server paths
-        st.error("Der veröffentlichte Datenbestand kann gerade nicht gelesen werden. Bitte versuchen Sie es später "
-                 "erneut.")
+        st.error(UNREADABLE_MESSAGE)
         st.stop()
     if mart.fallback:
         st.warning(FALLBACK_MESSAGE, icon=":material/history:")
+    if data.sources(mart)["is_sample"].any():
+        st.warning(SAMPLE_BANNER, icon=":material/science:")
     return mart
+
+
+UNREADABLE_MESSAGE = ("Der veröffentlichte Datenbestand kann gerade nicht gelesen werden. Bitte versuchen Sie es "
+                      "später erneut.")
+SAMPLE_BANNER = (
+    "**Beispieldaten:** Diese Seite zeigt auch plausible Beispielwerte, keine amtlichen Daten. "
+    "Betroffene Werte sind mit „Beispieldaten“ markiert."
+)
 
 
 def snapshot_caption(mart: data.Mart) -> None:
@@ -109,7 +122,13 @@ def _column_widths(frame: pd.DataFrame) -> list[float]:
 
 
 def chart_with_caption(chart: dict, caption: str, mart: data.Mart, source_ids: Iterable[str]) -> None:
-    """A chart (Vega-Lite spec), its caption and a one-line source reference."""
+    """A chart (Vega-Lite spec), its caption and a one-line source reference. Screen readers get the caption as
+    the chart's one text alternative; its axes and marks are not read out one by one."""
+    config = chart.get("config", {})
+    chart = {**chart, "description": chart.get("description") or caption,
+             "config": {**config, "axis": {**config.get("axis", {}), "aria": False},
+                        "mark": {**config.get("mark", {}), "aria": False},
+                        "legend": {**config.get("legend", {}), "aria": False}}}
     st.vega_lite_chart(chart, width="stretch")
     if caption:
         st.caption(caption)

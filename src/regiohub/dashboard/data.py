@@ -136,8 +136,21 @@ def partners(mart: Mart) -> pd.DataFrame:
 
 @per_snapshot
 def target_status(mart: Mart) -> pd.DataFrame:
-    """fct_indicator_target_status, shared per snapshot."""
+    """fct_target_progress (progress towards each target), shared per snapshot."""
     return build.targets(mart)
+
+
+@per_snapshot
+def data_until(mart: Mart) -> dict[str, str]:
+    """Per source: its newest period in the mart as shown ("Daten bis 15.11.2026", "2026"), not its fetch time."""
+    from regiohub.presentation.fmt import fmt_period
+
+    if "source_id" not in mart.columns("fct_indicator_value"):  # a mart from before values named their source
+        return {}
+    df = mart.query("SELECT v.source_id, arg_max(v.period, v.period_start) AS period,"
+                    " arg_max(i.period_type, v.period_start) AS period_type FROM fct_indicator_value v"
+                    " JOIN dim_indicator i USING (indicator_id) GROUP BY v.source_id")
+    return {r.source_id: fmt_period(r.period, r.period_type) for r in df.itertuples()}
 
 
 @st.cache_resource(ttl=CACHE_TTL, show_spinner=False)

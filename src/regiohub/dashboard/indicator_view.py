@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import pandas as pd
 
 from regiohub.api.config import ApiSettings
-from regiohub.build.transform import load_targets
 from regiohub.dashboard import charts, data, tables, values
 
 
@@ -38,10 +37,10 @@ def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, .
     return IndicatorView(
         series=series,
         at_period=at_period,
-        time_series=charts.time_series(series, name, unit, period_type, _target(indicator_id))
+        time_series=charts.time_series(series, name, unit, period_type, _target(mart, indicator_id))
         if series["period_start"].nunique() > 1 else None,
         comparison=charts.comparison_bars(at_period, name, unit, period_type),
-        ranking=tables.ranking_table(at_period, ind["direction"]),
+        ranking=tables.ranking_table(at_period, ind["direction"], unit),
         table=tables.series_table(ordered, unit, period_type),
         download=tables.download_frame(ordered, unit, period_type),
         any_suppressed=tables.any_suppressed(series),
@@ -49,9 +48,11 @@ def indicator_view(mart: data.Mart, indicator_id: str, partner_ids: tuple[str, .
     )
 
 
-def _target(indicator_id: str) -> float | None:
-    """The agreed target of the whole cooperation (``registry/targets.yml``), if any."""
-    return next((t.target_value for t in load_targets() if t.indicator_id == indicator_id), None)
+def _target(mart: data.Mart, indicator_id: str) -> float | None:
+    """The target of the whole cooperation as the published snapshot holds it (fct_target_progress), if any."""
+    df = mart.query("SELECT target_value FROM fct_target_progress WHERE partner_id IS NULL AND indicator_id = ?"
+                    " AND region_ars IN (SELECT ars FROM dim_region WHERE level = 'kooperationsraum')", [indicator_id])
+    return None if df.empty or pd.isna(df.iloc[0]["target_value"]) else float(df.iloc[0]["target_value"])
 
 
 EMBED_NOTE = (
@@ -60,6 +61,19 @@ EMBED_NOTE = (
     "Quelle und die Lizenz und aktualisiert sich mit jeder Veröffentlichung. Die Adresse Ihrer Website muss dafür "
     "beim Datenteam freigeschaltet sein. Soll nur das Diagramm erscheinen, nehmen Sie den Bild-Baustein darunter."
 )
+
+
+NO_PUBLIC_URL = (
+    "Achtung: Für diese Installation ist keine öffentliche Adresse der Schnittstelle eingetragen – der Baustein "
+    "zeigt auf diesen Rechner und funktioniert auf Ihrer Website nicht. Bitte das Datenteam, die öffentliche "
+    "Adresse (REGIOHUB_API_BASE_URL) einzutragen, und kopieren Sie den Baustein erst danach."
+)
+
+
+def has_public_base_url(base_url: str | None = None) -> bool:
+    """Whether embeds point at a public address (not localhost or an unset default)."""
+    host = urlparse(base_url or ApiSettings().base_url).hostname or ""
+    return bool(host) and host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
 
 @dataclass(frozen=True)

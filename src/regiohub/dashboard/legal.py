@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from regiohub.core import settings
 
@@ -51,6 +52,55 @@ PAGE_SETUP = """
 """
 
 
+# Streamlit's own chrome speaks English: the skip link and menus are named in German, the chart and table
+# toolbars ("Show data", "Download as PNG", fullscreen) are hidden — every chart has a German table or text
+# next to it, and the pages offer their own CSV/Excel downloads.
+CHROME_DE = """
+<style>
+  [data-testid="stElementToolbar"], .vega-embed details, .vega-embed .vega-actions, footer { display: none !important; }
+</style>
+<script>
+(() => {
+  const words = {"Skip to main content": "Zum Hauptinhalt springen", "Main menu": "Hauptmenü",
+                 "Sidebar": "Seitenleiste", "App pages": "Seiten", "Open": "Öffnen", "Clear all": "Alle entfernen",
+                 "Close sidebar": "Seitenleiste schließen", "Open sidebar": "Seitenleiste öffnen",
+                 "Collapse sidebar": "Seitenleiste einklappen", "Expand sidebar": "Seitenleiste ausklappen",
+                 "Link to heading": "Link zu dieser Überschrift", "Show more": "Mehr anzeigen",
+                 "Show less": "Weniger anzeigen", "Running...": "Lädt …", "visualization": "Diagramm",
+                 "Vega visualization": "Diagramm", "group mark container": "Diagrammfläche",
+                 "Fullscreen": "Vollbild", "Close fullscreen": "Vollbild beenden", "Download": "Herunterladen"};
+  const prefixes = [["Help for ", "Hilfe zu "]];
+  const german = (v) => {
+    if (words[v]) return words[v];
+    for (const [en, de] of prefixes) if (v.startsWith(en)) return de + v.slice(en.length);
+    return null;
+  };
+  const fix = () => {
+    document.querySelectorAll("[aria-label], [title], [aria-roledescription], a, button").forEach((el) => {
+      const label = el.getAttribute("aria-label");
+      if (label && label.endsWith(" icon")) el.setAttribute("aria-hidden", "true");  // decorative icons
+      for (const attr of ["aria-label", "title", "aria-roledescription"]) {
+        const v = el.getAttribute(attr), de = v && german(v);
+        if (de) el.setAttribute(attr, de);
+      }
+      const text = el.children.length === 0 ? el.textContent.trim() : "";
+      if (text && words[text]) el.textContent = words[text];
+    });
+  };
+  fix();
+  if (!window.__rhChrome) {
+    let queued = false;
+    window.__rhChrome = new MutationObserver(() => {
+      if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); }
+    });
+    window.__rhChrome.observe(document.body, {childList: true, subtree: true, attributes: true,
+                                              attributeFilter: ["aria-label", "title", "aria-roledescription"]});
+  }
+})();
+</script>
+"""
+
+
 def document(name: str) -> str:
     """The Markdown of a legal page: the deployment's file if present (a regular file inside the folder, not
     too large), else the shipped template."""
@@ -66,13 +116,22 @@ def document(name: str) -> str:
     return (DEFAULT_DIR / f"{name}.md").read_text(encoding="utf-8")
 
 
-def page_setup() -> None:
-    """Language, focus and contrast fixes; run by the router before every page."""
-    st.html(PAGE_SETUP, unsafe_allow_javascript=True)
+def page_setup(title: str) -> None:
+    """The page's own German title (browser tab, first thing a screen reader announces), then language, focus
+    and contrast fixes and German or hidden Streamlit chrome; run at the start of every page."""
+    if PagesManager.uses_pages_directory and "_rh_navigation" not in st.session_state:
+        # Until the default page has run once, Streamlit treats dashboards/pages/ as old-style pages and lists
+        # the file names ("streamlit app", "uebersicht") as navigation; run again through st.navigation instead
+        # (once per session, on its first run: no widget event is lost).
+        st.session_state["_rh_navigation"] = True
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.set_page_config(page_title=f"{title} – Regio.hub")
+    st.html(PAGE_SETUP + CHROME_DE, unsafe_allow_javascript=True)
 
 
 def render(name: str) -> None:
     """A legal page."""
-    page_setup()
+    page_setup(DOCUMENTS[name])
     st.title(DOCUMENTS[name])
     st.markdown(document(name))

@@ -20,9 +20,7 @@ from regiohub.presentation.fmt import (
     fmt_period,
     is_missing,
 )
-from regiohub.presentation.labels import COUNT_UNITS, STATUS_ICONS, STATUS_LABELS
-from regiohub.reports import build
-from regiohub.reports.build import target_for
+from regiohub.presentation.labels import COUNT_UNITS
 
 _DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
 _INGEST_STATUS = {"loaded": "neue Daten", "unchanged": "unverändert", "failed": "Fehler"}
@@ -69,9 +67,6 @@ def _partner_figure(mart: data.Mart, partner_id: str, ind: pd.Series, card: KeyF
     note = origin_note(last["is_inherited"], last["measured_level"], last["measured_name"])
     card.caption = f"Stand {fmt_period(last['period'], ind['period_type'])}" + (f" ({note})" if note else "")
     _trend_and_delta(card, series, ind, decimals)
-    hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"], partner_id=partner_id,
-                     region_ars=last["measured_ars"])
-    card.statuses = hit["status"].astype(str).tolist()
 
 
 def _trend_and_delta(card: KeyFigure, series: pd.DataFrame, ind: pd.Series, decimals: int) -> None:
@@ -97,9 +92,6 @@ def _region_figure(mart: data.Mart, ind: pd.Series, card: KeyFigure) -> None:
     card.value = fmt_cell(last["value"], last["is_suppressed"], decimals)
     card.caption = f"Kooperationsraum, Stand {fmt_period(last['period'], ind['period_type'])}"
     _trend_and_delta(card, series, ind, decimals)
-    hit = target_for(data.target_status(mart), ind["indicator_id"], last["period"],
-                     region_ars=build.cooperation_ars(mart))
-    card.statuses = hit["status"].astype(str).tolist()
 
 
 def render_card(domain: str, card: KeyFigure) -> None:
@@ -114,11 +106,6 @@ def render_card(domain: str, card: KeyFigure) -> None:
         )
         unit = "" if card.unit in COUNT_UNITS else f" ({ui.md_escape(card.unit)})"
         st.caption(f"**{ui.md_escape(card.name)}**{unit} · {card.caption}")
-        if len(card.statuses) == 1:
-            ui.target_badge(card.statuses[0])
-        elif card.statuses:
-            counts = {s: card.statuses.count(s) for s in STATUS_LABELS if s in card.statuses}
-            st.caption("Ziele: " + ", ".join(f"{STATUS_ICONS[s]} {n}× {STATUS_LABELS[s]}" for s, n in counts.items()))
         ui.sample_badge(card.is_sample)
 
 
@@ -136,13 +123,16 @@ def partner_table(mart: data.Mart, indicator_ids: tuple[str, ...]) -> tuple[pd.D
 
 
 def freshness_table(mart: data.Mart) -> pd.DataFrame:
-    """Per source: last load (from dim_source) and whether it is current against its schedule."""
+    """Per source: how far its data reach ("Daten bis", the end of its newest period in the mart — not the time
+    it was fetched), its last load (from dim_source) and whether it is current against its schedule."""
     fresh = {f.source_id: f for f in ops.freshness(settings.paths(), data.source_schedules())}
+    until_by_source = data.data_until(mart)
     rows = []
     for s in data.sources(mart).itertuples():
         f = fresh.get(s.source_id)
         rows.append({
             "Quelle": s.name,
+            "Daten bis": until_by_source.get(s.source_id, MISSING),
             "Stand im Datenbestand": fmt_datetime(s.last_loaded_at),
             "Zuletzt geprüft": fmt_datetime(f.last_checked_at) if f else MISSING,
             "Status": f.status if f else MISSING,

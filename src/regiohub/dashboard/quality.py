@@ -34,8 +34,11 @@ def freshness_table(paths: settings.Paths) -> pd.DataFrame:
     sources = load_registry().sources
     fresh = ops.freshness(paths, {s.id: s.schedule for s in sources})
     names = {s.id: s.name for s in sources}
+    mart = data.current_mart()
+    until = data.data_until(mart) if mart is not None else {}
     return pd.DataFrame([{
         "Quelle": names[f.source_id],
+        "Daten bis": until.get(f.source_id, MISSING),
         "Zeitplan": _interval(f),
         "Zuletzt geprüft": fmt_datetime(f.last_checked_at),
         "Zuletzt neue Daten": fmt_datetime(f.last_loaded_at),

@@ -8,23 +8,24 @@ import streamlit as st
 from regiohub.dashboard import charts, data
 from regiohub.dashboard import components as ui
 from regiohub.presentation.fmt import fmt_cell
-from regiohub.presentation.labels import STATUS_ICONS, STATUS_LABELS
+from regiohub.presentation.labels import progress_text
 from regiohub.reports import build, text
 from regiohub.reports.model import REGION, CooperationReport, IndicatorLine
 
 
 def target_summary(report: CooperationReport) -> None:
-    """Targets met / close / missed as three metrics (or a note when no targets are evaluated)."""
-    counts = report.target_counts()
-    if not sum(counts.values()):
+    """One metric per progress class that occurs (classes of the published rule, as on the goal cards), with the
+    goals in it, their value and what is missing."""
+    counts = {k: n for k, n in report.target_counts().items() if n}
+    if not counts:
         st.caption(text.targets_summary(report))
         return
-    for column, (status, n) in zip(st.columns(3), counts.items(), strict=True):
-        column.metric(f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}", n)
-        names = [f"{ln.name} (Ziel {text.target_text(ln).split(': ', 1)[-1]}, Wert {text.row_cells(ln, False)['Wert']})"
-                 for ln in report.targets_with(status)]
-        if names:
-            column.caption("; ".join(ui.md_escape(n) for n in names))
+    for column, (cls, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        column.metric(progress_text(cls), n)
+        names = [f"{ln.name} (Wert {text.row_cells(ln, False)['Wert']}"
+                 + (f"; {text.gap_text(ln)}" if text.gap_text(ln) else f"; Ziel {text.target_value_text(ln)}") + ")"
+                 for ln in report.targets_with(cls)]
+        column.caption("; ".join(ui.md_escape(n) for n in names))
 
 
 def lines_table(report: CooperationReport, lines: list[IndicatorLine]) -> pd.DataFrame:
@@ -65,11 +66,11 @@ def domain_section(mart: data.Mart, report: CooperationReport, domain: str, line
         )
 
 
-def pdf_bytes(report: CooperationReport) -> bytes:
-    """The report as PDF (fpdf2 is imported on the first download only)."""
+def pdf_bytes(report: CooperationReport, commentary: str | None = None) -> bytes:
+    """The report as PDF with the office's commentary (fpdf2 is imported on the first download only)."""
     from regiohub.reports.pdf import render_pdf
 
-    return render_pdf(report)
+    return render_pdf(report, commentary=commentary)
 
 
 def excel_bytes(report: CooperationReport) -> bytes:

@@ -114,17 +114,23 @@ def ranking_caption(direction: str) -> str:
     return _RANK_CAPTIONS.get(direction, "absteigend nach Wert (neutraler Indikator: keine Bewertung).")
 
 
-def ranking_table(at_period: pd.DataFrame, direction: str) -> pd.DataFrame:
-    """Partners at one period ordered by value (by the indicator's direction); suppressed values last, unranked."""
+def ranking_table(at_period: pd.DataFrame, direction: str, unit: str = "") -> pd.DataFrame:
+    """Partners at one period ordered by value (by the indicator's direction); suppressed values last. Fair ranks:
+    only own values are ranked (a Kreiswert taken over by a Gemeinde is not), equal values share a rank, and
+    absolute counts get none (units of different size are not comparable)."""
     usable = [not s and not is_missing(v) for v, s in zip(at_period["value"], _suppressed(at_period), strict=True)]
     ranked = at_period[usable].sort_values("value", ascending=direction == "lower_is_better")
     rest = at_period[[not u for u in usable]]
     decimals = common_decimals(at_period["value"])
+    rankable = direction in ("higher_is_better", "lower_is_better") and unit not in COUNT_UNITS
+    own = [float(v) for v, inherited in zip(ranked["value"], ranked["is_inherited"], strict=True) if not inherited]
     rows = []
-    for position, r in enumerate(ranked.itertuples(), start=1):
+    for r in ranked.itertuples():
         note = origin_note(r.is_inherited, r.measured_level, r.measured_name)
-        rows.append({"Rang": str(position), "Partner": r.partner_name, "Wert": fmt_cell(r.value, False, decimals),
-                     "Hinweis": note})
+        better = sum(v > r.value if direction == "higher_is_better" else v < r.value for v in own)
+        place = str(better + 1) if rankable and not r.is_inherited else MISSING
+        rows.append({"Rang": place, "Partner": r.partner_name, "Wert": fmt_cell(r.value, False, decimals),
+                     "Hinweis": note + ("; kein Rang" if r.is_inherited and rankable else "")})
     for r in rest.itertuples():
         rows.append({"Rang": MISSING, "Partner": r.partner_name,
                      "Wert": fmt_cell(r.value, getattr(r, "is_suppressed", False), decimals), "Hinweis": ""})

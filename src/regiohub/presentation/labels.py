@@ -69,3 +69,38 @@ def quarantine_reason(reason: str) -> str:
     if reason.startswith("conflicting rows for key"):
         return "widersprüchliche Zeilen für denselben Schlüssel" + reason[len("conflicting rows for key"):]
     return QUARANTINE_REASONS.get(reason, reason)
+# Progress towards a target (fct_target_progress, Open SDG's rule after Eurostat), worst last but one.
+PROGRESS_LABELS = {
+    "achieved": "Ziel erreicht",
+    "on_track": "auf Kurs",
+    "acceleration_needed": "Fortschritt, aber Beschleunigung nötig",
+    "limited_progress": "geringer Fortschritt",
+    "deterioration": "Entwicklung in die falsche Richtung",
+    "not_assessable": "nicht bewertbar",
+}
+PROGRESS_ICONS = {"achieved": "✔", "on_track": "▲", "acceleration_needed": "◐", "limited_progress": "◔",
+                  "deterioration": "✘", "not_assessable": "–"}
+PROGRESS_COLOURS = {"achieved": "green", "on_track": "green", "acceleration_needed": "orange",
+                    "limited_progress": "orange", "deterioration": "red", "not_assessable": "gray"}
+NOT_ASSESSABLE_REASONS = {
+    "no_value": "kein Wert seit dem Basiszeitraum",
+    "too_short": "Reihe zu kurz: weniger als ein Jahr seit dem Basiswert",
+    "not_positive": "Basiswert 0: eine jährliche Wachstumsrate ist nicht bestimmbar",
+    "target_before_base": "Zielzeitraum liegt vor dem Basiszeitraum",
+}
+AGREEMENT_LABELS = {"agreed": "vereinbart", "proposed": "Vorschlag, noch nicht beschlossen"}
+COMPARISON_WORDS = {"at_least": "mindestens", "at_most": "höchstens"}
+METHOD_NOTE = (
+    "Bewertung nach der veröffentlichten Methode von Open SDG (nach Eurostat): die durchschnittliche jährliche "
+    "Veränderung seit dem Basiswert im Verhältnis zur Veränderung, die bis zum Zieljahr nötig ist – "
+    "ab 95 % „auf Kurs“, 60 bis 95 % „Beschleunigung nötig“, 0 bis 60 % „geringer Fortschritt“, "
+    "darunter „falsche Richtung“."
+)
+
+
+def progress_text(progress_class: str, reason: str | None = None) -> str:
+    """``▲ auf Kurs`` or ``– nicht bewertbar (Reihe zu kurz …)``."""
+    text = f"{PROGRESS_ICONS[progress_class]} {PROGRESS_LABELS[progress_class]}"
+    if progress_class == "not_assessable" and reason:
+        text += f" ({NOT_ASSESSABLE_REASONS.get(reason, reason)})"
+    return text

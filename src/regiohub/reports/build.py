@@ -50,17 +50,18 @@ def cooperation_ars(reader: Reader) -> str | None:
 
 
 def targets(reader: Reader) -> pd.DataFrame:
-    """fct_indicator_target_status: region_ars, partner_id (NULL for the Kooperationsraum), indicator, period."""
+    """fct_target_progress: per region (partner_id NULL for the Kooperationsraum) and indicator the target, its
+    period and the progress class by the published rule."""
     return reader.query(
-        "SELECT region_ars, partner_id, indicator_id, period, period_start, value, target_value, target_comparison,"
-        " status FROM fct_indicator_target_status"
+        "SELECT region_ars, partner_id, indicator_id, target_value, target_comparison, target_period, gap,"
+        " progress_class, not_assessable_reason FROM fct_target_progress"
     )
 
 
-def target_for(frame: pd.DataFrame, indicator_id: str, period: str, *, partner_id: str | None = None,
+def target_for(frame: pd.DataFrame, indicator_id: str, *, partner_id: str | None = None,
                region_ars: str | None = None) -> pd.DataFrame:
-    """Target rows of one indicator and period for a partner, or (``partner_id`` None) for a region key."""
-    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["period"] == period)]
+    """The progress row of one indicator for a partner, or (``partner_id`` None) for a region key."""
+    rows = frame[frame["indicator_id"] == indicator_id]
     if partner_id is not None:
         return rows[rows["partner_id"] == partner_id]
     return rows[(rows["region_ars"] == region_ars) & rows["partner_id"].isna()]
@@ -191,7 +192,8 @@ class _Context:
         peers = self._peers(ind.indicator_id, row["period"], partner_id)
         place, n_ranked = rank(None if inherited else _num(row["value"]), peers, ind.direction)
         goals = self.goals.get(ind.indicator_id, self.no_goal)
-        hit = target_for(goals, ind.indicator_id, row["period"], partner_id=partner_id, region_ars=self.coop)
+        hit = target_for(goals, ind.indicator_id, partner_id=partner_id, region_ars=self.coop)
+        goal = None if hit.empty else hit.iloc[0]
         return IndicatorLine(
             indicator_id=ind.indicator_id, name=ind.name_de, domain=ind.domain, unit=ind.unit,
             direction=ind.direction, period_type=ind.period_type, period=str(row["period"]),
@@ -200,8 +202,13 @@ class _Context:
             previous_value=None if before.empty else _num(before.iloc[0]["value"]),
             previous_suppressed=False if before.empty else bool(before.iloc[0]["suppressed"]),
             rank=None if partner_id is None else place, n_ranked=n_ranked,
-            target_value=None if hit.empty else _num(hit.iloc[0]["target_value"]),
-            target_status=None if hit.empty else str(hit.iloc[0]["status"]),
+            target_value=None if goal is None else _num(goal["target_value"]),
+            target_status=None if goal is None else str(goal["progress_class"]),
+            target_period=None if goal is None else str(goal["target_period"]),
+            target_comparison=None if goal is None else str(goal["target_comparison"]),
+            target_gap=None if goal is None else _num(goal["gap"]),
+            target_reason=None if goal is None or pd.isna(goal["not_assessable_reason"])
+            else str(goal["not_assessable_reason"]),
             note=f"Wert für {row['measured_name']} (nicht gerankt)" if inherited else "",
             source_id=ind.source_id, is_sample=bool(row["is_sample"]), peers=tuple(peers),
             land_value=self._land_value(ind.indicator_id, row["period"]), is_inherited=inherited,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from regiohub.presentation.labels import DOMAIN_ORDER, domain_label
+from regiohub.presentation.labels import DOMAIN_ORDER, PROGRESS_LABELS, domain_label
 
 REGION = "region"
 REGION_NAME = "Kooperationsregion"
@@ -53,6 +53,10 @@ class IndicatorLine:
     land_value: float | None = None
     is_inherited: bool = False
     similar: tuple[float, float, float, int] | None = None  # median, low, high, n of the comparison group
+    target_period: str | None = None  # by when (a year or a day); target_status holds the progress class
+    target_comparison: str | None = None
+    target_gap: float | None = None
+    target_reason: str | None = None  # why the progress is not assessable
 
     @property
     def change(self) -> float | None:
@@ -89,15 +93,16 @@ class CooperationReport:
         return out
 
     def target_counts(self) -> dict[str, int]:
-        counts = {"met": 0, "close": 0, "missed": 0}
+        """How many lines are in each progress class (fct_target_progress), in the order of the classes."""
+        counts = dict.fromkeys(PROGRESS_LABELS, 0)
         for line in self.lines:
             if line.target_status in counts:
                 counts[line.target_status] += 1
         return counts
 
-    def targets_with(self, status: str) -> list[IndicatorLine]:
-        """The lines whose target has ``status`` (met, close, missed)."""
-        return [ln for ln in self.lines if ln.target_status == status]
+    def targets_with(self, progress_class: str) -> list[IndicatorLine]:
+        """The lines whose target is in ``progress_class`` (achieved, on_track, …)."""
+        return [ln for ln in self.lines if ln.target_status == progress_class]
 
     @property
     def any_suppressed(self) -> bool:

@@ -1,5 +1,7 @@
-"""The cooperation report as PDF (fpdf2, A4): title page, contents, header and footer on every page, one
-section per domain with its table and a bar chart (partners, Land value, target as line), sources and licences.
+"""The cooperation report as PDF (fpdf2, A4), ready for a committee: a cover with the issuing body and contact,
+header and footer on every page, the goals by the published progress rule, the office's own commentary (optional),
+one section per domain with its table (with a Ziel column) and a bar chart, sources and a colophon with the snapshot.
+Tagged: language de, title, headings in the structure tree, every chart a figure with its alternative text.
 
 Text uses DejaVu Sans where installed (full Unicode: "–" for no value, "−" never confused with it); otherwise
 the built-in Helvetica with typographic characters replaced by Latin-1 equivalents.
@@ -7,26 +9,24 @@ the built-in Helvetica with typographic characters replaced by Latin-1 equivalen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from fpdf import FPDF
-from fpdf.fonts import FontFace
+from fpdf import FPDF, ViewerPreferences
 
 from regiohub.presentation.fmt import MISSING, SUPPRESSED_NOTE, TZ, fmt_cell, fmt_datetime
-from regiohub.presentation.labels import STATUS_LABELS
-from regiohub.reports import text
-from regiohub.reports.model import REGION, CooperationReport, IndicatorLine
+from regiohub.presentation.labels import METHOD_NOTE, PROGRESS_LABELS
+from regiohub.registry.cooperation import Cooperation, load_cooperation
+from regiohub.reports import pdf_table, text
+from regiohub.reports.model import REGION, CooperationReport
 from regiohub.reports.pdf_chart import bars
 from regiohub.reports.similar import GROUP_SIZE, TYPOLOGY_NOTE
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _PLAIN = str.maketrans({"–": "-", "—": "-", "−": "-", "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'",
                         "…": "...", "\u00a0": " ", "€": "EUR", "✔": "", "◐": "", "✘": ""})
-WIDTHS = (38, 16, 18, 15, 23, 21, 15, 22, 12)  # mm; Indikator … Rang
-TABLE_COLUMNS = ["Indikator", "Einheit", "Zeitraum", "Wert", "Vorjahr", "Veränderung", "Land", "Vergleich", "Rang"]
-_HEAD = FontFace(emphasis="BOLD", fill_color=(225, 232, 240), color=(0, 0, 0))
-_BODY = FontFace(fill_color=(255, 255, 255), color=(0, 0, 0))
 
 
 def plain(value: str) -> str:
@@ -84,10 +84,24 @@ class ReportPDF(FPDF):
             self.cell(0, 4, self.t(text.SAMPLE_NOTE))
         self.set_text_color(0, 0, 0)
 
-    def heading(self, title: str, level: int = 0) -> None:
+    @contextmanager
+    def tagged(self, struct_type: str, **entries: str) -> Iterator[None]:
+        """Mark what is drawn inside as one structure element (``/H1``, ``/Figure`` with ``alt_text``): fpdf2's own
+        mechanism behind ``image(alt_text=…)``, which 2.8 offers for images only."""
+        mcid = self.struct_builder.next_mcid_for_page(self.page)
+        self._add_marked_content(struct_type=struct_type, mcid=mcid, **entries)
+        self._out(f"{struct_type} <</MCID {mcid}>> BDC")
+        yield
+        self._out("EMC")
+
+    def heading(self, title: str, level: int = 0, size: float | None = None) -> None:
+        """A heading: in the outline and, as H1/H2, in the structure tree; never alone at the foot of a page."""
+        if self.will_page_break(20):
+            self.add_page()
         self.start_section(self.t(title), level=level)
-        self.font("B", 13 if level == 0 else 11)
-        self.multi_cell(0, 7, self.t(title), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.font("B", size or (13 if level == 0 else 11))
+        with self.tagged(f"/H{level + 1}", title=self.t(title)):
+            self.multi_cell(0, 11 if size else 7, self.t(title), align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def para(self, value: str, size: float = 9, style: str = "") -> None:
@@ -95,95 +109,72 @@ class ReportPDF(FPDF):
         self.multi_cell(0, 4.6, self.t(value), align="L", new_x="LMARGIN", new_y="NEXT")
 
 
-def render_pdf(report: CooperationReport, *, compress: bool = True, created: datetime | None = None) -> bytes:
-    """The report as PDF bytes."""
+def render_pdf(report: CooperationReport, *, compress: bool = True, created: datetime | None = None,
+               commentary: str | None = None, cooperation: Cooperation | None = None) -> bytes:
+    """The report as PDF bytes; ``commentary`` is the office's own text, printed after the goals."""
+    coop = cooperation or load_cooperation()
     pdf = ReportPDF(report, created or datetime.now(TZ))
     pdf.set_compression(compress)
     pdf.set_title(pdf.t(text.heading(report)))
-    pdf.set_author("Regio.hub")
+    pdf.set_author(pdf.t(coop.issuer))
+    pdf.set_subject(pdf.t(f"{coop.name}: Kennzahlen und Ziele"))
     pdf.set_lang("de-DE")
-    _title_page(pdf, report)
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+    _title_page(pdf, report, coop)
     pdf.add_page()
-    pdf.insert_toc_placeholder(_toc, pages=1)
     _summary(pdf, report)
+    if commentary and commentary.strip():
+        pdf.ln(2)
+        pdf.heading("Anmerkungen der Verwaltung", level=1)
+        pdf.para(commentary.strip()[:4000])
     region = report.partner_id == REGION
     for domain, lines in report.by_domain().items():
         if pdf.will_page_break(60):
             pdf.add_page()
         pdf.ln(3)
         pdf.heading(domain)
-        _table(pdf, lines, region)
+        pdf_table.draw(pdf, lines, region)
         bars(pdf, next((ln for ln in lines if ln.target_value is not None), lines[0]))
     _group(pdf, report)
-    _sources(pdf, report)
+    _sources(pdf, report, coop)
     return bytes(pdf.output())
 
 
-def _title_page(pdf: ReportPDF, report: CooperationReport) -> None:
+def _title_page(pdf: ReportPDF, report: CooperationReport, coop: Cooperation) -> None:
     pdf.add_page()
-    pdf.set_y(70)
-    pdf.font("B", 24)
-    pdf.multi_cell(0, 11, pdf.t("Kooperationsbericht"), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(60)
+    pdf.heading("Kooperationsbericht", size=24)
     pdf.font("B", 18)
     pdf.multi_cell(0, 9, pdf.t(f"{report.subject} – {report.year}"), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.para("Smart-Region-Kooperation Potsdam, Brandenburg an der Havel, Havelland, Potsdam-Mittelmark und "
-             "Teltow-Fläming", 11)
+    pdf.para(f"{coop.name}: {coop.members}", 11)
     pdf.ln(4)
-    pdf.para(text.stand(report), 10)
+    pdf.para(f"Herausgeber: {coop.issuer}", 10)
+    pdf.para(f"Kontakt: {coop.contact}", 10)
+    pdf.ln(4)
+    pdf.para(text.stand(report, with_snapshot=False), 10)
     pdf.para(f"Erstellt am {pdf.created.strftime('%d.%m.%Y, %H:%M Uhr')}", 10)
     if report.is_sample:
         pdf.ln(6)
         pdf.para(text.SAMPLE_NOTE, 11, "B")
 
 
-def _toc(pdf: ReportPDF, outline: list) -> None:
-    pdf.set_x(pdf.l_margin)
-    pdf.font("B", 14)
-    pdf.cell(0, 10, pdf.t("Inhalt"), new_x="LMARGIN", new_y="NEXT")
-    pdf.font("", 10)
-    for section in outline:
-        indent = 6 * section.level
-        pdf.set_x(15 + indent)
-        pdf.cell(150 - indent, 7, section.name, link=pdf.add_link(page=section.page_number))
-        pdf.cell(0, 7, str(section.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
-
-
 def _summary(pdf: ReportPDF, report: CooperationReport) -> None:
     pdf.heading("Ziele der Kooperation")
     pdf.para(text.targets_summary(report))
-    for status in ("missed", "close", "met"):
-        lines = report.targets_with(status)
+    for cls, label in PROGRESS_LABELS.items():
+        lines = report.targets_with(cls)
         if lines:
-            names = "; ".join(f"{ln.name} ({text.target_text(ln)}, Wert {text.row_cells(ln, False)['Wert']})"
-                              for ln in lines)
-            pdf.para(f"{STATUS_LABELS[status]}: {names}")
+            names = "; ".join(f"{ln.name} (Wert {text.row_cells(ln, False)['Wert']}, "
+                              + (text.gap_text(ln) or f"Ziel {text.target_value_text(ln)}") + ")" for ln in lines)
+            pdf.para(f"{label[0].upper()}{label[1:]}: {names}")
+    pdf.para(METHOD_NOTE, 8)
     pdf.ln(1)
     pdf.para(f"Lesehilfe: „{MISSING}“ = kein Wert vorhanden; ein Minuszeichen steht nur vor negativen Zahlen. "
              "„Land“ = Wert für das Land Brandenburg im selben Zeitraum. Rang: nur unter Partnern derselben "
              "Ebene (Gemeinden mit Gemeinden, Kreise mit Kreisen); übernommene Kreiswerte erhalten keinen Rang.", 8)
     if report.any_suppressed:
         pdf.para(SUPPRESSED_NOTE, 8)
-
-
-def _table(pdf: ReportPDF, lines: list[IndicatorLine], region: bool) -> None:
-    pdf.font("", 7)
-    pdf.set_fill_color(255, 255, 255)
-    with pdf.table(col_widths=WIDTHS, width=sum(WIDTHS), headings_style=_HEAD, line_height=3.8,
-                   text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT"),
-                   first_row_as_headings=True) as table:
-        table.row([pdf.t(c) for c in TABLE_COLUMNS])
-        for line in lines:
-            cells = text.row_cells(line, region)
-            extra = [cells["Hinweis"]] if cells["Hinweis"] else []
-            if cells["Ziel"] != MISSING:
-                extra.append(cells["Ziel"])
-            name = cells["Indikator"] + (f" ({'; '.join(extra)})" if extra else "")
-            similar = text.similar_text(line)
-            if similar != MISSING:
-                cells["Vergleich"] += f"; ähnliche Orte: {similar.removeprefix('Median ').split(' (')[0]}"
-            table.row([pdf.t(name), *(pdf.t(cells[c]) for c in TABLE_COLUMNS[1:])], style=_BODY)
-    pdf.ln(2)
 
 
 def _group(pdf: ReportPDF, report: CooperationReport) -> None:
@@ -198,14 +189,25 @@ def _group(pdf: ReportPDF, report: CooperationReport) -> None:
     pdf.para(TYPOLOGY_NOTE.format(n=GROUP_SIZE.get(report.level, 5)), 8)
 
 
-def _sources(pdf: ReportPDF, report: CooperationReport) -> None:
-    if pdf.will_page_break(40):
-        pdf.add_page()
+def _sources(pdf: ReportPDF, report: CooperationReport, coop: Cooperation) -> None:
+    """Sources, licences and the colophon, kept together on one page (no page with a lone sentence)."""
     pdf.ln(3)
+    with pdf.offset_rendering() as trial:
+        _closing(trial, report, coop)  # drawn on the real document, then rewound
+    if trial.page_break_triggered:
+        pdf.add_page()
+    _closing(pdf, report, coop)
+
+
+def _closing(pdf: ReportPDF, report: CooperationReport, coop: Cooperation) -> None:
     pdf.heading("Quellen und Lizenzen")
     for s in report.sources:
         pdf.para(text.licence_line(s) + (" – Beispieldaten" if s["is_sample"] else ""), 8)
         pdf.ln(0.5)
-    pdf.ln(2)
+    pdf.ln(1)
     pdf.para("Alle Werte stammen aus dem veröffentlichten Datenbestand von Regio.hub; Raten, Summen für den "
              "Kooperationsraum und Zuordnungen zu Gemeinden sind daraus abgeleitet (Daten verändert).", 8)
+    pdf.ln(3)
+    pdf.heading("Impressum", level=1)
+    pdf.para(f"Herausgeber: {coop.issuer}. Kontakt: {coop.contact}.", 8)
+    pdf.para(text.stand(report) + f" Erstellt am {pdf.created.strftime('%d.%m.%Y, %H:%M Uhr')} mit Regio.hub.", 8)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from regiohub.presentation.fmt import MISSING, common_decimals, fmt_cell, fmt_change, fmt_datetime, fmt_period
-from regiohub.presentation.labels import STATUS_LABELS
+from regiohub.presentation.labels import NOT_ASSESSABLE_REASONS, PROGRESS_LABELS
 from regiohub.reports.model import CooperationReport, IndicatorLine
 
 SAMPLE_NOTE = "Beispieldaten: plausible Beispielwerte, keine amtlichen Daten."
@@ -28,13 +28,34 @@ def comparison(line: IndicatorLine, subject_is_region: bool) -> str:
     return f"{label}: {fmt_cell(rng[0], False, d)} – {fmt_cell(rng[1], False, d)}"
 
 
+def target_value_text(line: IndicatorLine) -> str:
+    """``mind. 20,0 bis 2030`` (``–`` without a target value)."""
+    if line.target_value is None:
+        return MISSING
+    word = "mind." if line.target_comparison == "at_least" else "höchst."
+    when = line.target_period or ""
+    when = when if len(when) == 4 else fmt_period(when, "day")
+    return f"{word} {fmt_cell(line.target_value, False, decimals(line))} bis {when}".strip()
+
+
 def target_text(line: IndicatorLine) -> str:
+    """The Ziel column: ``mind. 20,0 bis 2030: auf Kurs``."""
     if not line.target_status:
         return MISSING
-    text = STATUS_LABELS.get(line.target_status, line.target_status)
-    if line.target_value is not None:
-        text += f": {fmt_cell(line.target_value, False, decimals(line))}"
-    return text
+    return f"{target_value_text(line)}: {PROGRESS_LABELS.get(line.target_status, line.target_status)}"
+
+
+def gap_text(line: IndicatorLine) -> str:
+    """``10,9 fehlen bis 20,0 im Jahr 2030`` (empty when achieved or unknown); why a target cannot be assessed."""
+    if line.target_status == "not_assessable" and line.target_reason:
+        return NOT_ASSESSABLE_REASONS.get(line.target_reason, line.target_reason)
+    if line.target_gap is None or line.target_value is None or line.target_status == "achieved":
+        return ""
+    d = decimals(line)
+    verb = "fehlen bis" if line.target_comparison == "at_least" else "zu viel für"
+    when = line.target_period or ""
+    when = f"im Jahr {when}" if len(when) == 4 else f"bis zum {fmt_period(when, 'day')}"
+    return f"{fmt_cell(line.target_gap, False, d)} {verb} {fmt_cell(line.target_value, False, d)} {when}"
 
 
 def row_cells(line: IndicatorLine, subject_is_region: bool) -> dict[str, str]:
@@ -63,16 +84,18 @@ def heading(report: CooperationReport) -> str:
     return f"Kooperationsbericht {report.year}: {report.subject}"
 
 
-def stand(report: CooperationReport) -> str:
-    snap = f" (Snapshot {report.snapshot_id})" if report.snapshot_id else ""
+def stand(report: CooperationReport, with_snapshot: bool = True) -> str:
+    """``Datenstand: 07.12.2026, 22:12 Uhr (Snapshot …). Werte bis 31.12.2025.`` (the cover leaves the id out)."""
+    snap = f" (Snapshot {report.snapshot_id})" if report.snapshot_id and with_snapshot else ""
     return f"Datenstand: {fmt_datetime(report.published_at)}{snap}. Werte bis 31.12.{report.year}."
 
 
 def targets_summary(report: CooperationReport) -> str:
-    c = report.target_counts()
-    if not sum(c.values()):
-        return "Für diese Auswahl sind keine Zielwerte vereinbart oder bewertet."
-    return f"Ziele: {c['met']} erreicht, {c['close']} knapp verfehlt, {c['missed']} verfehlt."
+    """``5 Ziele: 2 × Ziel erreicht, 3 × auf Kurs.`` (classes of the published rule, as on the goal cards)."""
+    c = {k: n for k, n in report.target_counts().items() if n}
+    if not c:
+        return "Für diese Auswahl sind keine Ziele festgelegt."
+    return f"{sum(c.values())} Ziele: " + ", ".join(f"{n} × {PROGRESS_LABELS[k]}" for k, n in c.items()) + "."
 
 
 def attribution(source: dict) -> str:
