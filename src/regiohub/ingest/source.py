@@ -41,6 +41,7 @@ from regiohub.store.state import (
     Origin,
     all_loads,
     read_state,
+    read_state_or_empty,
     record_load,
     resync_from_raw,
     write_state,
@@ -168,7 +169,8 @@ def _load(
         result.version = payload_version(data, source, result.load_id, ctx.validators if ctx is not None else None)
         record_load(data, source.id, result.load_id, _provenance(source, result, landing_dir, hashes,
                                                                  fetched_at, from_path, ctx))
-        older = superseded_note(data, source, result.load_id, result.version)
+        older = superseded_note(data, source, result.load_id, result.version) or connector.older_release(
+            data, source, result.load_id)
         if older:
             result.superseded_by, note = older
             result.notes.append(note)
@@ -268,10 +270,19 @@ def _raw_exists(data: settings.Paths, source_id: str, state: dict) -> bool:
 
 
 def _record(data: settings.Paths, result: IngestResult) -> None:
-    """The outcome into the source's state and the ingest log."""
-    update = {"last_checked_at": result.started_at, "last_status": result.status, "last_error": None}
+    """The outcome into the source's state and the ingest log.
+
+    A refused operator file stays the source's ``last_error`` (shown by ``status`` and on Datenqualität)
+    until a newer good load of that source: a later "unchanged" poll or an older release does not hide it.
+    """
+    update: dict = {"last_checked_at": result.started_at, "last_status": result.status}
     if result.status == "failed":
-        update.update(last_error=result.error, last_failed_at=result.started_at)
+        update.update(last_error=result.error, last_failed_at=result.started_at, last_error_origin=result.origin)
+    elif result.changed or read_state_or_empty(data, result.source_id).get("last_error_origin") != "operator":
+        update.update(last_error=None, last_error_origin=None)
+    if result.superseded_by and result.status == "loaded":
+        older = read_state_or_empty(data, result.source_id).get("older_releases") or {}
+        update["older_releases"] = {**older, result.load_id: result.superseded_by}
     write_state(data, result.source_id, update)
     with open(data.runs / "ingest_log.jsonl", "a", encoding="utf-8") as fh:
         fh.write(json.dumps(asdict(result)) + "\n")
