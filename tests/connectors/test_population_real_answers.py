@@ -263,3 +263,14 @@ def test_no_census_kreis_or_land_sum_misses_a_quarantined_key(published_copy, tm
     assert count[ars("12054")][0] == values_of(member(CENSUS_2022))["120540000000"]
     assert count["120735051532"][0] == 33_578  # Gemeinden keep their figures
     assert count[COOPERATION][0] > 0  # the Kooperationsraum does not contain Uckermark
+
+
+def test_an_operator_file_is_its_own_origin_in_the_lineage_not_the_publisher_url(data_dir, capsys):
+    from regiohub.lineage.events import _origin_dataset
+    from regiohub.lineage.loads import ingest_log, publisher_urls
+
+    ingest(capsys, REGIO, real(KREISE_2024_ZIP))
+    (entry,) = [e for e in ingest_log(settings.paths(data_dir)).values() if e["status"] == "loaded"]
+    dataset = _origin_dataset(settings.paths(data_dir), entry, publisher_urls()[REGIO])
+    assert (dataset.namespace, dataset.name) == (f"file://operator/{REGIO}", KREISE_2024_ZIP.name)
+    assert "regionalstatistik.de" not in dataset.namespace

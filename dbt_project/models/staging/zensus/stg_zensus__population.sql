@@ -1,5 +1,6 @@
 -- Population at the census reference date per Gemeinde (GEOGM4, PRS018) and, where an answer has one,
--- Land (GEOBL1) of the cooperation's Land; the latest load replaces earlier ones.
+-- Land (GEOBL1) of the cooperation's Land, from one load: a publisher's or operator's file before a
+-- sample recording, then the latest load (each answer is the whole table: it replaces earlier ones).
 with
 
 source as (
@@ -10,8 +11,22 @@ cooperation as (
     select * from {{ ref('stg_registry__cooperation') }}
 ),
 
+loads as (
+    select * from {{ ref('stg_registry__loads') }}
+),
+
+chosen as (
+    select source._load_id
+    from source
+    left join loads on loads.load_id = source._load_id
+    group by all
+    order by bool_or(not coalesce(loads.is_sample, true)) desc, source._load_id desc
+    limit 1
+),
+
 latest as (
-    {{ latest_load('source') }}
+    select * from source
+    where _load_id in (select _load_id from chosen)
 ),
 
 renamed as (
