@@ -179,6 +179,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     registry = check_registry(load_registry())
     for s in registry.sources:
         print(f"{s.id:<26} {s.domain:<11} {s.schedule:<14} {s.publisher}")
+    coop = registry.cooperation
+    print(f"cooperation: {coop.name} ({coop.ars}) in Land {coop.land}")
     print(f"{len(registry.partners)} partners: {', '.join(p.name for p in registry.partners)}")
     return 0
 

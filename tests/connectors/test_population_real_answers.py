@@ -26,6 +26,7 @@ from genesis_payloads import (
     CENSUS_LAND,
     CENSUS_UCKERMARK,
     FLAT_2023_CSV,
+    GV100AD,
     KREISE_2024_ZIP,
     PRE_REVISION_2023,
     PRE_REVISION_2023_LAND,
@@ -274,3 +275,23 @@ def test_an_operator_file_is_its_own_origin_in_the_lineage_not_the_publisher_url
     dataset = _origin_dataset(settings.paths(data_dir), entry, publisher_urls()[REGIO])
     assert (dataset.namespace, dataset.name) == (f"file://operator/{REGIO}", KREISE_2024_ZIP.name)
     assert "regionalstatistik.de" not in dataset.namespace
+
+
+def test_after_a_reference_refresh_the_same_file_loads_its_quarantined_keys(data_dir, tmp_path, capsys):
+    """A key unknown to the shipped reference; a GV100AD file that knows it (the real file's Brandenburg records
+    plus one record in its layout for that key, Gebietsstand changed); the same census file handed in again."""
+    path = tmp_path / "1000A-0000.csv"
+    path.write_bytes(census_table(add=(census_row("120739999999", "Phantasia", 1234),)))
+    assert "quarantined values: 1 region key unknown" in ingest(capsys, ZENSUS, path)
+    records = [r for r in real(GV100AD).read_bytes().decode("utf-8").split("\r\n") if r[10:12] == "12"]
+    pinnow = next(r for r in records if r.startswith("6020251130120734405051"))
+    phantasia = pinnow[:10] + "12073999" + "9999" + "Phantasia".ljust(50) + pinnow[72:]
+    directory = tmp_path / "GV100AD_31122025.txt"
+    directory.write_text("\r\n".join(r[:2] + "20251231" + r[10:] for r in [*records, phantasia]) + "\r\n",
+                         encoding="utf-8", newline="")
+    assert main(["regions", "refresh", "--from", str(directory)]) == 0
+    capsys.readouterr()
+    out = ingest(capsys, ZENSUS, path)
+    assert "quarantined 1 region key(s) the region reference knows now (120739999999): loaded again" in out
+    assert "quarantined" not in out.replace("quarantined 1 region key(s) the region reference knows now", "")
+    assert raw(data_dir, ZENSUS, "values", "select value from t where region_code = '120739999999'") == [(1234.0,)]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import requests
 
-from regiohub.core import http, settings
+from regiohub.core import duckdb_settings, http, settings
 from regiohub.core.errors import SourceError
 from regiohub.core.ids import new_load_id
 from regiohub.ingest import intake
@@ -146,13 +146,18 @@ def _load(
         return
     result.payload_sha256 = intake.combined_hash(hashes, landing_dir)
     validators = {**state.get("validators", {}), **ctx.validators} if ctx is not None and ctx.validators else None
-    if state.get("payload_sha256") == result.payload_sha256 and _raw_exists(data, source.id, state):
+    again = _keys_now_known(data, source.id, state.get("last_load_id") if state.get("payload_sha256") ==
+                            result.payload_sha256 else (_earlier_load_with(data, source.id, result.payload_sha256)
+                                                        or {}).get("load_id"))
+    if again:
+        result.notes.append(again)
+    elif state.get("payload_sha256") == result.payload_sha256 and _raw_exists(data, source.id, state):
         _unchanged(result, landing_dir, "payload identical to the last load")
         result.holds_load = state["last_load_id"]
         if validators:
             write_state(data, source.id, {"validators": validators})
         return
-    earlier = _earlier_load_with(data, source.id, result.payload_sha256)
+    earlier = None if again else _earlier_load_with(data, source.id, result.payload_sha256)
     if earlier:
         _unchanged(result, landing_dir, (
             f"payload already loaded on {earlier['fetched_at']} (load {earlier['load_id']}); "
@@ -262,6 +267,31 @@ def _earlier_load_with(data: settings.Paths, source_id: str, payload_sha256: str
         if entry.get("payload_sha256") == payload_sha256 and any((data.raw / source_id).glob(f"*/{load_id}.parquet")):
             return entry
     return None
+
+
+def _keys_now_known(data: settings.Paths, source_id: str, load_id: str | None) -> str | None:
+    """A note if ``load_id`` (an earlier load of the same payload) quarantined region keys that the region
+    reference knows now (after ``regiohub regions refresh``): then the payload is loaded again, not skipped."""
+    from regiohub.ingest.connectors.region import UNKNOWN_KEY
+    from regiohub.ingest.quarantine import quarantine_dir
+    from regiohub.registry.regions import known_keys
+
+    files = sorted(quarantine_dir(data).glob(f"{source_id}/*/{load_id}.parquet")) if load_id else []
+    if not files:
+        return None
+    with duckdb_settings.connect() as con:
+        names = {r[0] for r in con.execute("describe select * from read_parquet($f, union_by_name = true)",
+                                           {"f": [str(f) for f in files]}).fetchall()}
+        if "region_code" not in names:
+            return None
+        keys = [r[0] for r in con.execute(
+            "select distinct region_code from read_parquet($f, union_by_name = true) where _reason = $reason",
+            {"f": [str(f) for f in files], "reason": UNKNOWN_KEY}).fetchall()]
+    known = [k for k in keys if k in known_keys(data).keys]
+    if not known:
+        return None
+    return (f"load {load_id} of this payload quarantined {len(known)} region key(s) the region reference knows now "
+            f"({', '.join(known[:3])}{' …' if len(known) > 3 else ''}): loaded again")
 
 
 def _raw_exists(data: settings.Paths, source_id: str, state: dict) -> bool:
