@@ -1,5 +1,5 @@
--- Counts for the Kooperationsraum equal the sum over its five non-overlapping units
--- (nobody is counted twice, nobody is left out). Rows returned are failures.
+-- Counts for the Kooperationsraum equal the sum over its non-overlapping units (the partners at
+-- Kreis level; nobody is counted twice, nobody is left out). Rows returned are failures.
 with
 
 indicator_values as (
@@ -8,6 +8,10 @@ indicator_values as (
 
 units as (
     select ars from {{ ref('dim_region') }} where is_cooperation_unit
+),
+
+cooperation as (
+    select cooperation_ars from {{ ref('stg_registry__cooperation') }}
 ),
 
 counts as (
@@ -26,7 +30,7 @@ unit_sums as (
 region as (
     select indicator_id, period_start, value as region_total,
     from indicator_values
-    where region_ars = '{{ var("cooperation_ars") }}'
+    where region_ars in (select cooperation_ars from cooperation)
         and indicator_id in (select indicator_id from counts)
         and not is_suppressed
 )
@@ -34,5 +38,5 @@ region as (
 select *
 from region
 left join unit_sums using (indicator_id, period_start)
-where unit_sums.n_units = 5 and unit_sums.units_total <> region.region_total
+where unit_sums.n_units = (select count(*) from units) and unit_sums.units_total <> region.region_total
     or unit_sums.n_units is null

@@ -10,6 +10,7 @@
     regiohub ack [ID ...]                   acknowledge open failures (default: all)
     regiohub sources [check]                list the registry; check: validate it and probe each source offline
     regiohub serve [--host H] [--port 8501] dashboards (127.0.0.1 unless --host)
+    regiohub regions [refresh --from FILE]  the region reference in use; refresh: build it from GV100AD files
     regiohub demo                           `run --offline`, then `serve`
     regiohub api [--host H] [--port 8000]   read API over the published mart (OpenAPI at /docs)
     regiohub mqtt SOURCE                    consume a sensor source's MQTT topics into raw (until Ctrl+C/SIGTERM)
@@ -87,7 +88,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     result = ingest_source(args.source, from_path=args.from_path, backfill=args.backfill)
     rows = ", ".join(f"{k}={v}" for k, v in result.rows.items())
-    print(f"{result.source_id}: {result.status} {rows} (load {result.load_id})")
+    status = "kept, not published (older release)" if result.superseded_by else result.status
+    print(f"{result.source_id}: {status} {rows} (load {result.load_id})")
     for entity, reasons in result.quarantined.items():
         print(f"  quarantined {entity}: " + ", ".join(f"{n} {reason}" for reason, n in reasons.items()))
     for note in result.notes:
@@ -188,7 +190,34 @@ def cmd_sources(args: argparse.Namespace) -> int:
     registry = check_registry(load_registry())
     for s in registry.sources:
         print(f"{s.id:<26} {s.domain:<11} {s.schedule:<14} {s.publisher}")
+    coop = registry.cooperation
+    print(f"cooperation: {coop.name} ({coop.ars}) in Land {coop.land}")
     print(f"{len(registry.partners)} partners: {', '.join(p.name for p in registry.partners)}")
+    return 0
+
+
+def cmd_regions(args: argparse.Namespace) -> int:
+    from regiohub.registry import regions
+
+    if args.action == "refresh":
+        if not args.from_paths:
+            raise RegiohubError("regions refresh needs --from GV100AD_<DDMMYYYY>.txt "
+                                "(the Destatis Gemeindeverzeichnis)")
+        path, summary = regions.refresh(args.from_paths, lands=args.land or None, output=args.output,
+                                        add_to_existing=not args.replace)
+        print(f"region reference {path}: Gebietsstände {', '.join(summary['gebietsstaende'])}; "
+              f"{summary['gemeinden']} Gemeinde keys in Länder {', '.join(summary['lands'])}, "
+              f"{summary['ended']} ended ({summary['with_successor']} with a successor of the same AGS)")
+        print("next: `regiohub run` builds the mart on it (a source whose rows were quarantined as unknown keys: "
+              "hand its file in again)")
+        return 0
+    path = regions.reference_path()
+    units = regions.read_reference(path)
+    stands = sorted({u.last_stand for u in units})
+    shipped = " (the shipped compact reference; `regiohub regions refresh --from GV100AD_….txt` builds your own)"
+    print(f"region reference {path}{shipped if path == regions.SHIPPED else ''}")
+    print(f"  Gebietsstände {', '.join(stands)}; Länder {', '.join(sorted({u.land for u in units}))}; "
+          f"{sum(u.level == 'kreis' for u in units)} Kreise, {sum(u.level == 'gemeinde' for u in units)} Gemeinde keys")
     return 0
 
 
@@ -310,6 +339,14 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("sources", cmd_sources, "list registered sources and partners; `check`: validate and probe them")
     sp.add_argument("action", nargs="?", choices=["check"],
                     help="validate the registry and probe every source offline against the shipped samples")
+    sp = add("regions", cmd_regions, "the region reference in use; refresh: build it from Destatis GV100AD files")
+    sp.add_argument("action", nargs="?", choices=["refresh"],
+                    help="read GV100AD files (--from, repeatable) and add their Gebietsstand to the reference")
+    sp.add_argument("--from", dest="from_paths", type=Path, action="append", default=[],
+                    help="a GV100AD_<DDMMYYYY>.txt file of the Destatis Gemeindeverzeichnis (GV-ISys)")
+    sp.add_argument("--land", action="append", default=[], help="keep only this Land (2-digit key; repeatable)")
+    sp.add_argument("--output", type=Path, help="write here instead of <data>/reference/regions.csv")
+    sp.add_argument("--replace", action="store_true", help="start afresh instead of adding to the existing reference")
     sp = add("serve", cmd_serve, "serve the dashboards")
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this host only)")
     sp.add_argument("--port", type=int, default=8501)

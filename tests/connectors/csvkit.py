@@ -149,7 +149,8 @@ def registry_with(source_id: str, **params: str) -> Registry:
     """The shipped registry with other params for one source (e.g. what an operator might type)."""
     reg = load_registry()
     changed = reg.source(source_id).model_copy(update={"params": {**reg.source(source_id).params, **params}})
-    return Registry(partners=reg.partners, sources=[changed if s.id == source_id else s for s in reg.sources])
+    return Registry(cooperation=reg.cooperation, partners=reg.partners,
+                    sources=[changed if s.id == source_id else s for s in reg.sources])
 
 
 def ingest_file(

@@ -1,7 +1,9 @@
-"""Regionalstatistik and Zensus 2022 payloads in their real formats (see ``genesis_payloads`` for the documents).
+"""Regionalstatistik and Zensus 2022 payloads in their real formats (see ``genesis_payloads`` for the recordings).
 
 Intake by content (ZIP or CSV, any name), the identity of a payload (another table is rejected),
-values and flags, and the official figures of the Kreis table reaching the mart.
+values and flags, and the official figures of the Kreis table reaching the mart. ``kreis_table`` is an
+excerpt (whole rows, exact bytes) of the Regionaldatenbank's answer recorded by pystatis on 11 Jun 2025
+(12411-01-01-4, ``area=all``, 31.12.2023 after the Zensus 2022 revision).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from genesis_payloads import (
-    COOPERATION_2023,
-    KREISE_2023,
-    LAND_2023,
-    UNITS_ARS,
+    REVISED_2023,
+    REVISED_2023_LAND,
+    UNITS,
     area_table,
+    ars,
     kreis_table,
     tablefile_zip,
     zensus_table,
@@ -61,7 +63,7 @@ def test_zensus_is_fetched_through_the_documented_webservice(data_dir, monkeypat
 
 def _as_zip(tmp: Path) -> Path:
     path = tmp / "12411-01-01-4 (1).zip"  # as a browser saves a second download
-    path.write_bytes(tablefile_zip(kreis_table(), "12411-01-01-4_1732800000000_de_flat.csv"))
+    path.write_bytes(tablefile_zip(kreis_table(), "12411-01-01-4_1749623963823_de_flat.csv"))
     return path
 
 
@@ -78,32 +80,46 @@ def _as_folder(tmp: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("make", [_as_zip, _as_csv_of_any_name, _as_folder])
+def _without_bom(tmp: Path) -> Path:
+    path = tmp / "12411-01-01-4.csv"
+    path.write_bytes(kreis_table().removeprefix(b"\xef\xbb\xbf"))
+    return path
+
+
+@pytest.mark.parametrize("make", [_as_zip, _as_csv_of_any_name, _as_folder, _without_bom])
 def test_the_kreis_table_loads_as_zip_csv_or_folder(data_dir, tmp_path, capsys, make):
     assert main(["ingest", REGIO, "--from", str(make(tmp_path))]) == 0, capsys.readouterr().err
+    assert "table 12411-01-01-4: kept 18 KREISE, 3 DLAND; ignored 3 DINSG" in capsys.readouterr().out
     totals = dict(raw(data_dir, REGIO, "select region_code, value from t where variable_2_attribute_code is null"))
-    assert {k: totals[k] for k in KREISE_2023} == {k: v[1] for k, v in KREISE_2023.items()}
-    assert totals["12"] == LAND_2023 and totals["DG"] == 84_669_326  # the empty "Insgesamt" code is Germany
+    assert {k: totals[k] for k in UNITS} == REVISED_2023
+    assert totals["12"] == REVISED_2023_LAND and "DG" not in totals  # Germany is set aside, not loaded
     by_sex = raw(data_dir, REGIO, "select sum(value) from t where region_code = '12069' "
                                   "and variable_2_attribute_code in ('GESM', 'GESW')")
-    assert by_sex == [(223_531,)]
+    assert by_sex == [(220_158,)]
 
 
 @pytest.mark.parametrize(
     ("source", "name", "body", "message"),
     [
         (REGIO, "11111-0001_de_flat.csv", area_table(),
-         "table 11111-0001 is not one of 12411-01-01-4, 12411-01-01-5 (file 11111-0001_de_flat.csv)"),
+         "table 11111-0001 is not one of 12411-01-01-4, 12411-01-01-5 (file 11111-0001_de_flat.csv; "
+         "it holds statistic 11111 by DINSG)"),
         (REGIO, "download.csv", area_table(),
          "a table of statistic 11111 (Feststellung des Gebietsstands) by DINSG is not one of 12411-01-01-4, "
          "12411-01-01-5 (file download.csv)"),
         (ZENSUS, "1000A-1018_de_flat.csv", zensus_table("1000A", "GEOBL1", "12", "Brandenburg"),
-         "table 1000A-1018 is not one of 1000A-0000 (file 1000A-1018_de_flat.csv)"),
+         "table 1000A-1018 is not one of 1000A-0000 (file 1000A-1018_de_flat.csv; it holds statistic 1000A by GEOBL1)"),
         (ZENSUS, "Zensus.csv", zensus_table("4000W", "GEOGM4", "120540000000", "Potsdam"),
          "a table of statistic 4000W (Bevölkerung kompakt (Gebietsstand 15.05…) by GEOGM4 is not one of 1000A-0000"),
+        (ZENSUS, "Religion.csv", zensus_table("1000A", "GEOGM4", "120540000000", "Potsdam"),
+         "a table of statistic 1000A (Bevölkerung kompakt (Gebietsstand 15.05…) by GEOGM4 with RELZG2 is not one "
+         "of 1000A-0000"),
         (REGIO, "12411-01-01-4.zip", None, "12411-01-01-4.zip holds no CSV file"),
-        (REGIO, "Kreise.csv", kreis_table().replace(b";12;Brandenburg;", b";13;Mecklenburg-Vorpommern;")
-         .replace(b";120", b";130"), "Kreise.csv has no rows for Brandenburg"),
+        (REGIO, "Kreise.csv", kreis_table(("DG", "01001", "01002", "13")),
+         "Kreise.csv has no rows for Land 12 (Brandenburg) of the cooperation"),
+        (REGIO, "Regierungsbezirke.csv", kreis_table(("DG",)),
+         "Regierungsbezirke.csv: table 12411-01-01-4 without rows of the levels this source uses (KREISE, "
+         "DLAND); it holds 3 DINSG"),
     ],
 )
 def test_a_payload_of_another_table_is_rejected_naming_the_operators_file(
@@ -121,17 +137,18 @@ def test_a_payload_of_another_table_is_rejected_naming_the_operators_file(
 
 
 def test_dates_flags_and_unreadable_numbers(data_dir, tmp_path):
-    head, first, *good = kreis_table().decode("utf-8-sig").splitlines()
-    rows = [head, first, *good]
+    head, *rows = kreis_table().decode("utf-8-sig").splitlines()
+    first = next(r for r in rows if ";01001;Flensburg, kreisfreie Stadt;GES;Geschlecht;;Insgesamt;" in r)
+    flensburg = ";01001;Flensburg, kreisfreie Stadt;"
     dates = {"01051": "31.12.2015", "01052": "2015-12-31", "01053": "31.12.15", "01054": "2015-12-31"}
     for key, day in dates.items():
-        rows.append(first.replace(";2023-12-31;", f";{day};").replace(";;Insgesamt;GES;", f";{key};Ort;GES;"))
+        rows.append(first.replace(";2023-12-31;", f";{day};").replace(flensburg, f";{key};Ort;"))
     values = {"01060": "-", "01061": ".", "01062": "x", "01063": "/", "01064": "NaN", "01065": "inf",
               "01066": "-inf", "01067": "zwei", "01068": "", "01069": "1e400", "01070": "-5", "01071": "1234,0"}
     for key, value in values.items():
-        rows.append(first.replace(";;Insgesamt;GES;", f";{key};Ort;GES;").replace(";84669326;", f";{value};"))
+        rows.append(first.replace(flensburg, f";{key};Ort;").replace(";96431;", f";{value};"))
     path = tmp_path / "12411-01-01-4.csv"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8-sig")
     result = ingest_source(REGIO, from_path=path, data=settings.paths(data_dir))
     assert result.quarantined["values"] == {
         "unreadable number (not a finite number)": 6,  # NaN, inf, -inf, zwei, empty, 1e400
@@ -141,44 +158,48 @@ def test_dates_flags_and_unreadable_numbers(data_dir, tmp_path):
     }
     got = dict(raw(data_dir, REGIO, "select region_code, reference_date::varchar || ' ' || value from t "
                                     "where region_code between '01050' and '01099'"))
-    assert got == {"01051": "2015-12-31 84669326.0", "01052": "2015-12-31 84669326.0",
-                   "01054": "2015-12-31 84669326.0", "01060": "2023-12-31 0.0", "01071": "2023-12-31 1234.0"}
+    assert got == {"01051": "2015-12-31 96431.0", "01052": "2015-12-31 96431.0",
+                   "01054": "2015-12-31 96431.0", "01060": "2023-12-31 0.0", "01071": "2023-12-31 1234.0"}
     assert raw(data_dir, REGIO, "select count(*) from t where value is null or reference_date is null") == [(0,)]
 
 
 def test_the_mart_publishes_the_official_kreis_figures(published_copy, tmp_path, capsys):
-    """Kreis table 31.12.2023 via ``ingest --from`` next to the shipped Gemeinde table, then a real dbt build."""
+    """Kreis table 31.12.2023 via ``ingest --from`` next to the shipped (sample) Gemeinde table, then a real dbt build.
+
+    The official rows win over the sample Gemeinden of the same date, the Kooperationsraum is the sum of its
+    units (labelled so), and a change that divides by a sample year is sample data with both loads in its lineage.
+    """
     data = settings.paths(published_copy)
     path = tmp_path / "12411-01-01-4_de_flat.zip"
-    path.write_bytes(tablefile_zip(kreis_table(), "12411-01-01-4_1732800000000_de_flat.csv"))
+    path.write_bytes(tablefile_zip(kreis_table(), "12411-01-01-4_1749623963823_de_flat.csv"))
     assert main(["ingest", REGIO, "--from", str(path)]) == 0, capsys.readouterr().err
     export_registry(load_registry(), data)
     candidate = data.build / "candidate-stat-test.duckdb"
     run_dbt(["build", "--select", "+fct_indicator_value", "--indirect-selection", "cautious"], data, candidate)
     with duckdb.connect(str(candidate), read_only=True) as con:
-        year_end = dict(con.execute(
-            "select region_ars, value from fct_indicator_value "
+        year_end = {r[0]: r[1:] for r in con.execute(
+            "select region_ars, value, basis, is_sample, source_load_ids from fct_indicator_value "
             "where indicator_id = 'bevoelkerung_jahresende' and period = '2023-12-31'"
-        ).fetchall())
-        sample = dict(con.execute(
-            "select region_ars, is_sample from fct_indicator_value "
-            "where indicator_id = 'bevoelkerung_jahresende' and period = '2023-12-31'"
-        ).fetchall())
-        change = con.execute(
-            "select region_ars, period, numerator from fct_indicator_value "
-            "where indicator_id = 'bevoelkerung_veraenderung' and region_ars = ? and period like '202_-12-31' "
-            "order by period", ["129990000000"]
-        ).fetchall()
-    assert {ars: year_end[ars] for ars in UNITS_ARS} == UNITS_ARS
-    assert year_end["129990000000"] == COOPERATION_2023 == sum(UNITS_ARS.values())
-    assert year_end["120000000000"] == LAND_2023
+        ).fetchall()}
+        change = {r[0]: r[1:] for r in con.execute(
+            "select period, numerator, is_sample, source_load_ids from fct_indicator_value "
+            "where indicator_id = 'bevoelkerung_veraenderung' and region_ars = ? and period like '202_-12-31'",
+            ["129990000000"],
+        ).fetchall()}
+        origin = dict(con.execute("select load_id, origin from staging.stg_registry__loads").fetchall())
+    assert {k: year_end[ars(k)][0] for k in UNITS} == REVISED_2023
+    assert year_end["129990000000"][:2] == (sum(REVISED_2023.values()), "Summe der Partner auf Kreisebene")
+    assert year_end["120000000000"][:2] == (REVISED_2023_LAND, "amtlich")
     # provenance decides the label: the operator's official table is not sample data
-    assert not any(sample[ars] for ars in [*UNITS_ARS, "129990000000", "120000000000"])
-    # both population-change series go on: 2023 against 2022 and 2024 against 2023, on the official 2023 figure
-    periods = {p: n for _, p, n in change}
-    assert {"2023-12-31", "2024-12-31"} <= set(periods)
+    assert not any(year_end[a][2] for a in [*map(ars, UNITS), "129990000000", "120000000000"])
+    (operator_load,) = {load for load, o in origin.items() if o == "operator"}
+    assert year_end["120000000000"][3] == [operator_load]
+    # 2023 against 2022: real 2023 minus the sample 2022 — sample data, both loads in the lineage
     previous = year_end_of(candidate, "2022-12-31")
-    assert periods["2023-12-31"] == COOPERATION_2023 - previous
+    assert change["2023-12-31"][0] == sum(REVISED_2023.values()) - previous
+    assert change["2023-12-31"][1] is True and operator_load in change["2023-12-31"][2]
+    assert any(origin[load] == "recording" for load in change["2023-12-31"][2])
+    assert change["2024-12-31"][1] is True  # the sample 2024 against the real 2023
 
 
 def year_end_of(candidate: Path, period: str) -> float:

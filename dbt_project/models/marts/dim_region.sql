@@ -1,5 +1,7 @@
--- Today's units (valid_to null) plus Gemeinde keys that ended in a territorial change, each with
--- the key of today's territory it became part of (successor_ars), and the Kooperationsraum.
+-- Today's units of the cooperation's Land (valid_to null) plus Gemeinde keys that ended, each with the
+-- key of today's territory it became part of (successor_ars), and the Kooperationsraum. Ended keys:
+-- mergers from the region_changes seed (valid_to: last valid day) and keys of older Gebietsstände of the
+-- region reference whose Gemeinde carries another key today (valid_to: the last Gebietsstand it was seen in).
 with
 
 regions as (
@@ -10,8 +12,24 @@ current_keys as (
     select * from {{ ref('int_regions__current_keys') }}
 ),
 
+cooperation as (
+    select * from {{ ref('stg_registry__cooperation') }}
+),
+
+seed as (
+    select region_changes.ars, region_changes.name, region_changes.valid_to
+    from {{ ref('region_changes') }} as region_changes
+    inner join cooperation on starts_with(region_changes.ars, cooperation.land_key)
+),
+
 changes as (
-    select * from {{ ref('region_changes') }}
+    select * from seed
+    union all
+    select regions.ars, regions.name, regions.last_stand as valid_to
+    from {{ ref('stg_reference__regions') }} as regions
+    inner join cooperation on regions.land = cooperation.land_key
+    where regions.level = 'gemeinde' and not regions.is_current and regions.successor_ars is not null
+        and regions.ars not in (select ars from seed)
 ),
 
 partners as (

@@ -40,6 +40,7 @@ final as (
         indicator_values.quality_flag,
         indicator_values.is_suppressed,
         indicator_values.source_load_ids,
+        indicator_values.basis,
     from indicator_values
     inner join catalogue using (indicator_id)
     inner join source_state using (source_id)

@@ -44,7 +44,10 @@ def value_lineage(request: Request, db: Db, region: Annotated[str, Path(pattern=
     loads = []
     for load_id in value.pop("source_load_ids") or []:
         entry = log.get(load_id, {"load_id": load_id})
-        loads.append({**public(entry), "load_id": load_id, "publisher_url": urls.get(entry.get("source_id", ""))})
+        # an operator's file (--from, inbox) did not come from the publisher's URL: no URL as its origin
+        fetched = entry.get("origin") != "operator"
+        loads.append({**public(entry), "load_id": load_id, "origin": entry.get("origin"),
+                      "publisher_url": urls.get(entry.get("source_id", "")) if fetched else None})
     sources = [{**s, "publisher_url": urls.get(s["source_id"])}
                for s in db.records(SOURCES, [value["source_id"], [x["source_id"] for x in loads], indicator])]
     body = {"snapshot_id": db.snapshot.snapshot_id, "value": value, "loads": loads, "sources": sources}

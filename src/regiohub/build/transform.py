@@ -58,7 +58,25 @@ def export_registry(registry: Registry, data: settings.Paths, cutoffs: dict[str,
     (target / "source_state.json").write_text(json.dumps(state, ensure_ascii=False, indent=1))
     targets = target_rows(load_targets(), registry)
     (target / "targets.json").write_text(json.dumps(targets, ensure_ascii=False, indent=1))
+    export_regions(registry, data, target)
     return target
+
+
+def export_regions(registry: Registry, data: settings.Paths, target: Path) -> None:
+    """The cooperation (its Land from the registry) and the region reference of that Land, for dbt."""
+    from regiohub.registry import regions
+
+    coop = registry.cooperation
+    rows = regions.export_rows(data, [coop.land])
+    if not any(r["level"] == "land" for r in rows):
+        raise PipelineError(
+            f"the region reference {regions.reference_path(data)} does not cover Land {coop.land} of the cooperation: "
+            "run `regiohub regions refresh --from GV100AD_<DDMMYYYY>.txt` (Destatis Gemeindeverzeichnis)"
+        )
+    cooperation = [{"cooperation_ars": coop.ars, "cooperation_name": coop.name, "land": coop.land,
+                    "land_ars": coop.land_ars}]
+    (target / "cooperation.json").write_text(json.dumps(cooperation, ensure_ascii=False, indent=1))
+    (target / "regions.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
 
 
 def missing_raw_sources(registry: Registry, data: settings.Paths) -> list[str]:

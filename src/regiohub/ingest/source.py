@@ -28,7 +28,7 @@ from pathlib import Path
 
 import requests
 
-from regiohub.core import http, settings
+from regiohub.core import duckdb_settings, http, settings
 from regiohub.core.echo import cut
 from regiohub.core.errors import SourceError
 from regiohub.core.ids import new_load_id
@@ -42,6 +42,7 @@ from regiohub.store.state import (
     Origin,
     all_loads,
     read_state,
+    read_state_or_empty,
     record_load,
     resync_from_raw,
     write_state,
@@ -147,13 +148,18 @@ def _load(
         return
     result.payload_sha256 = intake.combined_hash(hashes, landing_dir)
     validators = {**state.get("validators", {}), **ctx.validators} if ctx is not None and ctx.validators else None
-    if state.get("payload_sha256") == result.payload_sha256 and _raw_exists(data, source.id, state):
+    again = _keys_now_known(data, source.id, state.get("last_load_id") if state.get("payload_sha256") ==
+                            result.payload_sha256 else (_earlier_load_with(data, source.id, result.payload_sha256)
+                                                        or {}).get("load_id"))
+    if again:
+        result.notes.append(again)
+    elif state.get("payload_sha256") == result.payload_sha256 and _raw_exists(data, source.id, state):
         _unchanged(result, landing_dir, "payload identical to the last load")
         result.holds_load = state["last_load_id"]
         if validators:
             write_state(data, source.id, {"validators": validators})
         return
-    earlier = _earlier_load_with(data, source.id, result.payload_sha256)
+    earlier = None if again else _earlier_load_with(data, source.id, result.payload_sha256)
     if earlier:
         _unchanged(result, landing_dir, (
             f"payload already loaded on {earlier['fetched_at']} (load {earlier['load_id']}); "
@@ -170,7 +176,8 @@ def _load(
         result.version = payload_version(data, source, result.load_id, ctx.validators if ctx is not None else None)
         record_load(data, source.id, result.load_id, _provenance(source, result, landing_dir, hashes,
                                                                  fetched_at, from_path, ctx))
-        older = superseded_note(data, source, result.load_id, result.version)
+        older = superseded_note(data, source, result.load_id, result.version) or connector.older_release(
+            data, source, result.load_id)
         if older:
             result.superseded_by, note = older
             result.notes.append(note)
@@ -265,16 +272,50 @@ def _earlier_load_with(data: settings.Paths, source_id: str, payload_sha256: str
     return None
 
 
+def _keys_now_known(data: settings.Paths, source_id: str, load_id: str | None) -> str | None:
+    """A note if ``load_id`` (an earlier load of the same payload) quarantined region keys that the region
+    reference knows now (after ``regiohub regions refresh``): then the payload is loaded again, not skipped."""
+    from regiohub.ingest.connectors.region import UNKNOWN_KEY
+    from regiohub.ingest.quarantine import quarantine_dir
+    from regiohub.registry.regions import known_keys
+
+    files = sorted(quarantine_dir(data).glob(f"{source_id}/*/{load_id}.parquet")) if load_id else []
+    if not files:
+        return None
+    with duckdb_settings.connect() as con:
+        names = {r[0] for r in con.execute("describe select * from read_parquet($f, union_by_name = true)",
+                                           {"f": [str(f) for f in files]}).fetchall()}
+        if "region_code" not in names:
+            return None
+        keys = [r[0] for r in con.execute(
+            "select distinct region_code from read_parquet($f, union_by_name = true) where _reason = $reason",
+            {"f": [str(f) for f in files], "reason": UNKNOWN_KEY}).fetchall()]
+    known = [k for k in keys if k in known_keys(data).keys]
+    if not known:
+        return None
+    return (f"load {load_id} of this payload quarantined {len(known)} region key(s) the region reference knows now "
+            f"({', '.join(known[:3])}{' …' if len(known) > 3 else ''}): loaded again")
+
+
 def _raw_exists(data: settings.Paths, source_id: str, state: dict) -> bool:
     load_id = state.get("last_load_id")
     return bool(load_id) and any((data.raw / source_id).glob(f"*/{load_id}.parquet"))
 
 
 def _record(data: settings.Paths, result: IngestResult) -> None:
-    """The outcome into the source's state and the ingest log."""
-    update = {"last_checked_at": result.started_at, "last_status": result.status, "last_error": None}
+    """The outcome into the source's state and the ingest log.
+
+    A refused operator file stays the source's ``last_error`` (shown by ``status`` and on Datenqualität)
+    until a newer good load of that source: a later "unchanged" poll or an older release does not hide it.
+    """
+    update: dict = {"last_checked_at": result.started_at, "last_status": result.status}
     if result.status == "failed":
-        update.update(last_error=result.error, last_failed_at=result.started_at)
+        update.update(last_error=result.error, last_failed_at=result.started_at, last_error_origin=result.origin)
+    elif result.changed or read_state_or_empty(data, result.source_id).get("last_error_origin") != "operator":
+        update.update(last_error=None, last_error_origin=None)
+    if result.superseded_by and result.status == "loaded":
+        older = read_state_or_empty(data, result.source_id).get("older_releases") or {}
+        update["older_releases"] = {**older, result.load_id: result.superseded_by}
     write_state(data, result.source_id, update)
     with open(data.runs / "ingest_log.jsonl", "a", encoding="utf-8") as fh:
         fh.write(json.dumps(asdict(result)) + "\n")

@@ -22,6 +22,7 @@ from openlineage.client.facet_v2 import dataset_version_dataset
 
 from regiohub.core import duckdb_settings, settings
 from regiohub.lineage.loads import ingest_log, publisher_urls
+from regiohub.store.state import all_loads
 
 NAMESPACE = "regiohub"
 PRODUCER = "https://github.com/regiohub/regiohub"
@@ -56,6 +57,19 @@ def _pair(job: str, run_id: str, start: datetime, end: datetime, inputs: list[In
                      inputs=inputs, outputs=outputs)]
 
 
+def _origin_dataset(data: settings.Paths, entry: dict, publisher_url: str) -> InputDataset:
+    """Where a load came from: the publisher's URL for a fetch (live, or replayed from a recording of that URL);
+    an operator's file (``--from``, inbox) is that file — never the live URL it did not come from."""
+    facets = _version(entry.get("payload_sha256") or "")
+    origin = entry.get("origin")
+    if origin == "operator":
+        ledger = all_loads(data, entry["source_id"]).get(entry["load_id"], {})
+        name = ledger.get("operator_file") or entry.get("payload_sha256") or entry["load_id"]
+        return InputDataset(namespace=f"file://operator/{entry['source_id']}", name=name, facets=facets)
+    url = urlsplit(publisher_url)
+    return InputDataset(namespace=f"{url.scheme}://{url.netloc}", name=url.path or "/", facets=facets)
+
+
 def snapshot_events(data: settings.Paths, snapshot_id: str, candidate: Path) -> list[RunEvent]:
     """The events connecting publisher → raw → mart → published for the published ``snapshot_id``."""
     with duckdb_settings.connect(data.published, read_only=True) as con:
@@ -69,9 +83,7 @@ def snapshot_events(data: settings.Paths, snapshot_id: str, candidate: Path) -> 
         if entry is None:
             continue
         source_id = entry["source_id"]
-        url = urlsplit(urls.get(source_id, f"unknown://{source_id}"))
-        source_ds = InputDataset(namespace=f"{url.scheme}://{url.netloc}", name=url.path or "/",
-                                 facets=_version(entry.get("payload_sha256") or ""))
+        source_ds = _origin_dataset(data, entry, urls.get(source_id, f"unknown://{source_id}"))
         outputs = []
         for entity in sorted(entry.get("rows") or {}):
             ns, name = raw_dataset(source_id, entity)

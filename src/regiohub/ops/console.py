@@ -30,4 +30,12 @@ def summary(report: RunReport) -> None:
     """One line per source: what was loaded, or why it failed / was held back."""
     for item in report.ingested:
         rows = ", ".join(f"{k}={v}" for k, v in item.get("rows", {}).items())
-        print(f"  {item['source_id']:<30} {item['status']:<10} {item.get('error') or rows}")
+        status = item["status"]
+        if status == "loaded" and item.get("superseded_by"):  # an earlier load holds a newer release
+            status, rows = "kept, not published (older release)", f"{rows} (newer: load {item['superseded_by']})"
+        if item.get("quarantined"):
+            rows += f" (quarantined {item['quarantined']})"
+        print(f"  {item['source_id']:<30} {status:<10} {item.get('error') or rows}")
+        for note in item.get("notes") or []:
+            if "unknown to the region reference" in note:  # a key no directory knows: named in the run output
+                print(f"    note: {note}")

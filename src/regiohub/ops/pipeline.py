@@ -68,6 +68,7 @@ def ingest_all(
                 "load_id": result.load_id,
                 "quarantined": sum(n for reasons in result.quarantined.values() for n in reasons.values()),
                 "notes": result.notes,
+                "superseded_by": result.superseded_by,
             }
         )
         crashpoints.reached("ingest:between-sources")

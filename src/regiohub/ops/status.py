@@ -104,9 +104,13 @@ def render_status(data: settings.Paths) -> str:
     lines += ["", "not yet published:"]
     pending = unpublished_loads(data)
     lines += [f"  {s}: {len(loads)} load(s), newest {loads[-1]}" for s, loads in sorted(pending.items())] or ["  -"]
-    older = superseded_lines(data)
+    older = superseded_lines(data) + [
+        f"{s.id}: load {load} (older release than load {by})"
+        for s in load_registry().sources
+        for load, by in sorted((read_state(data, s.id).get("older_releases") or {}).items())
+    ]
     if older:
-        lines += ["", "kept, not published (an earlier load holds a newer version):"]
+        lines += ["", "kept, not published (an earlier load holds a newer version or release):"]
         lines += [f"  {line}" for line in older]
     failures = held_back(data)
     if failures:

@@ -42,8 +42,8 @@ class Partner(_Strict):
     @field_validator("ars")
     @classmethod
     def _ars_is_12_digits(cls, v: str) -> str:
-        if not re.fullmatch(r"12\d{10}", v):
-            raise ValueError(f"ARS must be 12 digits of a Brandenburg unit (12…), got {v!r}")
+        if not re.fullmatch(r"(0[1-9]|1[0-6])\d{10}", v):
+            raise ValueError(f"ARS must be 12 digits starting with a Land key 01…16, got {v!r}")
         return v
 
 
@@ -59,6 +59,30 @@ class StreamMapping(_Strict):
     ars: str = Field(default="", description="12-digit ARS of the Gemeinde the sensor stands in")
     longitude: float | None = None
     latitude: float | None = None
+class Cooperation(_Strict):
+    """The cooperation region: its name, its own (synthetic) key and the Land its partners lie in."""
+
+    name: str
+    ars: str = Field(description="12-digit key of the Kooperationsraum that no official unit has (Land + 9990000000)")
+    land: str = Field(description="2-digit key of the Land the partners lie in (12 = Brandenburg)")
+
+    @field_validator("land")
+    @classmethod
+    def _land_key(cls, v: str) -> str:
+        if not re.fullmatch(r"0[1-9]|1[0-6]", v):
+            raise ValueError(f"land must be a 2-digit Land key 01…16, got {v!r}")
+        return v
+
+    @field_validator("ars")
+    @classmethod
+    def _synthetic_key(cls, v: str) -> str:
+        if not re.fullmatch(r"(0[1-9]|1[0-6])\d{10}", v):
+            raise ValueError(f"ars must be 12 digits starting with the Land key, got {v!r}")
+        return v
+
+    @property
+    def land_ars(self) -> str:
+        return self.land.ljust(12, "0")
 
 
 class Source(_Strict):
@@ -89,12 +113,25 @@ class Source(_Strict):
 
 
 class Registry(_Strict):
+    cooperation: Cooperation
     partners: list[Partner]
     sources: list[Source]
     internal_hosts: list[str] = Field(
         default_factory=list,
         description="hosts (or host:port) on an internal network that fetches may reach; none by default",
     )
+
+    @model_validator(mode="after")
+    def _partners_in_the_land(self) -> Registry:
+        coop = self.cooperation
+        if not coop.ars.startswith(coop.land):
+            raise ValueError(f"cooperation.ars {coop.ars} does not start with its Land key {coop.land}")
+        outside = [p.id for p in self.partners if not p.ars.startswith(coop.land)]
+        if outside:
+            raise ValueError(f"partners {', '.join(outside)} do not lie in Land {coop.land} of the cooperation")
+        if any(p.ars == coop.ars for p in self.partners):
+            raise ValueError(f"cooperation.ars {coop.ars} is a partner's key: choose a key no unit has")
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Registry:

@@ -19,6 +19,10 @@ units as (
     select * from {{ ref('int_regions__cooperation_units') }}
 ),
 
+cooperation as (
+    select * from {{ ref('stg_registry__cooperation') }}
+),
+
 kreise as (
     select incidence.*
     from incidence
@@ -34,8 +38,9 @@ aggregates as (
     from kreise
     inner join units on units.unit_ars = kreise.kreis_ars
     union all
-    select '120000000000', kreise.* exclude (kreis_ars),
+    select cooperation.land_ars, kreise.* exclude (kreis_ars),
     from kreise
+    cross join cooperation
 ),
 
 summed as (

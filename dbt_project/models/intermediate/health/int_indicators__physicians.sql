@@ -19,6 +19,10 @@ units as (
     select * from {{ ref('int_regions__cooperation_units') }}
 ),
 
+cooperation as (
+    select * from {{ ref('stg_registry__cooperation') }}
+),
+
 population as (
     select * from {{ ref('int_population__by_region_year') }}
 ),
@@ -34,7 +38,7 @@ kreise as (
         atlas.value,
         atlas.value * population.population / 100000 as numerator,
         population.population as denominator,
-        [atlas.load_id, population.load_id] as load_ids,
+        list_concat([atlas.load_id], coalesce(population.load_ids, [population.load_id])) as load_ids,
     from atlas
     inner join regions on regions.ars = atlas.kreis_ars and regions.level = 'kreis'
     inner join population
@@ -48,7 +52,8 @@ aggregates as (
     from kreise
     inner join units on units.unit_ars = kreise.kreis_ars
     union all
-    select '120000000000', kreise.*, from kreise
+    select cooperation.land_ars, kreise.*, from kreise
+    cross join cooperation
 ),
 
 summed as (

@@ -1,5 +1,7 @@
 -- All indicator values of every domain in one shape: region, indicator, period, numerator,
--- denominator, value and the loads they come from.
+-- denominator, value and the loads they come from — for the regions of the cooperation (its Land's
+-- units and the Kooperationsraum): a place-bound configuration of another region (a station's seed row,
+-- a site parameter) publishes nothing outside them.
 with
 
 population as (
@@ -34,7 +36,11 @@ wastewater as (
     select * from {{ ref('int_indicators__wastewater') }}
 ),
 
-final as (
+regions as (
+    select ars from {{ ref('int_regions__hierarchy') }}
+),
+
+unioned as (
     select * from population
     union all by name select * from mobility
     union all by name select * from water
@@ -43,6 +49,11 @@ final as (
     union all by name select * from climate
     union all by name select * from physicians
     union all by name select * from wastewater
+),
+
+final as (
+    select * from unioned
+    where region_ars in (select ars from regions)
 )
 
 select * from final

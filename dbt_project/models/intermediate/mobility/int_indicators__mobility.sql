@@ -18,7 +18,8 @@ joined as (
     select
         charging.*,
         population.population,
-        population.load_id as population_load_id,
+        -- every load the population figure adds up: a rate lists them all
+        coalesce(population.load_ids, [population.load_id]) as population_load_ids,
     from charging
     left join population
         on population.region_ars = charging.region_ars
@@ -46,7 +47,7 @@ measures as (
         unnest([0, 0, 0, 2, 2, 1, 1]) as decimals,
         unnest([false, false, false, true, true, false, true]) as per_capita,
         load_id,
-        population_load_id,
+        population_load_ids,
     from joined
 ),
 
@@ -64,7 +65,8 @@ final as (
             else round(numerator / denominator * scale, decimals)
         end as value,
         list_distinct(list_filter(
-            [load_id, population_load_id], lambda x: x is not null
+            list_concat([load_id], case when per_capita then population_load_ids end),
+            lambda x: x is not null
         )) as source_load_ids,
     from measures
     -- rates only where a denominator (e.g. a population for the year and territory) exists

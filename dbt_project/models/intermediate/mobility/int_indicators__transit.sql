@@ -52,7 +52,7 @@ joined as (
         stations.stations,
         coalesce(departures_on_day.departures, 0) as departures,
         population.population,
-        [stations.load_id, population.load_id] as load_ids,
+        list_concat([stations.load_id], coalesce(population.load_ids, [population.load_id])) as load_ids,
     from stations
     left join departures_on_day using (region_ars)
     left join population

@@ -1,6 +1,8 @@
 -- Population indicators per region: at the census reference date the count and the region's
 -- share of the Land and of the Kooperationsraum; at each 31 December (Regionalstatistik) the
--- count and the change on the previous year (numerator and denominator kept).
+-- count and the change on the previous year (numerator and denominator kept). Every value lists
+-- every load it comes from (a share: the region's and the total's; a change: both years'), so a
+-- value is sample data whenever any of its inputs is.
 -- A table, not a view: a build that does not touch this domain's sources reads it instead of
 -- recomputing it from the raw data (see regiohub.build.incremental).
 {{ config(materialized='table') }}
@@ -17,27 +19,38 @@ annual as (
 
 rollup as (
     select * from {{ ref('int_regions__gemeinde_rollup') }}
+    where not coalesce(is_ended, false)
+),
+
+cooperation as (
+    select * from {{ ref('stg_registry__cooperation') }}
 ),
 
 totals as (
     select
-        reference_date,
-        max(population) filter (where region_ars = '120000000000') as land,
-        max(population) filter (
-            where region_ars = '{{ var("cooperation_ars") }}'
+        population.reference_date,
+        max(population.population) filter (where population.region_ars = cooperation.land_ars) as land,
+        first(population.load_ids) filter (where population.region_ars = cooperation.land_ars) as land_load_ids,
+        max(population.population) filter (
+            where population.region_ars = cooperation.cooperation_ars
         ) as cooperation,
+        first(population.load_ids) filter (
+            where population.region_ars = cooperation.cooperation_ars
+        ) as cooperation_load_ids,
     from population
-    group by reference_date
+    cross join cooperation
+    group by population.reference_date
 ),
 
 -- regions inside the Kooperationsraum (itself, its units and their Ämter and Gemeinden)
 inside_cooperation as (
     select distinct rollup.region_ars
     from rollup
+    cross join cooperation
     where rollup.region_level <> 'land'
         and rollup.gemeinde_ars in (
-            select gemeinde_ars from rollup
-            where region_ars = '{{ var("cooperation_ars") }}'
+            select r.gemeinde_ars from rollup as r
+            where r.region_ars = cooperation.cooperation_ars
         )
 ),
 
@@ -55,7 +68,12 @@ measures as (
             case when inside.region_ars is not null then totals.cooperation end
         ]) as denominator,
         unnest([1, 100, 100]) as scale,
-        population.load_id,
+        unnest([
+            population.load_ids,
+            list_concat(population.load_ids, totals.land_load_ids),
+            list_concat(population.load_ids, totals.cooperation_load_ids)
+        ]) as load_ids,
+        unnest([population.basis, 'berechnet', 'berechnet']) as basis,
     from population
     inner join totals using (reference_date)
     left join inside_cooperation as inside using (region_ars)
@@ -72,8 +90,9 @@ annual_measures as (
         unnest([null, previous.population]) as denominator,
         unnest([1, 100]) as scale,
         unnest([
-            this_year.load_id, greatest(this_year.load_id, previous.load_id)
-        ]) as load_id,
+            this_year.load_ids, list_concat(this_year.load_ids, previous.load_ids)
+        ]) as load_ids,
+        unnest([this_year.basis, 'berechnet']) as basis,
     from annual as this_year
     left join annual as previous
         on previous.region_ars = this_year.region_ars
@@ -99,7 +118,10 @@ final as (
             when scale = 1 then cast(numerator as double)
             else round(numerator / denominator * scale, 2)
         end as value,
-        [load_id] as source_load_ids,
+        list_sort(list_distinct(list_filter(load_ids, lambda x: x is not null))) as source_load_ids,
+        -- how the figure was obtained: "amtlich" (the publisher's own row), "Summe der Gemeinden",
+        -- "Summe der Kreise", "Summe der Partner auf Kreisebene" (re-summed), "berechnet" (a share or change)
+        basis,
     from all_measures
     where scale = 1 or denominator > 0
 )

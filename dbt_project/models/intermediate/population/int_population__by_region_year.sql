@@ -13,9 +13,9 @@ annual as (
 ),
 
 population as (
-    select region_ars, reference_date, population, load_id, from census
+    select region_ars, reference_date, population, load_id, load_ids, from census
     union all
-    select region_ars, reference_date, population, load_id, from annual
+    select region_ars, reference_date, population, load_id, load_ids, from annual
 ),
 
 final as (
@@ -31,6 +31,8 @@ final as (
             9999
         ) as to_year,
         load_id,
+        -- every load the figure adds up (a per-capita value lists them all in its lineage)
+        load_ids,
     from population
     -- one population per region and year: the latest reference date of that year
     qualify row_number() over (

@@ -1,19 +1,18 @@
 -- 8-digit Gemeinde keys (AGS, as statistical tables publish them) → 12-digit ARS, for today's
--- Gemeinden and for keys that ended in a territorial change.
+-- Gemeinden and for keys that ended (the AGS of an ended key is that of its Gemeinde).
 with
 
-gemeinden as (
-    select ags, ars_source as ars from {{ ref('stg_bkg__gemeinden') }}
-),
-
-changes as (
-    select left(ars, 5) || right(ars, 3) as ags, ars from {{ ref('region_changes') }}
+current_keys as (
+    select * from {{ ref('int_regions__current_keys') }}
 ),
 
 final as (
-    select ags, ars from gemeinden
-    union
-    select ags, ars from changes
+    select
+        left(ars, 5) || right(ars, 3) as ags,
+        -- an AGS whose Gemeinde changed Amt has two keys: the one of today's territory
+        first(current_ars order by is_ended) as ars,
+    from current_keys
+    group by 1
 )
 
 select * from final

@@ -6,13 +6,18 @@ partners as (
     select * from {{ ref('stg_registry__partners') }}
 ),
 
+cooperation as (
+    select * from {{ ref('stg_registry__cooperation') }}
+),
+
 final as (
     select
-        partner_ars as unit_ars,
-        partner_id,
-        '{{ var("cooperation_ars") }}' as cooperation_ars,
+        partners.partner_ars as unit_ars,
+        partners.partner_id,
+        cooperation.cooperation_ars,
     from partners
-    where partner_level in ('kreisfreie_stadt', 'landkreis')
+    cross join cooperation
+    where partners.partner_level in ('kreisfreie_stadt', 'landkreis')
 )
 
 select * from final

@@ -1,100 +1,86 @@
--- Land → Kreis → Amt/Verwaltungsgemeinschaft → Gemeinde, every unit keyed by a 12-digit ARS.
--- A kreisfreie Stadt is at once Kreis, Verwaltungsgemeinschaft and Gemeinde: it appears once, as Kreis.
--- Plus the Kooperationsraum (synthetic key, var cooperation_ars) under the Land.
+-- Land → Kreis → Amt/Verwaltungsgemeinschaft → Gemeinde of the cooperation's Land at the newest
+-- Gebietsstand of the region reference (Destatis GV100AD), every unit keyed by a 12-digit ARS.
+-- A unit whose key a higher level already has (a kreisfreie Stadt is at once Kreis, Verband and
+-- Gemeinde) appears once, at the highest level. Plus the Kooperationsraum under the Land.
 with
 
-kreise as (
-    select * from {{ ref('stg_bkg__kreise') }}
-),
-
-verwaltungsgemeinschaften as (
-    select * from {{ ref('stg_bkg__verwaltungsgemeinschaften') }}
-),
-
-gemeinden as (
-    select * from {{ ref('stg_bkg__gemeinden') }}
-),
-
 cooperation as (
-    select
-        '{{ var("cooperation_ars") }}' as ars,
-        '{{ var("cooperation_ars") }}' as ars_source,
-        cast(null as varchar) as ags,
-        '{{ var("cooperation_name") }}' as name,
-        'Kooperationsraum' as bez,
-        'kooperationsraum' as level,
-        '120000000000' as parent_ars,
-        cast(null as varchar) as kreis_ars,
-        cast(null as date) as valid_from,
+    select * from {{ ref('stg_registry__cooperation') }}
 ),
 
-kreisfrei as (
-    select ars_source as kreis_key from kreise where bez = 'Kreisfreie Stadt'
+reference as (
+    select regions.*
+    from {{ ref('stg_reference__regions') }} as regions
+    inner join cooperation on regions.land = cooperation.land_key
+    where regions.is_current
+),
+
+units as (
+    select
+        reference.ars,
+        case reference.level
+            when 'gemeinde' then reference.ars
+            when 'verband' then left(reference.ars, 9)
+            else reference.ags
+        end as ars_source,
+        reference.ags,
+        reference.name,
+        reference.bez,
+        case reference.level
+            when 'verband' then 'verwaltungsgemeinschaft'
+            else reference.level
+        end as level,
+        case reference.level
+            when 'land' then 1 when 'kreis' then 2 when 'verband' then 3 else 4
+        end as rank_of_level,
+        case when reference.level <> 'land' then reference.parent_ars end as parent_ars,
+        reference.kreis_ars,
+        reference.first_stand as valid_from,
+    from reference
+    where reference.level in ('land', 'kreis', 'verband', 'gemeinde')
+),
+
+-- a key appears once, at its highest level
+deduplicated as (
+    select * exclude (rank_of_level)
+    from units
+    qualify row_number() over (partition by ars order by rank_of_level) = 1
+),
+
+-- a parent that is represented at a higher level (a kreisfreie Stadt's Verband) is that unit
+with_parents as (
+    select deduplicated.* replace (
+        coalesce(
+            (select d.ars from deduplicated as d where d.ars = deduplicated.parent_ars),
+            deduplicated.kreis_ars
+        ) as parent_ars
+    ),
+    from deduplicated
+    where deduplicated.level <> 'land'
 ),
 
 land as (
+    select * from deduplicated where level = 'land'
+),
+
+cooperation_region as (
     select
-        '120000000000' as ars,
-        '12' as ars_source,
-        '12' as ags,
-        'Brandenburg' as name,
-        'Land' as bez,
-        'land' as level,
-        cast(null as varchar) as parent_ars,
+        cooperation.cooperation_ars as ars,
+        cooperation.cooperation_ars as ars_source,
+        cast(null as varchar) as ags,
+        cooperation.cooperation_name as name,
+        'Kooperationsraum' as bez,
+        'kooperationsraum' as level,
+        cooperation.land_ars as parent_ars,
         cast(null as varchar) as kreis_ars,
         cast(null as date) as valid_from,
-),
-
-kreis_rows as (
-    select
-        rpad(ars_source, 12, '0') as ars,
-        ars_source,
-        ags,
-        name,
-        bez,
-        'kreis' as level,
-        '120000000000' as parent_ars,
-        rpad(ars_source, 12, '0') as kreis_ars,
-        valid_from,
-    from kreise
-),
-
-vg_rows as (
-    select
-        rpad(ars_source, 12, '0') as ars,
-        ars_source,
-        ags,
-        name,
-        bez,
-        'verwaltungsgemeinschaft' as level,
-        rpad(left(ars_source, 5), 12, '0') as parent_ars,
-        rpad(left(ars_source, 5), 12, '0') as kreis_ars,
-        valid_from,
-    from verwaltungsgemeinschaften
-    where left(ars_source, 5) not in (select kreis_key from kreisfrei)
-),
-
-gemeinde_rows as (
-    select
-        ars_source as ars,
-        ars_source,
-        ags,
-        name,
-        bez,
-        'gemeinde' as level,
-        rpad(left(ars_source, 9), 12, '0') as parent_ars,
-        rpad(left(ars_source, 5), 12, '0') as kreis_ars,
-        valid_from,
-    from gemeinden
-    where left(ars_source, 5) not in (select kreis_key from kreisfrei)
+    from cooperation
 ),
 
 final as (
     select * from land
-    union all select * from cooperation
-    union all select * from kreis_rows
-    union all select * from vg_rows
-    union all select * from gemeinde_rows
+    union all by name select * from cooperation_region
+    union all by name select * from with_parents
 )
 
-select * from final
+select ars, ars_source, ags, name, bez, level, parent_ars, kreis_ars, valid_from, from final

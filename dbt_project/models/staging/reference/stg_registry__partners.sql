@@ -6,11 +6,12 @@ source as (
 
 renamed as (
     select
-        id as partner_id,
-        name as partner_name,
-        ars as partner_ars,
-        level as partner_level,
-        reference_gauge as reference_gauge_number,
+        cast(id as varchar) as partner_id,
+        cast(name as varchar) as partner_name,
+        cast(ars as varchar) as partner_ars,
+        cast(level as varchar) as partner_level,
+        -- a cooperation without gauges leaves every value empty: the type stays text
+        cast(reference_gauge as varchar) as reference_gauge_number,
     from source
 )
 

@@ -88,6 +88,12 @@ class Connector:
         """Relations per entity; ``workdir`` is scratch space that is removed afterwards."""
         raise NotImplementedError
 
+    def older_release(self, data: object, source: Source, load_id: str) -> tuple[str, str] | None:
+        """(load id, note) when an earlier load of an accumulating source holds a newer release of everything
+        ``load_id`` brought: the load is kept, not published. Default: never (see :mod:`regiohub.store.versions`
+        for full snapshots)."""
+        return None
+
     def high_water_marks(self, con: duckdb.DuckDBPyConnection, written: dict[str, str]) -> dict | None:
         """State to keep after a load (e.g. the last timestamp per series); ``written``: entity -> table."""
         return None

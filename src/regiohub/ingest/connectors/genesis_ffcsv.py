@@ -18,6 +18,7 @@ from a fixed allow-list; everything else the query needs from the file goes in a
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -41,6 +42,7 @@ ROLES = {
     "variable_2_code": ("2_variable_code", "2_Merkmal_Code"),
     "variable_2_attribute_code": ("2_variable_attribute_code", "2_Auspraegung_Code"),
     "variable_2_attribute_label": ("2_variable_attribute_label", "2_Auspraegung_Label"),
+    "variable_3_code": ("3_variable_code", "3_Merkmal_Code"),
     "value": ("value", None),
     "value_unit": ("value_unit", None),
     "value_variable_code": ("value_variable_code", None),
@@ -53,9 +55,10 @@ REQUIRED = {
     "flat": ("Statistik_Code", "Zeit", "1_Merkmal_Code", "1_Auspraegung_Code"),
 }
 KNOWN_EXTRA = {  # columns of the layout that are read but not kept
-    "ffcsv": ("time_code", "time_label", "1_variable_label", "2_variable_label", "3_variable_code",
+    "ffcsv": ("time_code", "time_label", "1_variable_label", "2_variable_label",
               "3_variable_label", "3_variable_attribute_code", "3_variable_attribute_label"),
-    "flat": ("Zeit_Code", "Zeit_Label", "1_Merkmal_Label", "2_Merkmal_Label"),
+    "flat": ("Zeit_Code", "Zeit_Label", "1_Merkmal_Label", "2_Merkmal_Label", "3_Merkmal_Label",
+             "3_Auspraegung_Code", "3_Auspraegung_Label"),
 }
 FLAT_VALUE = re.compile(r"([A-Za-z0-9_-]+?)__(.*)__(.*)")
 
@@ -98,9 +101,17 @@ def layout_of(header: list[str], source: Source, shown: str) -> str:
 
 
 def read_values(
-    con: duckdb.DuckDBPyConnection, name: str, path: Path, payload: Path, source: Source, shown: str
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, payload: Path, source: Source, shown: str,
+    released: tuple[datetime | None, str | None] = (None, None),
 ) -> tuple[duckdb.DuckDBPyRelation, list[str]]:
-    """Temp table ``name`` with one row per value in the common raw shape; also the ignored columns."""
+    """Temp table ``name`` with one row per value in the common raw shape; also the ignored columns.
+
+    ``region_level`` is the regional level a row really is: the answer's own regional variable in
+    ffcsv (``DINSG``, ``DLAND``, ``REGBEZ``, ``KREISE``, ``GEMEIN``, ``GEOGM4`` …); the older flat
+    export names one variable for every row, so there the key's shape decides (``DG`` Germany, 2
+    digits a Land, 3 a Regierungsbezirk, 5 a Kreis). ``released_at`` is the answer's own release time
+    where it states one (see :mod:`genesis_intake`), with its basis.
+    """
     header = header_of(path, source, shown)
     layout = layout_of(header, source, shown)
     col = {}
@@ -111,7 +122,8 @@ def read_values(
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     reader = (f"read_csv($file, auto_detect = false, header = false, skip = 1, delim = ';', quote = '\"', "
               f"escape = '\"', strict_mode = true, null_padding = false, columns = {{{columns}}})")
-    params: dict[str, object] = {"file": str(path), "payload": str(payload)}
+    params: dict[str, object] = {"file": str(path), "payload": str(payload), "released_at": released[0],
+                                 "release_basis": released[1], "flat": layout == "flat"}
     if layout == "ffcsv":
         selects = [_select(pick, reader, pick["value"], "", "")]
         known = [n[0] for n in ROLES.values()] + list(KNOWN_EXTRA["ffcsv"])
@@ -139,19 +151,26 @@ def _select(pick: dict[str, str], reader: str, raw: str, code: str, label: str, 
     code, label, unit = code or pick["value_variable_code"], label or pick["value_variable_label"], \
         unit or pick["value_unit"]
     region = f"trim({pick['region_code']})"
+    region_code = (f"case when coalesce({region}, '') = '' and trim({pick['region_label']}) "
+                   f"in ('Insgesamt', 'Deutschland') then 'DG' else {region} end")
     return f"""
         select
             trim({pick['statistics_code']}) as statistics_code,
             {pick['statistics_label']} as statistics_label,
             {DATE.format(c=f"trim({pick['time']})")} as reference_date,
             trim({pick['region_variable']}) as region_variable,
-            case when coalesce({region}, '') = ''
-                      and trim({pick['region_label']}) in ('Insgesamt', 'Deutschland') then 'DG'
-                 else {region} end as region_code,
+            case when not $flat then trim({pick['region_variable']})
+                 when {region_code} = 'DG' then 'DINSG'
+                 when regexp_full_match({region_code}, '[0-9]{{2}}') then 'DLAND'
+                 when regexp_full_match({region_code}, '[0-9]{{3}}') then 'REGBEZ'
+                 when regexp_full_match({region_code}, '[0-9]{{5}}') then 'KREISE'
+                 else trim({pick['region_variable']}) end as region_level,
+            {region_code} as region_code,
             trim({pick['region_label']}) as region_label,
             trim({pick['variable_2_code']}) as variable_2_code,
             nullif(trim({pick['variable_2_attribute_code']}), '') as variable_2_attribute_code,
             trim({pick['variable_2_attribute_label']}) as variable_2_attribute_label,
+            nullif(trim({pick['variable_3_code']}), '') as variable_3_code,
             trim({code}) as value_variable_code,
             {label} as value_variable_label,
             {unit} as value_unit,
@@ -161,6 +180,8 @@ def _select(pick: dict[str, str], reader: str, raw: str, code: str, label: str, 
             end as value,
             {v} as value_text,
             coalesce(nullif(trim({pick['value_q']}), ''), case when {v} in {FLAGS} then {v} end) as quality_flag,
+            $released_at::timestamp as released_at,
+            $release_basis::varchar as release_basis,
             $payload as _payload
         from {reader}
     """
