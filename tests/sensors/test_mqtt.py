@@ -217,7 +217,7 @@ def test_new_observations_are_published_as_sta_mqtt_topics(tmp_path: Path, monke
                     licence="-", licence_url="-", attribution="-",
                     streams=[StreamMapping(device="70b3d57ba0003bb8", field="soil_temperature.value",
                                            datastream="bt-1", observed_property="Bodentemperatur")])
-    registry = Registry(partners=load_registry().partners, sources=[source])
+    registry = Registry(cooperation=load_registry().cooperation, partners=load_registry().partners, sources=[source])
     monkeypatch.setenv("REGIOHUB_MQTT_STA_OUT", "1")
     monkeypatch.setenv("REGIOHUB_MQTT_CLIENT_ID", f"regiohub-test-{app}")
     received: list[tuple[str, dict]] = []
@@ -265,7 +265,7 @@ def test_a_scheduled_load_takes_only_batches_the_consumer_left_behind(tmp_path: 
 
     source = Source(id="lw", name="LoRaWAN", domain="water", connector="mqtt", url="mqtt://x", schedule="@once",
                     publisher="-", licence="-", licence_url="-", attribution="-", streams=STREAMS)
-    registry = Registry(partners=load_registry().partners, sources=[source])
+    registry = Registry(cooperation=load_registry().cooperation, partners=load_registry().partners, sources=[source])
     data = settings.paths(tmp_path)
     assert ingest_source("lw", data=data, registry=registry).status == "unchanged"  # nothing spooled
     folder = spool_dir(data, "lw")
@@ -308,7 +308,7 @@ def test_the_consumer_reconnects_after_a_broker_restart(tmp_path: Path, monkeypa
     source = Source(id="lw", name="LoRaWAN", domain="water", connector="mqtt", url="mqtt://x", schedule="@once",
                     params={"topics": "application/+/device/+/event/up"}, publisher="-", licence="-",
                     licence_url="-", attribution="-", streams=STREAMS)
-    registry = Registry(partners=load_registry().partners, sources=[source])
+    registry = Registry(cooperation=load_registry().cooperation, partners=load_registry().partners, sources=[source])
     monkeypatch.setenv("REGIOHUB_MQTT_PORT", str(port))
     data = settings.paths(tmp_path / "d")
     first = broker()

@@ -28,7 +28,9 @@ def sta_registry(base: str) -> Registry:
         licence_url="https://www.govdata.de/dl-de/by-2-0", attribution="Stadtwerke Potsdam (Beispiel)",
     )
     # the replay server is on 127.0.0.1: an internal address fetches may reach only when the registry says so
-    return Registry(partners=load_registry().partners, sources=[source], internal_hosts=[urlsplit(base).netloc])
+    registry = load_registry()
+    return Registry(cooperation=registry.cooperation, partners=registry.partners, sources=[source],
+                    internal_hosts=[urlsplit(base).netloc])
 
 
 def raw(data: Path, entity: str) -> list[dict]:

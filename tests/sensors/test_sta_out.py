@@ -48,7 +48,8 @@ def sta_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                          "observed_property": "Bodentemperatur", "unit": "°C", "longitude": 13.05, "latitude": 52.41})],
         })
         base = sta_registry(server.base)
-        registry = Registry(partners=base.partners, sources=[sta, lorawan], internal_hosts=base.internal_hosts)
+        registry = Registry(cooperation=base.cooperation, partners=base.partners, sources=[sta, lorawan],
+                            internal_hosts=base.internal_hosts)
         registry = Registry.model_validate(registry.model_dump())
         ingest_source("sensoren_sta", data=data, registry=registry)
     batch = tmp / "batch.jsonl"
