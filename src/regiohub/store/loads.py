@@ -32,6 +32,11 @@ def raw_loads(data: settings.Paths, source_id: str) -> list[str]:
     return sorted({f.stem for f in (data.raw / source_id).glob("*/*.parquet")})
 
 
+def raw_files(data: settings.Paths, source_id: str, entity: str) -> list[str]:
+    """The raw Parquet files of one entity of ``source_id``, oldest load first."""
+    return sorted(str(p) for p in (data.raw / source_id / entity).glob("*.parquet"))
+
+
 def raw_sources(data: settings.Paths) -> list[str]:
     return sorted(p.name for p in data.raw.glob("*") if p.is_dir() and not p.name.startswith("."))
 

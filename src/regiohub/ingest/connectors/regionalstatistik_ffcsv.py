@@ -67,9 +67,10 @@ class RegionalstatistikConnector(Connector):
         time; an undated operator file: below every dated release), then the newer load.
         """
         from regiohub.core import duckdb_settings
+        from regiohub.store.loads import raw_files
         from regiohub.store.state import all_loads
 
-        files = sorted(str(p) for p in (data.raw / source.id / "values").glob("*.parquet"))
+        files = raw_files(data, source.id, "values")
         with duckdb_settings.connect() as con:
             names = {r[0] for r in con.execute("describe select * from read_parquet($f, union_by_name = true)",
                                                {"f": files}).fetchall()}
