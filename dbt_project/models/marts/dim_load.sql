@@ -20,6 +20,8 @@ final as (
         loads.fetched_at,
         loads.operator_file,
         loads.urls,
+        loads.rows,
+        loads.publisher_url,
         sources.publisher,
         sources.licence,
         sources.licence_url,

@@ -2,8 +2,9 @@
 
 * one ``dcat:Dataset`` per indicator (CSV and JSON distributions of the read API's values), with temporal
   coverage from the data, licence and attribution of its source, theme, update frequency, the partner
-  regions as spatial coverage (``dcterms:spatial`` and ``dcatde:politicalGeocodingURI``) and
-  ``dcatap:hvdCategory`` where it is a high-value dataset;
+  regions as spatial coverage (``dcterms:spatial`` and ``dcatde:politicalGeocodingURI``),
+  ``dcatap:hvdCategory`` where it is a high-value dataset and the loads it is computed from
+  (``dcterms:provenance``, :mod:`regiohub.catalog.provenance`);
 * one per partner (its Steckbrief), geocoded to the partner's regional key and level;
 * one for the whole mart with a Parquet distribution per table;
 * the API itself as ``dcat:DataService``.
@@ -21,6 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from regiohub.catalog import vocab as v
+from regiohub.catalog.provenance import Provenance
 from regiohub.core import duckdb_settings
 
 PERSONAL_NOTE = " Kleine Fallzahlen (1 oder 2) sind zum Schutz vor Rückschlüssen auf Personen gesperrt."
@@ -53,6 +55,7 @@ class _Builder:
         snap = _rows(con, "SELECT snapshot_id, published_at FROM meta_snapshot")[0]
         self.modified = Literal(snap["published_at"].isoformat(timespec="seconds"), datatype=XSD.dateTime)
         self.sources = {s["source_id"]: s for s in _rows(con, "SELECT * FROM dim_source")}
+        self.provenance = Provenance(con)
         self.partners = _rows(con, "SELECT ars, level, partner_id, partner_name FROM dim_region WHERE is_partner "
                                    "ORDER BY ars")
         self.publisher = self._agent(URIRef(f"{self.base}/#herausgeber"), config.publisher, v.PUBLISHER_TYPE)
@@ -129,14 +132,8 @@ class _Builder:
             g.add((dist, prop, value))
 
     def attribution(self, source_ids: list[str]) -> tuple[str, str]:
-        """Licence of the first source and the attribution texts of all (the licence requires them)."""
         known = [self.sources[s] for s in source_ids if s in self.sources]
-        if not known:
-            return "dl-de/by-2-0", self.cfg.publisher
-        text = "; ".join(dict.fromkeys(s["attribution"] or s["publisher"] for s in known))
-        if any(s["is_sample"] for s in known):
-            text += " (Beispieldaten aus mitgelieferten Aufzeichnungen)"
-        return known[0]["licence"], text
+        return self.provenance.attribution(known, self.cfg.publisher)
 
 
 def build_catalog(published: Path, config: CatalogSettings | None = None) -> Graph:
@@ -175,6 +172,7 @@ def _build(b: _Builder) -> Graph:
         b.spatial(ds, b.partners)
         extent = extents.get(iid, {})
         b.temporal(ds, extent.get("start"), extent.get("end"))
+        b.provenance.add(g, ds, iid)
         licence_id, attribution = b.attribution([ind["source_id"], *(ind["source_ids"] or [])])
         for fmt, param in (("CSV", "csv"), ("JSON", "json")):
             b.distribution(ds, f"/v1/values?indicator={quote(iid)}&format={param}",

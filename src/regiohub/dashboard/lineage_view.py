@@ -1,5 +1,6 @@
 """„Herkunft eines Werts“ on the Datenkatalog page: a partner's value of an indicator for a period and the raw loads
-(``dim_load``) it was computed from, with source, origin, time, SHA-256, addresses and licence. Parameterised SQL."""
+it was computed from, with source, origin, time, SHA-256, addresses and licence — read through
+:func:`regiohub.lineage.loads.load_provenance` (``dim_load``), as the read API and the catalogue do."""
 
 from __future__ import annotations
 
@@ -8,16 +9,14 @@ from html import escape
 
 import pandas as pd
 
+from regiohub.core import duckdb_settings
 from regiohub.dashboard import data
 from regiohub.dashboard.components import md_escape
+from regiohub.lineage.loads import ORIGIN_LABELS, load_provenance
 from regiohub.presentation.fmt import SUPPRESSED, fmt_datetime, fmt_period, fmt_value, is_missing
 
-ORIGIN_LABELS = {
-    "publisher": "beim Herausgeber abgerufen",
-    "operator": "vom Datenteam übergebene Originaldatei",
-    "recording": "mitgelieferte Beispieldaten",
-    "unknown": "ohne Herkunftsnachweis",
-}
+__all__ = ["ORIGIN_LABELS", "SHORT_HASH", "hashes_snippet", "load_ids", "loads", "loads_html", "periods",
+           "value_row", "value_text"]
 COLUMNS = ["Quelle", "Herkunft", "Abgerufen am", "Prüfsumme (SHA-256)", "Adressen", "Lizenz"]
 SHORT_HASH = 12
 
@@ -27,13 +26,6 @@ FROM fct_partner_indicator_value p
 JOIN fct_indicator_value v ON v.region_ars = p.measured_ars AND v.indicator_id = p.indicator_id
                           AND v.period = p.period
 WHERE p.indicator_id = ? AND p.partner_id = ? AND p.period = ?"""
-_LOADS = """
-SELECT i.load_id, s.name AS source_name, coalesce(l.origin, 'unknown') AS origin, l.payload_sha256, l.fetched_at,
-       l.operator_file, l.urls, l.licence, l.licence_url
-FROM (SELECT unnest(?::VARCHAR[]) AS load_id) i
-LEFT JOIN dim_load l ON l.load_id = i.load_id
-LEFT JOIN dim_source s ON s.source_id = l.source_id
-ORDER BY l.fetched_at NULLS LAST, i.load_id"""
 _URL = re.compile(r"https?://[^\s,;|\"'<>]+")
 
 
@@ -55,9 +47,17 @@ def load_ids(row: pd.Series) -> list[str]:
     return [] if ids is None or isinstance(ids, float) else [str(i) for i in ids]
 
 
+@data.per_snapshot
+def _provenance(mart: data.Mart, ids: tuple[str, ...]) -> pd.DataFrame:
+    with duckdb_settings.connect(mart.path, read_only=True) as con:
+        records = load_provenance(con, list(ids))
+    frame = pd.DataFrame(records, columns=list(records[0]) if records else ["load_id", "fetched_at"])
+    return frame.sort_values(["fetched_at", "load_id"], na_position="last", kind="stable", ignore_index=True)
+
+
 def loads(mart: data.Mart, ids: list[str]) -> pd.DataFrame:
     """One row per load id (origin ``unknown`` where ``dim_load`` has no entry), oldest first."""
-    return mart.query(_LOADS, [ids])
+    return _provenance(mart, tuple(ids))
 
 
 def value_text(row: pd.Series, period_type: str, period: str) -> str:
@@ -84,7 +84,7 @@ def _link(url: str, inner: str) -> str:
 
 
 def _addresses(load: pd.Series) -> str:
-    urls = _URL.findall(_text(load["urls"]))
+    urls = [u for u in load["urls"] if _URL.fullmatch(u)] if isinstance(load["urls"], list) else []
     parts = [_link(u, _code(u)) for u in dict.fromkeys(urls)]
     if _text(load["operator_file"]):
         parts.append("Datei " + _code(_text(load["operator_file"])))

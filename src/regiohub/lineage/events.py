@@ -2,8 +2,9 @@
 publish (mart → published file and Parquet exports).
 
 The events are emitted by :func:`emit_snapshot_lineage` right after each publish, reconstructed from what
-the steps recorded (ingest log, raw files, candidate, snapshot); run ids are derived from load id,
-candidate and snapshot id, so the same step always has the same run id. Transport:
+the published snapshot records (its loads in ``dim_load``, read as the API and the dashboard read them, its
+tables, the candidate); run ids are derived from load id, candidate and snapshot id, so the same step always
+has the same run id. Transport:
 ``REGIOHUB_OPENLINEAGE_URL`` (HTTP, e.g. Marquez), else a JSON-lines file ``REGIOHUB_OPENLINEAGE_FILE``
 (default ``runs/openlineage.jsonl``); ``REGIOHUB_OPENLINEAGE=off`` disables it.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,8 +22,8 @@ from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, R
 from openlineage.client.facet_v2 import dataset_version_dataset
 
 from regiohub.core import duckdb_settings, settings
-from regiohub.lineage.loads import ingest_log, publisher_urls
-from regiohub.store.state import all_loads
+from regiohub.lineage.loads import load_provenance
+from regiohub.store.run_records import openlineage_file
 
 NAMESPACE = "regiohub"
 PRODUCER = "https://github.com/regiohub/regiohub"
@@ -35,7 +36,7 @@ def client(data: settings.Paths) -> OpenLineageClient | None:
     url = os.environ.get("REGIOHUB_OPENLINEAGE_URL")
     if url:
         return OpenLineageClient(config={"transport": {"type": "http", "url": url}})
-    path = Path(os.environ.get("REGIOHUB_OPENLINEAGE_FILE", data.runs / "openlineage.jsonl"))
+    path = Path(os.environ.get("REGIOHUB_OPENLINEAGE_FILE") or openlineage_file(data))
     path.parent.mkdir(parents=True, exist_ok=True)
     return OpenLineageClient(config={"transport": {"type": "file", "log_file_path": str(path), "append": True}})
 
@@ -57,16 +58,14 @@ def _pair(job: str, run_id: str, start: datetime, end: datetime, inputs: list[In
                      inputs=inputs, outputs=outputs)]
 
 
-def _origin_dataset(data: settings.Paths, entry: dict, publisher_url: str) -> InputDataset:
+def _origin_dataset(load: dict) -> InputDataset:
     """Where a load came from: the publisher's URL for a fetch (live, or replayed from a recording of that URL);
     an operator's file (``--from``, inbox) is that file — never the live URL it did not come from."""
-    facets = _version(entry.get("payload_sha256") or "")
-    origin = entry.get("origin")
-    if origin == "operator":
-        ledger = all_loads(data, entry["source_id"]).get(entry["load_id"], {})
-        name = ledger.get("operator_file") or entry.get("payload_sha256") or entry["load_id"]
-        return InputDataset(namespace=f"file://operator/{entry['source_id']}", name=name, facets=facets)
-    url = urlsplit(publisher_url)
+    facets = _version(load.get("payload_sha256") or "")
+    if load.get("origin") == "operator":
+        name = load.get("operator_file") or load.get("payload_sha256") or load["load_id"]
+        return InputDataset(namespace=f"file://operator/{load['source_id']}", name=name, facets=facets)
+    url = urlsplit(load.get("publisher_url") or f"unknown://{load['source_id']}")
     return InputDataset(namespace=f"{url.scheme}://{url.netloc}", name=url.path or "/", facets=facets)
 
 
@@ -74,24 +73,21 @@ def snapshot_events(data: settings.Paths, snapshot_id: str, candidate: Path) -> 
     """The events connecting publisher → raw → mart → published for the published ``snapshot_id``."""
     with duckdb_settings.connect(data.published, read_only=True) as con:
         published_at = con.execute("SELECT published_at FROM meta_snapshot").fetchone()[0]
-        loads = [r[0] for r in con.execute("SELECT last_load_id FROM dim_source WHERE last_load_id IS NOT NULL")
-                 .fetchall()]
+        last = [r[0] for r in con.execute("SELECT last_load_id FROM dim_source WHERE last_load_id IS NOT NULL")
+                .fetchall()]
+        loads = [load for load in load_provenance(con, last) if load["source_id"] is not None]
         tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-    log, urls, events, raw_inputs = ingest_log(data), publisher_urls(), [], []
-    for load_id in loads:
-        entry = log.get(load_id)
-        if entry is None:
-            continue
-        source_id = entry["source_id"]
-        source_ds = _origin_dataset(data, entry, urls.get(source_id, f"unknown://{source_id}"))
+    events, raw_inputs = [], []
+    for load in loads:
+        source_id, load_id = load["source_id"], load["load_id"]
         outputs = []
-        for entity in sorted(entry.get("rows") or {}):
+        for entity in sorted(load["rows"]):
             ns, name = raw_dataset(source_id, entity)
             outputs.append(OutputDataset(namespace=ns, name=name, facets=_version(load_id)))
             raw_inputs.append(InputDataset(namespace=ns, name=name, facets=_version(load_id)))
-        start = datetime.fromisoformat(entry["started_at"])
-        events += _pair(f"ingest.{source_id}", str(uuid.uuid5(RUN_NS, load_id)), start,
-                        start + timedelta(seconds=entry.get("duration_s") or 0), [source_ds], outputs)
+        fetched = load["fetched_at"] or published_at  # the ledger records when, not how long
+        events += _pair(f"ingest.{source_id}", str(uuid.uuid5(RUN_NS, load_id)), fetched, fetched,
+                        [_origin_dataset(load)], outputs)
     built = datetime.fromtimestamp(candidate.stat().st_mtime, UTC) if candidate.exists() else published_at
     mart = [OutputDataset(namespace="duckdb://regiohub/build", name=f"main.{t}", facets=_version(candidate.name))
             for t in tables if t != "meta_snapshot"]

@@ -19,15 +19,10 @@ def _first_line(exc: BaseException | None) -> str:
 
 
 def last_load(source_id: str, data: settings.Paths | None = None) -> dict[str, Any]:
-    """The newest entry of ``runs/ingest_log.jsonl`` for ``source_id`` (load id, status, error), or {}."""
-    path = (data or settings.paths()).runs / "ingest_log.jsonl"
-    if not path.exists():
-        return {}
-    for line in reversed(path.read_text(encoding="utf-8").splitlines()):
-        entry = json.loads(line)
-        if entry.get("source_id") == source_id:
-            return entry
-    return {}
+    """The newest ingest log entry for ``source_id`` (load id, status, error), or {} (an operations record)."""
+    from regiohub.store.run_records import last_ingest
+
+    return last_ingest(data or settings.paths(), source_id)
 
 
 def rerun_command(dag_id: str, task_id: str, logical_date: datetime) -> str:

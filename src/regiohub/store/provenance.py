@@ -11,9 +11,12 @@ tomorrow.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from regiohub.core import settings
 from regiohub.ingest.connectors import connector_for
 from regiohub.registry.model import Source
+from regiohub.store.raw_files import load_rows
 from regiohub.store.state import LOADS_DIR, all_loads
 from regiohub.store.versions import superseded
 
@@ -34,20 +37,34 @@ def used_load_ids(data: settings.Paths, source: Source, up_to: str | None = None
     return used
 
 
+def publisher_url(source: Source) -> str:
+    """The URL the source is fetched from (placeholders filled from its params where possible)."""
+    try:
+        return source.url.format_map(source.params)
+    except (KeyError, ValueError, IndexError):
+        return source.url
+
+
 def source_loads(data: settings.Paths, source: Source, up_to: str | None = None) -> list[dict]:
-    """One row per used load: id, origin (``unknown`` without a ledger entry), hash, time, files."""
+    """One row per used load (the rows of ``dim_load``): id, origin (``unknown`` without a ledger entry), hash,
+    time, files, rows per entity and the publisher's URL — none for an operator's file, which did not come from it."""
     ledger = all_loads(data, source.id)
+    used = sorted(used_load_ids(data, source, up_to))
+    counts = load_rows(data, source.id, used)
     rows = []
-    for load_id in sorted(used_load_ids(data, source, up_to)):
+    for load_id in used:
         entry = ledger.get(load_id, {})
+        origin = entry.get("origin", "unknown")
         rows.append({
             "source_id": source.id,
             "load_id": load_id,
-            "origin": entry.get("origin", "unknown"),
+            "origin": origin,
             "payload_sha256": entry.get("payload_sha256"),
             "fetched_at": entry.get("fetched_at"),
-            "operator_file": entry.get("operator_file"),
+            "operator_file": Path(entry["operator_file"]).name if entry.get("operator_file") else None,
             "urls": ", ".join(entry.get("urls") or []),
+            "rows": counts.get(load_id, {}),
+            "publisher_url": None if origin == "operator" else publisher_url(source),
         })
     return rows
 

@@ -14,6 +14,8 @@ renamed as (
         try_cast(fetched_at as timestamptz) as fetched_at,
         operator_file,
         nullif(urls, '') as urls,
+        rows,
+        publisher_url,
     from source
 )
 
