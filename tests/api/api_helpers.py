@@ -1,28 +1,45 @@
-"""Helpers for the API tests: a partner origin and publishing a changed snapshot through the real publisher."""
+"""Helpers for the API tests: a partner origin and the real API server in a child process."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
+import httpx
+import pytest
 
-from regiohub.core import settings
-from regiohub.publish.swap import publish_candidate
+from regiohub.orchestration.local import free_port
 
 PARTNER_ORIGIN = "https://www.potsdam.de"
 
 
-def publish_changed(data_dir: Path, sql: str = "", params: list | None = None) -> str:
-    """Publish a new snapshot through the real publisher: the published tables, optionally changed by ``sql``."""
-    data = settings.paths(data_dir)
-    candidate = data.build / f"candidate-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.duckdb"
-    with duckdb.connect(str(candidate)) as con:
-        con.execute("ATTACH ? AS pub (READ_ONLY)", [str(data.published)])
-        for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'pub'").fetchall():
-            if name != "meta_snapshot":
-                con.execute(f'CREATE TABLE main."{name}" AS FROM pub.main."{name}"')
-        con.execute("DETACH pub")
-        if sql:
-            con.execute(sql, params or [])
-    return publish_candidate(candidate, data).snapshot_id
+@contextmanager
+def api_server_on(data_dir: Path, **env: str) -> Iterator[str]:
+    """``regiohub api`` over ``data_dir`` as a child process on a free port (rate limit off, its own address as
+    ``REGIOHUB_API_BASE_URL``, ``env`` added); yields its base URL once it answers, stops it afterwards."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "REGIOHUB_DATA_DIR": str(data_dir), "REGIOHUB_API_RATE": "0", "REGIOHUB_API_BASE_URL": url,
+           **env}
+    proc = subprocess.Popen([sys.executable, "-m", "regiohub.cli", "api", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"API server did not start:\n{proc.stdout.read().decode() if proc.stdout else ''}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -6,7 +6,8 @@ import csv
 import io
 from email.utils import parsedate_to_datetime
 
-from api_helpers import PARTNER_ORIGIN, publish_changed
+from api_helpers import PARTNER_ORIGIN
+from publish_helpers import publish_changed
 
 VALUES_SQL = """
 SELECT v.indicator_id, v.region_ars, r.level, v.period, v.value, v.is_suppressed, v.quality_flag

@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import httpx
 import pytest
+from api_helpers import api_server_on
 
 from regiohub.cli import main
 from regiohub.core import settings
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -33,26 +24,8 @@ def damaged_server(demo_data_dir: Path, tmp_path: Path, monkeypatch) -> Iterator
     monkeypatch.setenv("REGIOHUB_DATA_DIR", str(data_dir))
     published = settings.paths(data_dir).published
     os.truncate(published, published.stat().st_size // 3)
-    port = _free_port()
-    env = {**os.environ, "REGIOHUB_DATA_DIR": str(data_dir), "REGIOHUB_API_RATE": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "regiohub.cli", "api", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"API server did not start:\n{proc.stdout.read().decode() if proc.stdout else ''}")
-            time.sleep(0.1)
+    with api_server_on(data_dir) as url:
         yield url, data_dir
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_every_answer_comes_from_the_newest_intact_snapshot(damaged_server) -> None:

@@ -268,11 +268,12 @@ def test_no_census_kreis_or_land_sum_misses_a_quarantined_key(published_copy, tm
 
 def test_an_operator_file_is_its_own_origin_in_the_lineage_not_the_publisher_url(data_dir, capsys):
     from regiohub.lineage.events import _origin_dataset
-    from regiohub.lineage.loads import ingest_log, publisher_urls
+    from regiohub.store.provenance import source_loads
 
     ingest(capsys, REGIO, real(KREISE_2024_ZIP))
-    (entry,) = [e for e in ingest_log(settings.paths(data_dir)).values() if e["status"] == "loaded"]
-    dataset = _origin_dataset(settings.paths(data_dir), entry, publisher_urls()[REGIO])
+    (load,) = source_loads(settings.paths(data_dir), load_registry().source(REGIO))  # the row dim_load gets
+    assert (load["origin"], load["operator_file"], load["publisher_url"]) == ("operator", KREISE_2024_ZIP.name, None)
+    dataset = _origin_dataset(load)
     assert (dataset.namespace, dataset.name) == (f"file://operator/{REGIO}", KREISE_2024_ZIP.name)
     assert "regionalstatistik.de" not in dataset.namespace
 
