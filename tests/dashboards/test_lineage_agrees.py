@@ -61,7 +61,7 @@ def test_api_dashboard_and_catalogue_say_the_same_about_a_values_loads(published
 
     # sample or not: the API's sources and the catalogue's attribution of a dataset from one source
     samples = {s["source_id"]: s["is_sample"] for s in body["sources"]}
-    assert samples == {"ladesaeulenregister": False, "zensus2022_bevoelkerung": True}
+    assert samples.pop("ladesaeulenregister") is False and samples and all(samples.values())
     only_register = URIRef(f"{BASE}/catalog/indicators/ladepunkte")
     def attribution(ds: URIRef) -> str:
         return str(catalog.value(catalog.value(ds, DCAT.distribution), DCATDE.licenseAttributionByText))
