@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from regiohub.core import duckdb_settings, settings
+from regiohub.store.layout import data_of_published
 
 
 class NoSnapshotError(Exception):
@@ -82,8 +83,7 @@ class PublishedMart:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or settings.paths().published
-        is_published = self.path.name == "regiohub.duckdb" and self.path.parent.name == "published"
-        self._data = settings.paths(self.path.parent.parent) if is_published else None
+        self._data = data_of_published(self.path)
         self._lock = threading.Lock()
         self._base: duckdb.DuckDBPyConnection | None = None
         self._retired: list[duckdb.DuckDBPyConnection] = []  # kept open for requests still reading them
