@@ -8,6 +8,7 @@ attempt and says nothing here. Every query is parameterised; column names are co
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import duckdb
@@ -41,6 +42,11 @@ def _columns(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _file_name(name: str | None) -> str | None:
+    """Only the name of an operator's file, never a local path (whatever an older ledger recorded)."""
+    return re.split(r"[\\/]", name)[-1] or None if name else None
+
+
 def unknown_load(load_id: str) -> dict[str, Any]:
     """A load id the mart has no provenance for (a value older than ``dim_load``)."""
     return {"load_id": load_id, "source_id": None, "source_name": None, "origin": "unknown", "is_sample": True,
@@ -66,6 +72,7 @@ def load_provenance(con: duckdb.DuckDBPyConnection, load_ids: list[str] | None =
         record["origin"] = record["origin"] or "unknown"
         record["urls"] = [u for u in (record["urls"] or "").split(", ") if u]
         record["rows"] = dict(record["rows"] or {})
+        record["operator_file"] = _file_name(record["operator_file"])
         if record["origin"] == "operator":
             record["publisher_url"] = None
         found[record["load_id"]] = record
