@@ -9,8 +9,8 @@ from pathlib import Path
 from dash_helpers import all_tables, mart_rows, open_app
 from fastapi.testclient import TestClient
 from publish_helpers import publish_changed
-from rdflib import RDFS, URIRef
-from rdflib.namespace import DCAT, DCTERMS
+from rdflib import URIRef
+from rdflib import namespace as ns
 
 from regiohub.api.app import create_app
 from regiohub.api.config import ApiSettings
@@ -57,7 +57,7 @@ def test_api_dashboard_and_catalogue_say_the_same_about_a_values_loads(published
 
     catalog = build_catalog(published, CatalogSettings(base_url=BASE))
     dataset = URIRef(f"{BASE}/catalog/indicators/{INDICATOR}")
-    statement = str(catalog.value(catalog.value(dataset, DCTERMS.provenance), RDFS.label))
+    statement = str(catalog.value(catalog.value(dataset, ns.DCTERMS.provenance), ns.RDFS.label))
     for load_id, origin, sha in said:
         assert re.search(rf"{re.escape(ORIGIN_LABELS[origin])}, Ladevorgang {load_id}, [^;]*SHA-256 {sha}",
                          statement), (load_id, statement)
@@ -67,7 +67,7 @@ def test_api_dashboard_and_catalogue_say_the_same_about_a_values_loads(published
     assert samples.pop("ladesaeulenregister") is False and samples and all(samples.values())
     only_register = URIRef(f"{BASE}/catalog/indicators/ladepunkte")
     def attribution(ds: URIRef) -> str:
-        return str(catalog.value(catalog.value(ds, DCAT.distribution), DCATDE.licenseAttributionByText))
+        return str(catalog.value(catalog.value(ds, ns.DCAT.distribution), DCATDE.licenseAttributionByText))
 
     assert SAMPLE_NOTE not in attribution(only_register) and SAMPLE_NOTE in attribution(dataset)
 
