@@ -1,0 +1,26 @@
+"""The ingest log is the run history the operators' alerts read: the newest attempt of a source, through the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from regiohub.core import settings
+from regiohub.ingest.replay import offline
+from regiohub.ingest.source import ingest_source
+from regiohub.orchestration.callbacks import last_load
+from regiohub.store.run_records import ingest_log_file
+
+
+def test_the_alert_names_the_newest_attempt_of_that_source(data_dir: Path):
+    data = settings.paths(data_dir).ensure()
+    assert last_load("rki_inzidenz", data) == {}  # no run yet
+    with offline():
+        first = ingest_source("rki_inzidenz", data=data)
+        ingest_source("pegelonline", data=data)
+        again = ingest_source("rki_inzidenz", data=data)
+    with open(ingest_log_file(data), "a", encoding="utf-8") as fh:
+        fh.write('{"source_id": "rki_inzidenz", "load_id": "half-writ\n')  # a line cut off by a crash
+    newest = last_load("rki_inzidenz", data)
+    assert (first.status, again.status) == ("loaded", "unchanged")
+    assert (newest["load_id"], newest["status"]) == (again.load_id, "unchanged")
+    assert last_load("pegelonline")["source_id"] == "pegelonline"  # REGIOHUB_DATA_DIR when no data folder is given
