@@ -27,6 +27,7 @@ from regiohub.core.echo import cut
 from regiohub.core.errors import PipelineError
 from regiohub.core.settings import Paths
 from regiohub.registry.model import Registry
+from regiohub.store import layout
 from regiohub.store.loads import published_loads, unpublished_loads
 from regiohub.store.runs import RunReport
 
@@ -66,7 +67,7 @@ def next_step(source_id: str, pinned: bool) -> str:
 
 def manifest_path(data: Paths) -> Path:
     """dbt's manifest of the newest build (its lineage traces a failure to its sources)."""
-    return data.build / "dbt_target" / "manifest.json"
+    return layout.dbt_manifest(data)
 
 
 def dbt_failures(

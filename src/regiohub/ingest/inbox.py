@@ -31,7 +31,7 @@ from typing import Any
 
 from regiohub.core import crashpoints, settings
 from regiohub.core.errors import SourceError
-from regiohub.store import claims, safe_fs
+from regiohub.store import claims, layout, safe_fs
 from regiohub.store.claims import MARKER, refusal, release
 
 __all__ = ["MARKER", "DropResult", "claim", "claim_dir", "drop", "ingest_drop", "inbox_dir", "marker_path",
@@ -45,7 +45,7 @@ REJECTED = ".rejected"
 
 def inbox_dir(source_id: str, data: settings.Paths | None = None) -> Path:
     """The drop folder of one source."""
-    return (data or settings.paths()).inbox / source_id
+    return layout.inbox_dir(data or settings.paths(), source_id)
 
 
 def claim_dir(source_id: str, claim_id: str, data: settings.Paths | None = None) -> Path:

@@ -70,6 +70,19 @@ def ingest_lock_file(data: Paths, source_id: str) -> Path:
     return data.state / f".{source_id}.ingest.lock"
 
 
+def inbox_dir(data: Paths, source_id: str) -> Path:
+    """A partner's drop folder (the partner writes here, the platform claims from it)."""
+    return data.inbox / source_id
+
+
+def claim_dir(data: Paths, source_id: str, claim_id: str) -> Path:
+    return data.claims / source_id / claim_id
+
+
+def rejected_dir(data: Paths, source_id: str) -> Path:
+    return data.rejected / source_id
+
+
 def spool_dir(data: Paths, source_id: str) -> Path:
     return data.data_dir / "spool" / "mqtt" / source_id
 
@@ -193,7 +206,12 @@ def validations_dir(data: Paths) -> Path:
 
 
 def data_docs_dir(data: Paths) -> Path:
-    return data.runs / "gx" / "data_docs"
+    return data_docs_in(data.runs)
+
+
+def data_docs_in(runs_dir: Path) -> Path:
+    """The Great Expectations Data Docs folder of a runs folder."""
+    return runs_dir / "gx" / "data_docs"
 
 
 def alerts_dir(data: Paths) -> Path:

@@ -133,3 +133,13 @@ def _link(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:  # another file system
         shutil.copy2(src, dst)
+
+
+def has_raw_load(data: settings.Paths, source_id: str, load_id: str) -> bool:
+    """Some entity of ``source_id`` holds raw rows of ``load_id``."""
+    return any(layout.raw_source_dir(data, source_id).glob(f"*/{load_id}.parquet"))
+
+
+def raw_temp_files(data: settings.Paths) -> list[Path]:
+    """Half-written raw files (``<entity>/<load>.parquet.tmp``) a killed load left behind."""
+    return sorted(data.raw.glob("*/*/*.parquet.tmp"))
