@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from regiohub.audit import isolation_gate
+from regiohub.audit.content import content_findings
 from regiohub.audit.report import stored_verdict
 from regiohub.build.incremental import keep_base
 from regiohub.build.isolation import build_isolated, carry_forward, known_bad
@@ -112,7 +113,8 @@ def build_step(
         report.timings_s.pop("validate", None)
         try:
             gate = isolation_gate(data, registry, report, progress)
-            candidate = build_isolated(data, registry, report, progress, known_bad(_last_finished(data)), gate)
+            candidate = build_isolated(data, registry, report, progress, known_bad(_last_finished(data)), gate,
+                                       content_findings)
         finally:
             report.dbt_tests = dbt_test_counts(data)
             gate_s = report.timings_s.get("validate", 0)  # the gate ran on each candidate (isolation)
