@@ -12,8 +12,8 @@ tomorrow.
 from __future__ import annotations
 
 from regiohub.core import settings
-from regiohub.ingest.connectors import connector_for
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import raw_entities
 from regiohub.store import layout
 from regiohub.store.state import LOADS_DIR, all_loads
 from regiohub.store.versions import superseded
@@ -21,7 +21,7 @@ from regiohub.store.versions import superseded
 
 def used_load_ids(data: settings.Paths, source: Source, up_to: str | None = None) -> set[str]:
     """The load ids whose rows the staging models read for ``source`` (only loads up to ``up_to`` if given)."""
-    accumulate = set(connector_for(source.connector).accumulate)
+    accumulate = set(raw_entities(source.connector).accumulate)
     used: set[str] = set()
     raw = layout.raw_source_dir(data, source.id)
     older = superseded(data, source, sorted({p.stem for p in raw.glob("*/*.parquet")}))

@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from regiohub.core import duckdb_settings, settings
-from regiohub.ingest.connectors import connector_for
 from regiohub.registry.model import Registry, Source, load_registry
+from regiohub.registry.raw_entities import raw_entities
 from regiohub.store import layout
 from regiohub.store.state import all_loads
 
@@ -77,7 +77,7 @@ def _http_date(text: str | None) -> str | None:
 
 
 def is_full_snapshot(source: Source, entity: str) -> bool:
-    return entity not in connector_for(source.connector).accumulate
+    return raw_entities(source.connector).is_full_snapshot(entity)
 
 
 def versions(data: settings.Paths, source: Source, loads: list[str]) -> dict[str, str | None]:
@@ -94,7 +94,7 @@ def versions(data: settings.Paths, source: Source, loads: list[str]) -> dict[str
 
 def superseded(data: settings.Paths, source: Source, loads: list[str]) -> dict[str, str]:
     """Full-snapshot loads an earlier load of a newer version supersedes: load id -> that earlier load id."""
-    if not any(is_full_snapshot(source, e) for e in connector_for(source.connector).entities):
+    if not any(is_full_snapshot(source, e) for e in raw_entities(source.connector).entities):
         return {}
     found: dict[str, str] = {}
     best: tuple[str, str] | None = None  # (version, load id) of the load in use so far
