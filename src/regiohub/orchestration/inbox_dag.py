@@ -14,7 +14,7 @@ cleared and re-run task emits it again for a file an earlier try loaded but no b
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow.sdk import DAG, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
@@ -24,9 +24,6 @@ from regiohub.orchestration.callbacks import notify_task_failure
 from regiohub.orchestration.defaults import OWNER, START_DATE
 from regiohub.orchestration.reemit import unannounced
 from regiohub.registry.model import Source
-
-if TYPE_CHECKING:
-    from regiohub.ingest.inbox import DropResult
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +44,7 @@ def ingest_inbox_files(source_id: str, claim_id: str, files: list[str] | None) -
     """Claim and ingest the ready files of ``inbox/<source_id>/``, each on its own; returns the loads for XCom."""
     from regiohub.core import settings
     from regiohub.ingest.inbox import ingest_drop
+    from regiohub.ops.notify import notify_refused
     from regiohub.orchestration.ingest_dag import ingest_locked
     from regiohub.store.loads import never_built
 
@@ -61,14 +59,6 @@ def ingest_inbox_files(source_id: str, claim_id: str, files: list[str] | None) -
         log.warning("%s: inbox file %s is older than load %s: kept, not published", source_id, name, by)
     return {"loads": result.loads, "load_ids": result.load_ids, "never_built": again,
             "rejected": result.rejected, "superseded": superseded}
-
-
-def notify_refused(result: DropResult) -> None:
-    """Tell a person about the files of a drop that were refused while others loaded."""
-    from regiohub.ops.notify import notify
-
-    notify(f"Regio.hub: {result.source_id}: inbox file(s) refused", result.summary(),
-           {"source_id": result.source_id, "claim_id": result.claim_id, "rejected": result.rejected})
 
 
 def build_inbox_dag(source: Source) -> DAG:
