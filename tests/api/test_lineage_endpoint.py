@@ -12,7 +12,7 @@ from regiohub.api.app import create_app
 from regiohub.api.config import ApiSettings
 from regiohub.core import settings
 from regiohub.registry.model import load_registry
-from regiohub.store.run_records import ingest_log_file
+from regiohub.store.layout import ingest_log
 
 
 def _dim_load(published) -> dict:
@@ -64,5 +64,5 @@ def test_the_ingest_log_has_no_say_in_a_values_lineage(published_copy: Path):
     url = f"/v1/values/{region}/{indicator}/{period}/lineage"
     before = client.get(url).json()
     assert before["loads"] and all(load["payload_sha256"] for load in before["loads"])
-    ingest_log_file(data).unlink()
+    ingest_log(data).unlink()
     assert TestClient(create_app(data.published, ApiSettings(rate=0))).get(url).json() == before

@@ -8,7 +8,7 @@ from regiohub.core import settings
 from regiohub.ingest.replay import offline
 from regiohub.ingest.source import ingest_source
 from regiohub.orchestration.callbacks import last_load
-from regiohub.store.run_records import ingest_log_file
+from regiohub.store.layout import ingest_log
 
 
 def test_the_alert_names_the_newest_attempt_of_that_source(data_dir: Path):
@@ -18,7 +18,7 @@ def test_the_alert_names_the_newest_attempt_of_that_source(data_dir: Path):
         first = ingest_source("rki_inzidenz", data=data)
         ingest_source("pegelonline", data=data)
         again = ingest_source("rki_inzidenz", data=data)
-    with open(ingest_log_file(data), "a", encoding="utf-8") as fh:
+    with open(ingest_log(data), "a", encoding="utf-8") as fh:
         fh.write('{"source_id": "rki_inzidenz", "load_id": "half-writ\n')  # a line cut off by a crash
     newest = last_load("rki_inzidenz", data)
     assert (first.status, again.status) == ("loaded", "unchanged")

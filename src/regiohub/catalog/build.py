@@ -240,9 +240,8 @@ def _mart_dataset(b: _Builder, cat: URIRef) -> None:
     g.add((cat, DCAT.service, service))
 
 
-def write_catalog(published: Path, target: Path | None = None, config: CatalogSettings | None = None) -> Path:
-    """Write the catalogue of ``published`` as Turtle next to it (``catalog.ttl``, replaced atomically)."""
-    target = target or published.with_name("catalog.ttl")
+def write_catalog(published: Path, target: Path, config: CatalogSettings | None = None) -> Path:
+    """Write the catalogue of ``published`` as Turtle to ``target`` (replaced atomically)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.write_text(build_catalog(published, config).serialize(format="turtle"), encoding="utf-8")
     os.replace(tmp, target)

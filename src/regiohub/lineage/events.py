@@ -23,7 +23,7 @@ from openlineage.client.facet_v2 import dataset_version_dataset
 
 from regiohub.core import duckdb_settings, settings
 from regiohub.lineage.loads import load_provenance
-from regiohub.store.run_records import openlineage_file
+from regiohub.store.layout import openlineage_log
 
 NAMESPACE = "regiohub"
 PRODUCER = "https://github.com/regiohub/regiohub"
@@ -36,7 +36,7 @@ def client(data: settings.Paths) -> OpenLineageClient | None:
     url = os.environ.get("REGIOHUB_OPENLINEAGE_URL")
     if url:
         return OpenLineageClient(config={"transport": {"type": "http", "url": url}})
-    path = Path(os.environ.get("REGIOHUB_OPENLINEAGE_FILE") or openlineage_file(data))
+    path = Path(os.environ.get("REGIOHUB_OPENLINEAGE_FILE") or openlineage_log(data))
     path.parent.mkdir(parents=True, exist_ok=True)
     return OpenLineageClient(config={"transport": {"type": "file", "log_file_path": str(path), "append": True}})
 

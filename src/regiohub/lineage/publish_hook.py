@@ -6,8 +6,10 @@ import logging
 from pathlib import Path
 
 from regiohub.core import settings
+from regiohub.store.layout import catalog_file
 
 log = logging.getLogger("regiohub.publish.swap")
+CATALOGUE = "DCAT catalogue"
 
 
 def after_publish(data: settings.Paths, snapshot_id: str, candidate: Path) -> None:
@@ -15,7 +17,7 @@ def after_publish(data: settings.Paths, snapshot_id: str, candidate: Path) -> No
     from regiohub.catalog.build import write_catalog
     from regiohub.lineage.events import emit_snapshot_lineage
 
-    for name, step in (("catalog.ttl", lambda: write_catalog(data.published)),
+    for name, step in ((CATALOGUE, lambda: write_catalog(data.published, catalog_file(data))),
                        ("OpenLineage events", lambda: emit_snapshot_lineage(data, snapshot_id, candidate))):
         try:
             step()
@@ -24,10 +26,10 @@ def after_publish(data: settings.Paths, snapshot_id: str, candidate: Path) -> No
 
 
 def refresh_catalog(data: settings.Paths, snapshot_id: str) -> None:
-    """Write ``catalog.ttl`` of the published file again (never raises)."""
+    """Write the DCAT catalogue of the published file again (never raises)."""
     from regiohub.catalog.build import write_catalog
 
     try:
-        write_catalog(data.published)
+        write_catalog(data.published, catalog_file(data))
     except Exception as exc:  # noqa: BLE001 - the snapshot is published; report and go on
-        log.warning("catalog.ttl of snapshot %s not written: %s: %s", snapshot_id, type(exc).__name__, exc)
+        log.warning("%s of snapshot %s not written: %s: %s", CATALOGUE, snapshot_id, type(exc).__name__, exc)

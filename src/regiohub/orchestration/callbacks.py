@@ -20,7 +20,7 @@ def _first_line(exc: BaseException | None) -> str:
 
 def last_load(source_id: str, data: settings.Paths | None = None) -> dict[str, Any]:
     """The newest ingest log entry for ``source_id`` (load id, status, error), or {} (an operations record)."""
-    from regiohub.store.run_records import last_ingest
+    from regiohub.store.records import last_ingest
 
     return last_ingest(data or settings.paths(), source_id)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from regiohub.core import duckdb_settings, settings
-from regiohub.store.state import LOADS_DIR
+from regiohub.store import layout
 
 
 def load_files(data: settings.Paths, source_id: str, load_id: str) -> list[Path]:
     """The raw Parquet files of one load (``raw/<source>/<entity>/<load_id>.parquet``), by entity."""
-    return sorted(p for p in (data.raw / source_id).glob(f"*/{load_id}.parquet") if p.parent.name != LOADS_DIR)
+    raw = layout.raw_source_dir(data, source_id)
+    return sorted(p for p in raw.glob(f"*/{load_id}.parquet") if p.parent.name != layout.LEDGER)
 
 
 def load_rows(data: settings.Paths, source_id: str, load_ids: list[str]) -> dict[str, dict[str, int]]:
