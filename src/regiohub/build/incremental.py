@@ -7,7 +7,8 @@ export). The next build is incremental when that base belongs to the snapshot th
 the dbt project, the boundaries and the dbt/DuckDB versions are unchanged (the fingerprint), and no
 source went back to an older load (a pin or a rollback): the candidate starts as a copy of the base and
 dbt builds ``source:<changed>+`` only — the lineage of every source with a new load and of every
-registry export that changed. Otherwise the build is a full one into an empty candidate.
+registry export that changed (per source for the per-load exports, see
+:mod:`regiohub.build.registry_changes`). Otherwise the build is a full one into an empty candidate.
 
 Accumulating facts (PEGELONLINE readings) are incremental dbt models that only recompute the days new
 loads touch; the other heavy models are tables, so that a build which does not touch their sources reads
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from regiohub.build.registry_changes import compare, registry_hashes
 from regiohub.core import duckdb_settings, settings
 
 log = logging.getLogger(__name__)
@@ -77,11 +79,6 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def registry_hashes(registry_dir: Path) -> dict[str, str]:
-    """sha256 per registry export (``partners``, ``sources``, ``loads``, ``targets``), as dbt reads them."""
-    return {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(registry_dir.glob("*.json"))}
-
-
 def plan_build(
     data: settings.Paths, cutoffs: dict[str, str | None], snapshot_id: str | None, connectors: dict[str, str]
 ) -> Plan:
@@ -106,14 +103,14 @@ def plan_build(
     if back or set(before) - set(cutoffs):
         return Plan(None, reason=f"sources back at older loads: {', '.join(back) or 'gone'}")
     changed = sorted(s for s, c in cutoffs.items() if c != before.get(s))
-    exports = registry_hashes(data.build / "registry")
-    changed_exports = sorted(n for n, h in exports.items() if meta.get("registry", {}).get(n) != h)
+    registry = compare(meta.get("registry", {}), registry_hashes(data.build / "registry"))
     names = {s["source_name"] for s in manifest.get("sources", {}).values()}
     select = sorted(
-        {f"source:{n}+" for s in changed for n in (s, connectors.get(s)) if n in names}
-        | {f"source:registry.{n}+" for n in changed_exports}
+        {f"source:{n}+" for s in {*changed, *registry.row_sources} for n in (s, connectors.get(s)) if n in names}
+        | {f"source:registry.{n}+" for n in registry.exports}
+        | set(registry.models)
     )
-    return Plan(folder / "base.duckdb", select, changed + [f"registry.{n}" for n in changed_exports])
+    return Plan(folder / "base.duckdb", select, changed + registry.labels(changed))
 
 
 def describe(plan: Plan, rebuilt: list[str], total: int) -> str:
