@@ -92,6 +92,15 @@ def test_dbt_gets_the_same_settings(tmp_path, monkeypatch):
     assert duckdb_settings.DBT_TEMP_ENV in dbt_settings["temp_directory"]
 
 
+def test_dbt_spills_into_one_folder_per_candidate_path_so_its_profile_stays_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv(duckdb_settings.TEMP_ENV, str(tmp_path))
+    first, again = (duckdb_settings.dbt_env(tmp_path / "a" / "dbt_candidate.duckdb") for _ in range(2))
+    other = duckdb_settings.dbt_env(tmp_path / "b" / "dbt_candidate.duckdb")
+    key = duckdb_settings.DBT_TEMP_ENV
+    assert first[key] == again[key] != other[key]  # a changed profile makes dbt re-parse the whole project
+    assert Path(first[key]).parent == tmp_path
+
+
 def test_no_module_opens_duckdb_without_the_settings():
     """``duckdb.connect`` / module-level queries only in duckdb_settings (a code snippet in a string is no call)."""
     offenders = []

@@ -120,3 +120,27 @@ def test_a_new_load_selects_its_lineage_and_the_load_dimensions_not_every_reader
     plan = incremental.plan_build(kept, cutoffs, "S1", CONNECTORS)
     assert "source:rki_inzidenz+" in plan.select
     assert plan.changed == ["pegelonline", "registry.loads/rki_inzidenz"]
+
+
+def test_a_table_whose_files_in_the_raw_view_stayed_the_same_is_not_rebuilt(kept):
+    """A poll that brings readings but no new station list: only the readings' lineage is selected."""
+    view = kept.build / "raw_view" / "pegelonline"
+    for entity in ("stations", "measurements"):
+        (view / entity).mkdir(parents=True)
+        (view / entity / "20260101T000000Z-a.parquet").write_bytes(b"")
+    folder = incremental.base_dir(kept)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["sources"] = {f"source.regiohub.pegelonline.{t}": {
+        "source_name": "pegelonline", "name": t,
+        "meta": {"external_location": "read_parquet('/d/raw_view/pegelonline/{name}/*.parquet')"}}
+        for t in ("stations", "measurements")}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    meta = json.loads((folder / "base.json").read_text())
+    (folder / "base.json").write_text(json.dumps({**meta, "view": incremental.view_files(kept.build / "raw_view")}))
+    (view / "measurements" / "20260102T000000Z-c.parquet").write_bytes(b"")
+    plan = incremental.plan_build(kept, {**LOADS, "pegelonline": "20260102T000000Z-c"}, "S1", CONNECTORS)
+    assert plan.select == ["source:pegelonline.measurements+"]
+    (view / "stations" / "20260101T000000Z-a.parquet").unlink()  # e.g. superseded: the view changed
+    (view / "stations" / "20260102T000000Z-c.parquet").write_bytes(b"")
+    plan = incremental.plan_build(kept, {**LOADS, "pegelonline": "20260102T000000Z-c"}, "S1", CONNECTORS)
+    assert plan.select == ["source:pegelonline.measurements+", "source:pegelonline.stations+"]

@@ -28,8 +28,10 @@ from pathlib import Path
 
 import duckdb
 
+from regiohub.build.entity_diff import selectors, view_files
 from regiohub.build.registry_changes import compare, registry_hashes
 from regiohub.core import duckdb_settings, settings
+from regiohub.store.loads import VIEW
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +107,10 @@ def plan_build(
     changed = sorted(s for s, c in cutoffs.items() if c != before.get(s))
     registry = compare(meta.get("registry", {}), registry_hashes(data.build / "registry"))
     names = {s["source_name"] for s in manifest.get("sources", {}).values()}
+    view_before, view_now = meta.get("view", {}), view_files(data.build / VIEW)
     select = sorted(
-        {f"source:{n}+" for s in {*changed, *registry.row_sources} for n in (s, connectors.get(s)) if n in names}
+        {sel for s in {*changed, *registry.row_sources} for n in {s, connectors.get(s)} if n in names
+         for sel in selectors(manifest, s, n, view_before, view_now)}
         | {f"source:registry.{n}+" for n in registry.exports}
         | set(registry.models)
     )
@@ -165,14 +169,15 @@ def release_stable_path(data: settings.Paths, candidate: Path, keep_wal: bool = 
     link.unlink(missing_ok=True)
 
 
-def record_plan(candidate: Path, plan: Plan, rebuilt: list[str], registry_dir: Path) -> None:
+def record_plan(candidate: Path, plan: Plan, rebuilt: list[str], registry_dir: Path, view: Path) -> None:
     """Add the build mode, what changed, the models dbt built and what the base needs to ``meta_build``."""
     with duckdb_settings.connect(candidate) as con:
         con.execute(
             "create or replace table main.meta_build as select *, ?::varchar as build_mode, "
             "?::varchar[] as changed, ?::varchar[] as rebuilt_models, ?::varchar as fingerprint, "
-            "?::varchar as registry_hashes from main.meta_build",
-            [plan.mode, plan.changed, sorted(rebuilt), fingerprint(), json.dumps(registry_hashes(registry_dir))],
+            "?::varchar as registry_hashes, ?::varchar as view_files from main.meta_build",
+            [plan.mode, plan.changed, sorted(rebuilt), fingerprint(), json.dumps(registry_hashes(registry_dir)),
+             json.dumps(view_files(view))],
         )
 
 
@@ -219,7 +224,7 @@ def keep_base(candidate: Path, data: settings.Paths, snapshot_id: str) -> None:
         os.replace(tmp, folder / "base.duckdb")
         shutil.copyfile(data.build / "dbt_target" / "manifest.json", folder / "manifest.json")
         meta = {"snapshot_id": snapshot_id, "fingerprint": info["fingerprint"], "cutoffs": cutoffs,
-                "registry": json.loads(info["registry_hashes"])}
+                "registry": json.loads(info["registry_hashes"]), "view": json.loads(info.get("view_files") or "{}")}
         (folder / "base.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     except (OSError, duckdb.Error) as exc:  # the next build is a full one; publishing went through
         log.warning("could not keep the build of snapshot %s for incremental builds: %s", snapshot_id, exc)

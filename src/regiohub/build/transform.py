@@ -131,7 +131,7 @@ def build_candidate(
     if progress is not None:
         progress(f"build {mode}")
     record_loads(candidate, cutoffs, pins or {}, base)
-    incremental.record_plan(candidate, plan, rebuilt, data.build / "registry")
+    incremental.record_plan(candidate, plan, rebuilt, data.build / "registry", view)
     return candidate
 
 
@@ -190,13 +190,14 @@ def run_dbt_steps(
         "geo_dir": str(settings.GEO_DIR),
     }
     target_path = data.build / "dbt_target"
+    link = incremental.stable_path(data, candidate)
     env = {
         **os.environ,
-        "REGIOHUB_CANDIDATE_PATH": str(incremental.stable_path(data, candidate)),
+        "REGIOHUB_CANDIDATE_PATH": str(link),
         "REGIOHUB_DBT_TARGET_PATH": str(target_path),
         "DBT_LOG_PATH": str(data.build / "dbt_logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        **duckdb_settings.dbt_env(),
+        **duckdb_settings.dbt_env(link),  # a stable profile: dbt parses only what changed
     }
     cmd = [
         sys.executable, "-m", "regiohub.build.dbt_child", json.dumps(steps),

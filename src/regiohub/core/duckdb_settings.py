@@ -15,6 +15,7 @@ never share one. Readers stay read-only: spilling needs no write access to the d
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import re
@@ -106,10 +107,15 @@ def connect(
     return con
 
 
-def dbt_env() -> dict[str, str]:
-    """The same settings for dbt (``dbt_project/profiles.yml`` reads these variables)."""
+def dbt_env(owner: Path | None = None) -> dict[str, str]:
+    """The same settings for dbt (``dbt_project/profiles.yml`` reads these variables).
+
+    ``owner`` (the path dbt opens the candidate through, one build at a time) names a stable spill
+    folder: dbt re-parses the whole project when a profile setting changes between builds."""
+    key = hashlib.sha256(str(owner).encode()).hexdigest()[:12] if owner else f"{os.getpid()}-{next(_counter)}"
+    folder = f"dbt-{key}"
     return {
         MEMORY_ENV: memory_limit(DEFAULT_DBT_MEMORY_LIMIT),
         THREADS_ENV: str(threads()),
-        DBT_TEMP_ENV: str(temp_root() / f"dbt-{os.getpid()}-{next(_counter)}"),
+        DBT_TEMP_ENV: str(temp_root() / folder),
     }
