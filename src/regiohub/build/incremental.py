@@ -6,9 +6,11 @@ snapshot id, the project fingerprint, per source the load it was built up to, an
 export). The next build is incremental when that base belongs to the snapshot that is published now,
 the dbt project, the boundaries and the dbt/DuckDB versions are unchanged (the fingerprint), and no
 source went back to an older load (a pin or a rollback): the candidate starts as a copy of the base and
-dbt builds ``source:<changed>+`` only — the lineage of every source with a new load and of every
-registry export that changed (per source for the per-load exports, see
-:mod:`regiohub.build.registry_changes`). Otherwise the build is a full one into an empty candidate.
+dbt builds ``source:<changed>+`` only — the lineage of every source with a new load (of those of its
+tables whose files in the raw view changed, see :mod:`regiohub.build.entity_diff`) and of every registry
+export that changed (per source for the per-load exports, see :mod:`regiohub.build.registry_changes`).
+Otherwise the build is a full one into an empty candidate. An incremental build runs the data tests of
+what it built, not the unit tests: those test the project's SQL, which the fingerprint holds unchanged.
 
 Accumulating facts (PEGELONLINE readings) are incremental dbt models that only recompute the days new
 loads touch; the other heavy models are tables, so that a build which does not touch their sources reads
