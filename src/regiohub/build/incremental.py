@@ -33,7 +33,7 @@ import duckdb
 from regiohub.build.entity_diff import selectors, view_files
 from regiohub.build.registry_changes import compare, registry_hashes
 from regiohub.core import duckdb_settings, settings
-from regiohub.store.loads import VIEW
+from regiohub.store import layout
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,11 @@ class Plan:
 
 
 def base_dir(data: settings.Paths) -> Path:
-    return data.build / "incremental"
+    return layout.incremental_dir(data)
 
 
 def _full_marker(data: settings.Paths) -> Path:
-    return data.build / "full-build-requested"
+    return layout.full_build_marker(data)
 
 
 def request_full(data: settings.Paths, reason: str) -> None:
@@ -107,9 +107,9 @@ def plan_build(
     if back or set(before) - set(cutoffs):
         return Plan(None, reason=f"sources back at older loads: {', '.join(back) or 'gone'}")
     changed = sorted(s for s, c in cutoffs.items() if c != before.get(s))
-    registry = compare(meta.get("registry", {}), registry_hashes(data.build / "registry"))
+    registry = compare(meta.get("registry", {}), registry_hashes(layout.registry_export_dir(data)))
     names = {s["source_name"] for s in manifest.get("sources", {}).values()}
-    view_before, view_now = meta.get("view", {}), view_files(data.build / VIEW)
+    view_before, view_now = meta.get("view", {}), view_files(layout.raw_view_dir(data))
     select = sorted(
         {sel for s in {*changed, *registry.row_sources} for n in {s, connectors.get(s)} if n in names
          for sel in selectors(manifest, s, n, view_before, view_now)}
@@ -155,7 +155,7 @@ def stable_path(data: settings.Paths, candidate: Path) -> Path:
     dbt re-parses the whole project when its profile changes, and the candidate's name is new for every
     build; through a fixed name dbt's partial parsing works, which saves its parse on every build.
     """
-    link = data.build / "dbt_candidate.duckdb"
+    link = layout.dbt_candidate_link(data)
     release_stable_path(data, candidate, keep_wal=False)
     link.symlink_to(candidate.name)
     return link
@@ -163,7 +163,7 @@ def stable_path(data: settings.Paths, candidate: Path) -> Path:
 
 def release_stable_path(data: settings.Paths, candidate: Path, keep_wal: bool = True) -> None:
     """Remove the symlink; a write-ahead log DuckDB left beside it belongs to ``candidate``."""
-    link = data.build / "dbt_candidate.duckdb"
+    link = layout.dbt_candidate_link(data)
     wal = link.with_name(link.name + ".wal")
     if wal.exists() and keep_wal:
         os.replace(wal, candidate.with_name(candidate.name + ".wal"))
@@ -224,7 +224,7 @@ def keep_base(candidate: Path, data: settings.Paths, snapshot_id: str) -> None:
         except OSError:
             shutil.copyfile(candidate, tmp)
         os.replace(tmp, folder / "base.duckdb")
-        shutil.copyfile(data.build / "dbt_target" / "manifest.json", folder / "manifest.json")
+        shutil.copyfile(layout.dbt_manifest(data), folder / "manifest.json")
         meta = {"snapshot_id": snapshot_id, "fingerprint": info["fingerprint"], "cutoffs": cutoffs,
                 "registry": json.loads(info["registry_hashes"]), "view": json.loads(info.get("view_files") or "{}")}
         (folder / "base.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
