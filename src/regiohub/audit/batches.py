@@ -10,6 +10,7 @@ the distinct values of a column — is computed by DuckDB and handed over as its
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -54,20 +55,26 @@ class Rows:
         return int(con.execute(f"select count(*) from {self.source}", list(self.params)).fetchall()[0][0])
 
     def batches(self, con: duckdb.DuckDBPyConnection, size: int) -> Iterator[pd.DataFrame]:
-        """The rows in frames of at most ``size`` rows (one empty frame for no rows)."""
-        result = con.execute(f"select {self._select()} from {self.source}", list(self.params))
-        first = True
+        """The rows in frames of at most ``size`` rows (one empty frame for no rows).
+
+        Both reads stream: Arrow batches from a relation (Arrow from ``con.execute`` would copy every row
+        first), DuckDB's pandas chunks from the executed query.
+        """
+        query, first = f"select {self._select()} from {self.source}", True
         if self.arrow:
-            for batch in result.fetch_record_batch(size):
+            for batch in con.sql(query, params=list(self.params)).to_arrow_reader(size):
                 if batch.num_rows or first:
                     yield batch.to_pandas()
                     first = False
             if first:
-                yield _empty(result.description)
+                yield pd.DataFrame(columns=list(self.columns))
             return
+        result = con.execute(query, list(self.params))
         vectors = max(1, size // _VECTOR)  # DuckDB hands out whole vectors: a smaller batch is cut from one
         while True:
-            chunk = result.fetch_df_chunk(vectors)
+            with warnings.catch_warnings():  # DuckDB's own conversion uses a pandas keyword pandas deprecates
+                warnings.filterwarnings("ignore", message="The inplace keyword")
+                chunk = result.fetch_df_chunk(vectors)
             if chunk.empty:
                 if first:
                     yield chunk
@@ -101,8 +108,4 @@ class Rows:
 
     def _fetch(self, con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
         result = con.execute(sql, params)
-        return result.fetch_arrow_table().to_pandas() if self.arrow else result.df()
-
-
-def _empty(description: list[tuple] | None) -> pd.DataFrame:
-    return pd.DataFrame(columns=[d[0] for d in description or []])
+        return result.to_arrow_table().to_pandas() if self.arrow else result.df()

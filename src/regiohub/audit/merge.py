@@ -48,10 +48,10 @@ def merge(parts: Sequence[ExpectationValidationResult], result_format: dict[str,
     rows DuckDB counted in the whole table.
     """
     first = parts[0]
-    failed = next((p for p in parts if (p.exception_info or {}).get("raised_exception")), None)
+    failed = next((p for p in parts if _raised(p)), None)
     if failed is not None:
         return failed  # e.g. a missing column: the same error in every batch
-    if duplicates is not None and (duplicates[0].exception_info or {}).get("raised_exception"):
+    if duplicates is not None and _raised(duplicates[0]):
         return duplicates[0]
     config = first.expectation_config
     assert config is not None
@@ -68,6 +68,13 @@ def merge(parts: Sequence[ExpectationValidationResult], result_format: dict[str,
     merged = first.__class__(success=out["success"], result=out.get("result") or {}, expectation_config=config,
                              meta=first.meta, exception_info=first.exception_info)
     return merged
+
+
+def _raised(result: ExpectationValidationResult) -> bool:
+    """Whether evaluating the expectation raised (GX reports one entry, or one per failed metric)."""
+    info = result.exception_info or {}
+    entries = [info] if "raised_exception" in info else [e for e in info.values() if isinstance(e, dict)]
+    return any(e.get("raised_exception") for e in entries)
 
 
 def _map_metrics(metric: str, parts: Sequence[ExpectationValidationResult], result_format: dict[str, Any],

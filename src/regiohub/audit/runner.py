@@ -67,10 +67,10 @@ class GxRun:
                                                         self.parameters)
 
         size = batch_rows()
-        single = isinstance(rows, pd.DataFrame) or rows.count(con) <= size  # type: ignore[union-attr]
         parts: dict[str, list[Any]] = {}
-        template = None
+        template, batches = None, 0
         for n, frame in enumerate(_frames(rows, con, size)):
+            batches += 1
             wanted = [c for c in configs if (n == 0 and not changed) or selects_rows(c.kwargs.get("row_condition"),
                                                                                      frame)]
             result = run(frame, wanted)
@@ -78,6 +78,7 @@ class GxRun:
             for r in result.results:
                 parts.setdefault(r.expectation_config.id, []).append(r)
         assert template is not None
+        single = batches == 1
         extra: dict[str, tuple[Any, int]] = {}
         if not single and isinstance(rows, Rows):
             assert con is not None
