@@ -107,5 +107,6 @@ class Rows:
         return self._fetch(con, f"select distinct t.{quote(column)} from {self.source}", list(self.params))
 
     def _fetch(self, con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
-        result = con.execute(sql, params)
-        return result.to_arrow_table().to_pandas() if self.arrow else result.df()
+        if self.arrow:
+            return con.sql(sql, params=params).to_arrow_table().to_pandas()
+        return con.execute(sql, params).df()

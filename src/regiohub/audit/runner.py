@@ -85,9 +85,8 @@ class GxRun:
             for config in (c for c in whole if c.id in parts):
                 extra[config.id] = _whole_table(run, rows, con, config, size)
         merged = [] if not single else template.results  # one frame: GX's own result as it stands
-        for config in configs if not single else ():
-            if config.id not in parts:
-                continue
+        by_id = {c.id: c for c in configs}
+        for config in (by_id[i] for i in parts) if not single else ():  # in GX's order (first batch first)
             if config.type in SETS:
                 merged.append(extra[config.id][0])
             else:
