@@ -25,11 +25,11 @@ from regiohub.audit.report import ValidationReport, candidate_stat, describe_fai
 from regiohub.audit.runner import GxRun
 from regiohub.audit.scope import candidate_connection, collect, suites_digest
 from regiohub.audit.suites import load_suites
-from regiohub.build.isolation import manifest_path
 from regiohub.core import settings
 from regiohub.core.errors import GateError
 from regiohub.core.settings import Paths
 from regiohub.registry.model import Registry, load_registry
+from regiohub.store import layout
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_suite import ExpectationSuite
@@ -60,7 +60,7 @@ def validate_candidate(
     suites_dir = suites_dir or settings.GX_DIR / "expectations"
 
     _quiet_gx()
-    docs_dir = data.runs / "gx" / "data_docs"
+    docs_dir = layout.data_docs_dir(data)
     shutil.rmtree(docs_dir, ignore_errors=True)  # the site shows the latest validation; history is in the JSON
     keys = suite_keys(suites_dir)
     failures: list[str] = []
@@ -72,7 +72,7 @@ def validate_candidate(
         parameters = scope.parameters
         suites = load_suites(suites_dir, parameters)
         gx = GxRun(docs_dir, started, parameters)
-        tracer = Tracer(registry, indicator_sources(scope.frames.get("dim_indicator")), manifest_path(data))
+        tracer = Tracer(registry, indicator_sources(scope.frames.get("dim_indicator")), layout.dbt_manifest(data))
         for n, suite in enumerate(suites, start=1):
             if progress is not None:
                 progress(f"gate {n}/{len(suites)}: {suite.name}")
@@ -111,7 +111,7 @@ def validate_candidate(
 
     success = not failures
     results_path = _write_results(
-        data.runs / "validations",
+        layout.validations_dir(data),
         started,
         {
             "candidate": str(candidate),

@@ -11,6 +11,7 @@ from regiohub.audit.batches import Rows
 from regiohub.core import settings
 from regiohub.registry.model import Registry
 from regiohub.store.freshness import max_age
+from regiohub.store.loads import raw_files
 from regiohub.store.state import read_state_or_empty as read_state
 
 PREFIX = "raw__"  # suite / frame names: raw__<source>__<entity>
@@ -21,7 +22,7 @@ def raw_rows(con: duckdb.DuckDBPyConnection, data: settings.Paths, names: set[st
     rows = {}
     for name in sorted(n for n in names if n.startswith(PREFIX)):
         source, entity = name.removeprefix(PREFIX).split("__", 1)
-        files = sorted((data.raw / source / entity).glob("*.parquet"))
+        files = raw_files(data, source, entity)
         if files:
             path = str(files[-1])
             columns = tuple(d[0] for d in con.execute("select * from read_parquet(?) limit 0", [path]).description)

@@ -21,6 +21,7 @@ from regiohub.core.errors import SourceError
 from regiohub.ingest import quarantine
 from regiohub.ingest.connectors.base import Connector
 from regiohub.registry.model import Source
+from regiohub.store import layout
 
 
 @dataclass
@@ -75,15 +76,15 @@ def parse_and_write(
             valid_tables[entity] = f"_valid_{entity}"
             new_rows, n_new = f"_valid_{entity}", total - bad
             if entity in connector.accumulate:
-                new_rows = _only_new_rows(con, entity, data.raw / source.id / entity)
+                new_rows = _only_new_rows(con, entity, layout.raw_entity_dir(data, source.id, entity))
                 n_new = con.execute(f'select count(*) from "{new_rows}"').fetchall()[0][0]
             out.rows[entity] = n_new
             if n_new:
-                target = data.raw / source.id / entity / f"{load_id}.parquet"
+                target = layout.raw_file(data, source.id, entity, load_id)
                 staged.append(_copy_with_lineage(con, f'select * from "{new_rows}"', target, lineage))
             if bad:
                 out.quarantined[entity] = reasons
-                target = quarantine.quarantine_dir(data) / source.id / entity / f"{load_id}.parquet"
+                target = layout.quarantine_file(data, source.id, entity, load_id)
                 query = f'select * from "_checked_{entity}" where _reason is not null'
                 staged.append(_copy_with_lineage(con, query, target, lineage))
         out.high_water_marks = connector.high_water_marks(con, valid_tables)
