@@ -86,7 +86,11 @@ def test_dbt_gets_the_same_settings(tmp_path, monkeypatch):
     assert env[duckdb_settings.MEMORY_ENV] == "700MB"
     assert Path(env[duckdb_settings.DBT_TEMP_ENV]).parent == tmp_path
     profile = yaml.safe_load((settings.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
-    dbt_settings = profile["regiohub"]["outputs"]["candidate"]["settings"]
+    output = profile["regiohub"]["outputs"]["candidate"]
+    # set once when dbt opens DuckDB: dbt-duckdb re-applies `settings` per cursor, and DuckDB refuses to
+    # switch the spill folder once a query spilled (the build failed at a 1GB limit)
+    assert "temp_directory" not in (output.get("settings") or {})
+    dbt_settings = output["config_options"]
     assert duckdb_settings.MEMORY_ENV in dbt_settings["memory_limit"]
     assert duckdb_settings.THREADS_ENV in dbt_settings["threads"]
     assert duckdb_settings.DBT_TEMP_ENV in dbt_settings["temp_directory"]
