@@ -94,6 +94,16 @@ class Connector:
         for full snapshots)."""
         return None
 
+    def vet(self, con: duckdb.DuckDBPyConnection, source: Source, entity: str, reasons: dict[str, int]) -> None:
+        """After the checks of ``entity`` (``reasons``: quarantined rows per reason): raise to reject the payload.
+
+        For what a lazy relation cannot tell row by row (e.g. a reading without a timestamp key at all).
+        """
+
+    def reader_error(self, source: Source, exc: duckdb.Error) -> Exception:
+        """What to raise when a lazy relation's payload cannot be read while it is written (default: ``exc``)."""
+        return exc
+
     def high_water_marks(self, con: duckdb.DuckDBPyConnection, written: dict[str, str]) -> dict | None:
         """State to keep after a load (e.g. the last timestamp per series); ``written``: entity -> table."""
         return None
