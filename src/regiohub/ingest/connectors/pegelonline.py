@@ -151,10 +151,9 @@ class PegelonlineConnector(Connector):
     def high_water_marks(self, con: duckdb.DuckDBPyConnection, written: dict[str, str]) -> dict | None:
         rows = con.execute(
             f"""
-            select station_uuid,
-                strftime(timezone('UTC', max(measured_at::timestamptz)), '%Y-%m-%dT%H:%M:%S+00:00')
-            from "{written['measurements']}"
-            where measured_at::timestamptz <= now()
+            select station_uuid, strftime(timezone('UTC', max(at)), '%Y-%m-%dT%H:%M:%S+00:00')
+            from (select station_uuid, measured_at::timestamptz as at from "{written['measurements']}")
+            where at <= now()
             group by 1
             """
         ).fetchall()
