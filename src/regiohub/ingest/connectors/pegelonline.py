@@ -151,9 +151,9 @@ class PegelonlineConnector(Connector):
     def high_water_marks(self, con: duckdb.DuckDBPyConnection, written: dict[str, str]) -> dict | None:
         rows = con.execute(
             f"""
-            select station_uuid, strftime(timezone('UTC', max(at)), '%Y-%m-%dT%H:%M:%S+00:00')
-            from (select station_uuid, measured_at::timestamptz as at from "{written['measurements']}")
-            where at <= now()
+            select station_uuid, strftime(timezone('UTC', max(reading_at)), '%Y-%m-%dT%H:%M:%S+00:00')
+            from (select station_uuid, measured_at::timestamptz as reading_at from "{written['measurements']}")
+            where reading_at <= now()
             group by 1
             """
         ).fetchall()
