@@ -75,7 +75,8 @@ def test_published_mart_holds_the_generated_values(result):
     rki_rows = [r for r in result["phases"] if r["phase"] == "ingest rki_inzidenz"]
     assert rki_built == [(_load_id(rki_rows[-1]),)] and _load_id(rki_rows[0]) != _load_id(rki_rows[-1])
     # the new poll's reading is published: the day after the series, one reading per gauge
-    poll = json.loads((inputs / "pegelonline_poll" / "stations" / gauge["uuid"] / "W" / "measurements.json").read_text())
+    poll_file = inputs / "pegelonline_poll" / "stations" / gauge["uuid"] / "W" / "measurements.json"
+    poll = json.loads(poll_file.read_text())
     with duckdb.connect(str(data / "published" / "regiohub.duckdb"), read_only=True) as con:
         polled = con.execute(
             "select mean_cm, n_values from fct_water_level_daily where gauge_number = ? and day = cast(? as date)",
