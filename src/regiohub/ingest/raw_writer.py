@@ -136,9 +136,9 @@ def _stage(
     if "_problem" in con.table(view).columns:
         return view
     try:
-        tmp, _ = _copy_with_lineage(con, f'select * from "{view}"', target, lineage, suffix=".staged")
+        tmp, _ = _copy_with_lineage(con, f'select * from "{view}"', target, lineage, staged=True)
     except duckdb.Error as exc:  # a lazy relation meets its payload here
-        _discard([target.with_suffix(".parquet.staged")])
+        _discard([_staged_file(target)])
         raise connector.reader_error(source, exc) from None
     scratch.append(tmp)
     con.execute(
@@ -146,6 +146,10 @@ def _stage(
         f"_payload_sha256 as _payload from read_parquet('{_sql_path(tmp)}')"
     ).fetchall()
     return f"_staged_{entity}"
+
+
+def _staged_file(target: Path) -> Path:
+    return target.with_name(f"{target.stem}.staged.parquet.tmp")
 
 
 def _discard(files: list[Path]) -> None:
@@ -183,14 +187,16 @@ def _only_new_rows(con: duckdb.DuckDBPyConnection, entity: str, raw_dir: Path) -
 
 def _copy_with_lineage(
     con: duckdb.DuckDBPyConnection, query: str, target: Path, lineage: dict, *, sha: bool = False,
-    suffix: str = ".tmp",
+    staged: bool = False,
 ) -> tuple[Path, Path]:
-    """Write ``query``'s rows with the lineage columns to ``target`` + ``suffix``; return (that file, target).
+    """Write ``query``'s rows with the lineage columns to ``target``.tmp; return (tmp, target).
 
     ``sha``: the rows' ``_payload`` holds the payload file's SHA-256 already (rows read back from a staged file).
+    ``staged``: the entity's rows written once, to be read from (``<load>.staged.parquet.tmp``; like every
+    ``*.parquet.tmp``, removed by the pipeline's recovery if a crash leaves it).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".parquet" + suffix)
+    tmp = _staged_file(target) if staged else target.with_suffix(".parquet.tmp")
     if sha:
         sha_expr, join = "e._payload", ""
         lineage = {k: v for k, v in lineage.items() if k not in ("payload_path", "payload_sha256")}

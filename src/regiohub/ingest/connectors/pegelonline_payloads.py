@@ -139,11 +139,14 @@ def check_series(con: duckdb.DuckDBPyConnection, payloads: Payloads, source: Sou
         raise SourceError(source.id, f"{payloads.rel(Path(bad[0][0]))} {NEITHER}")
 
 
-def reader_problem(exc: duckdb.Error, payloads: Payloads, source: Source) -> SourceError:
-    """A measurement series DuckDB could not read, in the operator's words (the file named, one line)."""
+def reader_problem(exc: duckdb.Error, payloads: Payloads, source: Source) -> Exception:
+    """A measurement series DuckDB could not read, in the operator's words (the file named, one line);
+    an error that names no file (not the payload's) stays what it is."""
     text = " ".join(str(exc).split())
     m = re.search(r'in file "(.*?)", ', text)
-    path = Path(m[1]) if m else payloads.first()
+    if not m:
+        return exc
+    path = Path(m[1])
     if "Malformed JSON" in text:
         return SourceError(source.id, f"{payloads.rel(path)} is not valid JSON ({_reader_problem(exc)})")
     if "Expected OBJECT" in text:
