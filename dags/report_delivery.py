@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from regiohub.delivery.dag import build_delivery_dag
+from regiohub.orchestration.delivery_dag import build_delivery_dag
 
 report_delivery = build_delivery_dag()

@@ -115,7 +115,9 @@ def _request_full() -> None:
 def _candidate(arg: str | None) -> Path:
     if arg:
         return Path(arg)
-    candidates = sorted(settings.paths().build.glob("candidate-*.duckdb"))
+    from regiohub.store.snapshots import candidates as candidate_marts
+
+    candidates = candidate_marts(settings.paths())
     if not candidates:
         raise RegiohubError("no candidate mart: run `regiohub transform` first")
     return candidates[-1]

@@ -15,6 +15,7 @@ from regiohub.core import settings
 from regiohub.core.errors import SourceError
 from regiohub.ingest import inbox
 from regiohub.ingest.replay import RECORDINGS_DIR
+from regiohub.ops.notify import notify_refused
 
 from .conftest import mart_untouched
 
@@ -64,7 +65,7 @@ def test_bad_neighbours_never_strand_the_good_file(drop_folder, tmp_path, caplog
     (folder / "READY").touch()
 
     with mart_untouched(data.data_dir):
-        result = _run(inbox.ingest_drop, SOURCE, "run-1", data=data)
+        result = _run(inbox.ingest_drop, SOURCE, "run-1", data=data, on_refused=notify_refused)
 
     assert [(x["file"], x["status"]) for x in result.loads] == [("a_gut.csv", "loaded")]
     assert set(result.rejected) == {"b_kaputt.csv", "c_leer.csv", "d_link.csv", "e_link_fifo.csv", "f_fifo.csv"}

@@ -25,11 +25,11 @@ from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.report import ValidationReport, candidate_stat, describe_failures, describe_parts
 from regiohub.audit.scope import collect, suites_digest
 from regiohub.audit.suites import applicable, load_suites
-from regiohub.build.isolation import manifest_path
 from regiohub.core import settings
 from regiohub.core.errors import GateError
 from regiohub.core.settings import Paths
 from regiohub.registry.model import Registry, load_registry
+from regiohub.store import layout
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,14 +68,14 @@ def validate_candidate(
 
     _quiet_gx()
     suites = load_suites(suites_dir, parameters)
-    docs_dir = data.runs / "gx" / "data_docs"
+    docs_dir = layout.data_docs_dir(data)
     shutil.rmtree(docs_dir, ignore_errors=True)  # the site shows the latest validation; history is in the JSON
     context = _context(docs_dir)
     source = context.data_sources.add_pandas("regiohub_candidate")  # one datasource, one asset per suite
     run_id = _run_id(started)
 
     keys = suite_keys(suites_dir)
-    tracer = Tracer(registry, indicator_sources(frames.get("dim_indicator")), manifest_path(data))
+    tracer = Tracer(registry, indicator_sources(frames.get("dim_indicator")), layout.dbt_manifest(data))
     failures: list[str] = []
     warnings: list[str] = []
     traced: list[dict[str, Any]] = []
@@ -116,7 +116,7 @@ def validate_candidate(
 
     success = not failures
     results_path = _write_results(
-        data.runs / "validations",
+        layout.validations_dir(data),
         started,
         {
             "candidate": str(candidate),

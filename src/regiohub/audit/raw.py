@@ -9,6 +9,7 @@ import pandas as pd
 from regiohub.core import duckdb_settings, settings
 from regiohub.registry.model import Registry
 from regiohub.store.freshness import max_age
+from regiohub.store.loads import raw_files
 from regiohub.store.state import read_state_or_empty as read_state
 
 PREFIX = "raw__"  # suite / frame names: raw__<source>__<entity>
@@ -19,7 +20,7 @@ def raw_frames(data: settings.Paths, names: set[str]) -> dict[str, pd.DataFrame]
     frames = {}
     for name in sorted(n for n in names if n.startswith(PREFIX)):
         source, entity = name.removeprefix(PREFIX).split("__", 1)
-        files = sorted((data.raw / source / entity).glob("*.parquet"))
+        files = raw_files(data, source, entity)
         if files:
             with duckdb_settings.connect() as con:
                 frames[name] = con.sql("select * from read_parquet(?)", params=[str(files[-1])]).to_arrow_table() \

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from regiohub.core.echo import cut
+from regiohub.store.records import data_docs_beside
 
 _SHOWN = 5  # unexpected values named per failure
 
@@ -32,8 +33,7 @@ class ValidationReport:
     def load(cls, path: Path) -> ValidationReport:
         """The report of a stored validation (``runs/validations/<timestamp>.json``)."""
         doc = json.loads(path.read_text(encoding="utf-8"))
-        docs = path.parent.parent / "gx" / "data_docs" / "index.html"
-        return cls(bool(doc["success"]), list(doc.get("failures") or []), path, docs if docs.is_file() else None,
+        return cls(bool(doc["success"]), list(doc.get("failures") or []), path, data_docs_beside(path),
                    list(doc.get("warnings") or []), list(doc.get("content_findings") or []),
                    list(doc.get("traced") or []))
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from regiohub.core import duckdb_settings, settings
+from regiohub.store import layout
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,11 @@ class Plan:
 
 
 def base_dir(data: settings.Paths) -> Path:
-    return data.build / "incremental"
+    return layout.incremental_dir(data)
 
 
 def _full_marker(data: settings.Paths) -> Path:
-    return data.build / "full-build-requested"
+    return layout.full_build_marker(data)
 
 
 def request_full(data: settings.Paths, reason: str) -> None:
@@ -106,7 +107,7 @@ def plan_build(
     if back or set(before) - set(cutoffs):
         return Plan(None, reason=f"sources back at older loads: {', '.join(back) or 'gone'}")
     changed = sorted(s for s, c in cutoffs.items() if c != before.get(s))
-    exports = registry_hashes(data.build / "registry")
+    exports = registry_hashes(layout.registry_export_dir(data))
     changed_exports = sorted(n for n, h in exports.items() if meta.get("registry", {}).get(n) != h)
     names = {s["source_name"] for s in manifest.get("sources", {}).values()}
     select = sorted(
@@ -152,7 +153,7 @@ def stable_path(data: settings.Paths, candidate: Path) -> Path:
     dbt re-parses the whole project when its profile changes, and the candidate's name is new for every
     build; through a fixed name dbt's partial parsing works, which saves its parse on every build.
     """
-    link = data.build / "dbt_candidate.duckdb"
+    link = layout.dbt_candidate_link(data)
     release_stable_path(data, candidate, keep_wal=False)
     link.symlink_to(candidate.name)
     return link
@@ -160,7 +161,7 @@ def stable_path(data: settings.Paths, candidate: Path) -> Path:
 
 def release_stable_path(data: settings.Paths, candidate: Path, keep_wal: bool = True) -> None:
     """Remove the symlink; a write-ahead log DuckDB left beside it belongs to ``candidate``."""
-    link = data.build / "dbt_candidate.duckdb"
+    link = layout.dbt_candidate_link(data)
     wal = link.with_name(link.name + ".wal")
     if wal.exists() and keep_wal:
         os.replace(wal, candidate.with_name(candidate.name + ".wal"))
@@ -220,7 +221,7 @@ def keep_base(candidate: Path, data: settings.Paths, snapshot_id: str) -> None:
         except OSError:
             shutil.copyfile(candidate, tmp)
         os.replace(tmp, folder / "base.duckdb")
-        shutil.copyfile(data.build / "dbt_target" / "manifest.json", folder / "manifest.json")
+        shutil.copyfile(layout.dbt_manifest(data), folder / "manifest.json")
         meta = {"snapshot_id": snapshot_id, "fingerprint": info["fingerprint"], "cutoffs": cutoffs,
                 "registry": json.loads(info["registry_hashes"])}
         (folder / "base.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")

@@ -19,7 +19,6 @@ from typing import Any, Protocol
 
 import duckdb
 
-from regiohub.audit.content import content_findings
 from regiohub.build.lineage import upstream_sources
 from regiohub.build.transform import DBT_DATABASE, DbtBuildError, build_candidate
 from regiohub.core import duckdb_settings
@@ -27,6 +26,7 @@ from regiohub.core.echo import cut
 from regiohub.core.errors import PipelineError
 from regiohub.core.settings import Paths
 from regiohub.registry.model import Registry
+from regiohub.store import layout
 from regiohub.store.loads import published_loads, unpublished_loads
 from regiohub.store.runs import RunReport
 
@@ -40,6 +40,10 @@ class Verdict(Protocol):
 
     success: bool
     traced: list[dict[str, Any]]
+
+
+# (candidate, published mart or None) -> findings with check, indicator_id, detail, sources (audit.content.Finding)
+ContentCheck = Callable[[Path, Path | None], list[Any]]
 
 
 @dataclass
@@ -62,11 +66,6 @@ def next_step(source_id: str, pinned: bool) -> str:
     held = "its last published load stays in the mart" if pinned else "nothing of it is published yet"
     return (f"check the newest delivery of {source_id} (data/landing/{source_id}/), fix or re-fetch it, "
             f"then `regiohub run` ({held})")
-
-
-def manifest_path(data: Paths) -> Path:
-    """dbt's manifest of the newest build (its lineage traces a failure to its sources)."""
-    return data.build / "dbt_target" / "manifest.json"
 
 
 def dbt_failures(
@@ -144,12 +143,14 @@ def build_isolated(
     progress: Callable[[str], None] | None = None,
     previous: dict[str, dict] | None = None,
     gate: Callable[[Path], Verdict] | None = None,
+    content_check: ContentCheck | None = None,
 ) -> Path:
     """Build a candidate; a source whose new loads break dbt or the content checks is pinned, and built again.
 
     ``previous`` (from :func:`known_bad`) pins sources that failed before with the same newest load up
     front. ``gate`` (the audit gate, :func:`regiohub.audit.isolation_gate`) judges each candidate; without it
-    only the content checks are run. Raises :class:`DbtBuildError` / :class:`PipelineError` when a failure
+    only ``content_check`` (the gate's content checks, :func:`regiohub.audit.content.content_findings`) is run;
+    it also blames sources when dbt fails. Raises :class:`DbtBuildError` / :class:`PipelineError` when a failure
     has no source to blame or a blamed source has no published load to fall back on.
     """
     published = published_loads(data)
@@ -169,17 +170,18 @@ def build_isolated(
             candidate = build_candidate(data, registry, pins, progress)
         except DbtBuildError as exc:
             found, unexplained = dbt_failures(
-                exc.failed, manifest_path(data), exc.candidate, registry, suspects - set(pins)
+                exc.failed, layout.dbt_manifest(data), exc.candidate, registry, suspects - set(pins)
             )
             blamed = {f.source_id for f in found}
-            found += [f for f in _content(exc.candidate, data, suspects - set(pins)) if f.source_id not in blamed]
+            content = _content(content_check, exc.candidate, data, suspects - set(pins))
+            found += [f for f in content if f.source_id not in blamed]
             _remove_db(exc.candidate)
             _record(report, {**failures, **_first_per_source(found)}, pending)
             if unexplained or not found or last:
                 raise
         else:
             if gate is None:  # the content checks only; the whole gate runs in the audit step
-                found, unexplained, passed = _content(candidate, data, suspects - set(pins)), [], False
+                found, unexplained, passed = _content(content_check, candidate, data, suspects - set(pins)), [], False
             else:
                 validation = gate(candidate)
                 found = blamed_by_gate(validation, suspects - set(pins))
@@ -211,10 +213,12 @@ def _first_per_source(found: list[SourceFailure]) -> dict[str, SourceFailure]:
     return {f.source_id: f for f in reversed(found)}
 
 
-def _content(candidate: Path, data: Paths, suspects: set[str]) -> list[SourceFailure]:
+def _content(check: ContentCheck | None, candidate: Path, data: Paths, suspects: set[str]) -> list[SourceFailure]:
     """Content-check failures of ``candidate`` blamed on suspect sources (none if its marts are not all there)."""
+    if check is None:
+        return []
     try:
-        findings = content_findings(candidate, data.published if data.published.is_file() else None)
+        findings = check(candidate, data.published if data.published.is_file() else None)
     except (duckdb.Error, OSError):
         return []  # a model failed: the marts the checks read are missing; dbt's failures say why
     return [SourceFailure(s, f"gate check {f.check}", f.indicator_id, f.detail, "")

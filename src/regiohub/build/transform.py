@@ -20,7 +20,8 @@ from regiohub.core.errors import PipelineError
 from regiohub.core.ids import new_candidate_name
 from regiohub.registry.model import Registry, load_registry
 from regiohub.registry.targets import load_targets, target_rows
-from regiohub.store.loads import compose_raw_view
+from regiohub.store import layout
+from regiohub.store.loads import compose_raw_view, raw_loads
 from regiohub.store.provenance import is_sample, source_loads
 from regiohub.store.snapshot_store import published_snapshot
 from regiohub.store.state import read_state_or_empty
@@ -36,7 +37,7 @@ def export_registry(registry: Registry, data: settings.Paths, cutoffs: dict[str,
 
     What changes with every load is kept out of ``sources``: a new load leaves the models that read only
     the registry's own fields (``dim_indicator``) as they are in an incremental build."""
-    target = data.build / "registry"
+    target = layout.registry_export_dir(data)
     target.mkdir(parents=True, exist_ok=True)
     partners = [p.model_dump() for p in registry.partners]
     sources, state, loads = [], [], []
@@ -80,7 +81,7 @@ def export_regions(registry: Registry, data: settings.Paths, target: Path) -> No
 
 
 def missing_raw_sources(registry: Registry, data: settings.Paths) -> list[str]:
-    return [s.id for s in registry.sources if not any((data.raw / s.id).glob("*/*.parquet"))]
+    return [s.id for s in registry.sources if not raw_loads(data, s.id)]
 
 
 def build_candidate(
@@ -105,7 +106,7 @@ def build_candidate(
     base = (published_snapshot(data) or {}).get("snapshot_id")
     view, cutoffs = compose_raw_view(data, pins or {})
     export_registry(registry, data, cutoffs)
-    candidate = data.build / new_candidate_name()
+    candidate = layout.candidate_file(data, new_candidate_name())
     plan = incremental.plan_build(data, cutoffs, base, {s.id: s.connector for s in registry.sources})
     incremental.start_candidate(plan, candidate)
     select = incremental.dbt_selection(plan)
@@ -118,17 +119,17 @@ def build_candidate(
         # models first, then every test on the finished candidate (one dbt process, one parse): a failing
         # test does not skip what is downstream of it, so one build shows every broken source
         models = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-        target = data.build / "dbt_target"
+        target = layout.dbt_target_dir(data)
         (target / "run_results.1.json").unlink(missing_ok=True)
         run_dbt_steps([[*models, *select], ["test", *select]], data, candidate, raw_dir=view, progress=progress)
         rebuilt = incremental.built_models(target / "run_results.1.json")
-    total = incremental.model_count(data.build / "dbt_target" / "manifest.json")
+    total = incremental.model_count(layout.dbt_manifest(data))
     mode = incremental.describe(plan, rebuilt, total)
     log.info("build %s", mode)
     if progress is not None:
         progress(f"build {mode}")
     record_loads(candidate, cutoffs, pins or {}, base)
-    incremental.record_plan(candidate, plan, rebuilt, data.build / "registry")
+    incremental.record_plan(candidate, plan, rebuilt, layout.registry_export_dir(data))
     return candidate
 
 
@@ -183,15 +184,15 @@ def run_dbt_steps(
     ``candidate``; the first that fails raises :class:`DbtBuildError` naming its failed nodes."""
     dbt_vars = {
         "raw_dir": str(raw_dir or data.raw),
-        "registry_dir": str(data.build / "registry"),
+        "registry_dir": str(layout.registry_export_dir(data)),
         "geo_dir": str(settings.GEO_DIR),
     }
-    target_path = data.build / "dbt_target"
+    target_path = layout.dbt_target_dir(data)
     env = {
         **os.environ,
         "REGIOHUB_CANDIDATE_PATH": str(incremental.stable_path(data, candidate)),
         "REGIOHUB_DBT_TARGET_PATH": str(target_path),
-        "DBT_LOG_PATH": str(data.build / "dbt_logs"),
+        "DBT_LOG_PATH": str(layout.dbt_log_dir(data)),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **duckdb_settings.dbt_env(),
     }
@@ -202,14 +203,14 @@ def run_dbt_steps(
         "--vars", json.dumps(dbt_vars),
         "--no-use-colors",
     ]
-    (target_path / "run_results.json").unlink(missing_ok=True)  # never read a previous build's results
+    layout.dbt_run_results(data).unlink(missing_ok=True)  # never read a previous build's results
     try:
         returncode, output = stream_dbt(cmd, env, progress)
     finally:
         incremental.release_stable_path(data, candidate)
-    log_file = keep_log(data.build / "logs", candidate, output)
+    log_file = keep_log(layout.build_log_dir(data), candidate, output)
     if returncode != 0:
-        failed = failed_nodes(target_path / "run_results.json")
+        failed = failed_nodes(layout.dbt_run_results(data))
         detail = "; ".join(describe_node(r) for r in failed[:5]) or " ".join(output.strip().splitlines()[-1:])
         step = steps[min(max(returncode, 1), len(steps)) - 1]
         raise DbtBuildError(f"dbt {step[0]} failed: {detail} (log: {log_file})", failed, candidate)

@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 STAMP = "%Y%m%dT%H%M%S%fZ"
+CANDIDATE_PREFIX = "candidate-"  # a candidate mart under build/; a rejected one is renamed failed-*
 
 
 def stamp(now: datetime | None = None) -> str:
@@ -30,7 +31,7 @@ def new_run_id() -> str:
 
 def new_candidate_name() -> str:
     """A candidate mart under ``build/``."""
-    return f"candidate-{stamp()}.duckdb"
+    return f"{CANDIDATE_PREFIX}{stamp()}.duckdb"
 
 
 def next_snapshot_id(now: datetime, existing: list[str]) -> str:

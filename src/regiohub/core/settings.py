@@ -13,6 +13,8 @@ whatever the working directory)::
       inbox/<source_id>/               partners' drop folders (partners may write here, nothing else)
       inbox-claims/<source_id>/        claimed drops, out of the partners' reach
       inbox-rejected/<source_id>/      refused drop files and their reasons, out of the partners' reach
+
+:class:`Paths` names these roots; every file and folder below them is named in :mod:`regiohub.store.layout`.
 """
 
 from __future__ import annotations

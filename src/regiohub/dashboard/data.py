@@ -28,6 +28,7 @@ from regiohub.registry.model import load_registry
 from regiohub.reports import build
 from regiohub.reports.model import REGION
 from regiohub.reports.reader import table_columns
+from regiohub.store.exports import current_exports
 
 __all__ = ["REGION", "Mart", "current_mart", "per_snapshot"]
 
@@ -167,5 +168,4 @@ def source_names() -> dict[str, str]:
 
 def parquet_exports() -> list[Path]:
     """Parquet exports of the current snapshot (``published/parquet/<table>.parquet``), if the publisher writes them."""
-    folder = settings.paths().published_dir / "parquet"
-    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    return current_exports(settings.paths())

@@ -15,7 +15,9 @@ from typing import Any
 import duckdb
 
 from regiohub.core import duckdb_settings, settings
+from regiohub.store import layout
 from regiohub.store.freshness import allowed_age, is_overdue, last_success, schedule_interval
+from regiohub.store.records import data_docs_index
 from regiohub.store.runs import recent_runs
 
 STATUS_OK, STATUS_LATE, STATUS_NEVER, STATUS_ERROR = "aktuell", "überfällig", "nie geladen", "Fehler"
@@ -47,7 +49,7 @@ class Freshness:
 def source_state(data: settings.Paths, source_id: str) -> dict[str, Any]:
     """``state/<source>.json`` (empty if absent or unreadable)."""
     try:
-        return json.loads((data.state / f"{source_id}.json").read_text(encoding="utf-8"))
+        return json.loads(layout.state_file(data, source_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
@@ -125,7 +127,7 @@ def changes(run: dict[str, Any]) -> list[dict[str, Any]]:
 
 def quarantine_counts(data: settings.Paths) -> dict[tuple[str, str], int]:
     """Quarantined rows per (source, reason) from ``quarantine/<source>/<entity>/<load_id>.parquet``."""
-    root = data.data_dir / "quarantine"
+    root = layout.quarantine_root(data)
     if not root.is_dir():
         return {}
     out: dict[tuple[str, str], int] = {}
@@ -149,5 +151,4 @@ def quarantine_counts(data: settings.Paths) -> dict[tuple[str, str], int]:
 
 def data_docs(data: settings.Paths) -> Path | None:
     """The Great Expectations Data Docs index, if built."""
-    index = data.runs / "gx" / "data_docs" / "index.html"
-    return index if index.exists() else None
+    return data_docs_index(data)

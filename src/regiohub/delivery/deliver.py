@@ -18,6 +18,7 @@ from regiohub.delivery import render
 from regiohub.delivery.ledger import Ledger
 from regiohub.delivery.mailer import SmtpSettings, report_message, send
 from regiohub.delivery.subscriptions import Subscription, load_subscriptions
+from regiohub.store import layout
 from regiohub.store.snapshot_store import published_snapshot
 
 log = logging.getLogger("regiohub.delivery")
@@ -32,8 +33,7 @@ class DeliveryResult:
     failed: list[str] = field(default_factory=list)
 
 
-def outbox_dir(data: settings.Paths) -> Path:
-    return data.data_dir / "outbox"
+outbox_dir = layout.outbox_dir
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
@@ -58,7 +58,7 @@ def deliver_reports(data: settings.Paths | None = None, subscriptions: list[Subs
     snapshot_id, published = snapshot["snapshot_id"], data.published
     subscriptions = load_subscriptions() if subscriptions is None else subscriptions
     smtp = smtp or SmtpSettings()
-    ledger = Ledger(data.runs / "deliveries.sqlite3")
+    ledger = Ledger(layout.deliveries_ledger(data))
     result = DeliveryResult(snapshot_id)
     available = render.report_years(published)
     for sub in subscriptions:

@@ -31,7 +31,7 @@ from typing import Any
 
 from regiohub.core import crashpoints, settings
 from regiohub.core.errors import SourceError
-from regiohub.store import claims, safe_fs
+from regiohub.store import claims, layout, safe_fs
 from regiohub.store.claims import MARKER, refusal, release
 
 __all__ = ["MARKER", "DropResult", "claim", "claim_dir", "drop", "ingest_drop", "inbox_dir", "marker_path",
@@ -45,7 +45,7 @@ REJECTED = ".rejected"
 
 def inbox_dir(source_id: str, data: settings.Paths | None = None) -> Path:
     """The drop folder of one source."""
-    return (data or settings.paths()).inbox / source_id
+    return layout.inbox_dir(data or settings.paths(), source_id)
 
 
 def claim_dir(source_id: str, claim_id: str, data: settings.Paths | None = None) -> Path:
@@ -157,12 +157,14 @@ def ingest_drop(
     data: settings.Paths | None = None,
     *,
     ingest: Callable[..., Any] | None = None,
+    on_refused: Callable[[DropResult], None] | None = None,
 ) -> DropResult:
     """Claim and ingest the ready files (or the ``files`` named), each on its own.
 
     A refused or failing file goes to ``inbox-rejected/<source_id>/<claim_id>/`` and the rest are loaded. When nothing
     could be loaded and something was refused, raises :class:`SourceError` with the summary (also on a
-    retry of the same claim); when some files loaded, the refusals are notified and logged.
+    retry of the same claim); when some files loaded, the refusals are logged and handed to ``on_refused``
+    (the orchestration notifies a person).
     """
     from regiohub.ingest.source import ingest_source
 
@@ -208,9 +210,6 @@ def ingest_drop(
     _missing(data, result, files, {p.name for p in claimed})
     if result.rejected and not result.loads:
         raise SourceError(source_id, result.summary())
-    if result.rejected:
-        from regiohub.ops.notify import notify
-
-        notify(f"Regio.hub: {source_id}: inbox file(s) refused", result.summary(),
-               {"source_id": source_id, "claim_id": claim_id, "rejected": result.rejected})
+    if result.rejected and on_refused is not None:
+        on_refused(result)
     return result

@@ -14,15 +14,12 @@ lineage columns); the rest to raw. Query them with::
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 
 from regiohub.core import duckdb_settings, settings
+from regiohub.store import layout
 
-
-def quarantine_dir(data: settings.Paths) -> Path:
-    return data.data_dir / "quarantine"
+quarantine_dir = layout.quarantine_root
 
 
 def _q(name: str) -> str:

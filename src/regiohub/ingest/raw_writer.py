@@ -27,6 +27,7 @@ from regiohub.core.errors import SourceError
 from regiohub.ingest import quarantine
 from regiohub.ingest.connectors.base import Connector
 from regiohub.registry.model import Source
+from regiohub.store import layout
 
 LINEAGE = ("_source_id", "_load_id", "_fetched_at", "_payload_sha256")
 
@@ -92,7 +93,7 @@ def _write(
     valid_tables: dict[str, str] = {}
     for entity, rel in relations.items():
         rel.create_view(f"_entity_{entity}", replace=True)
-        target = data.raw / source.id / entity / f"{load_id}.parquet"
+        target = layout.raw_file(data, source.id, entity, load_id)
         rows = _stage(connector, con, source, entity, target, lineage, scratch)
         once = rows != f"_entity_{entity}"  # read back from the staged file: _payload holds the payload's hash
         total, reasons = quarantine.classify(
@@ -111,7 +112,7 @@ def _write(
         valid_tables[entity] = f"_valid_{entity}"
         new_rows, n_new = f"_valid_{entity}", total - bad
         if entity in connector.accumulate:
-            new_rows = _only_new_rows(con, entity, data.raw / source.id / entity)
+            new_rows = _only_new_rows(con, entity, layout.raw_entity_dir(data, source.id, entity))
             n_new = con.execute(f'select count(*) from "{new_rows}"').fetchall()[0][0]
         out.rows[entity] = n_new
         if once and n_new and n_new == total:  # every row good and new: the staged file is the raw file
@@ -120,7 +121,7 @@ def _write(
             staged.append(_copy_with_lineage(con, f'select * from "{new_rows}"', target, lineage, sha=once))
         if bad:
             out.quarantined[entity] = reasons
-            target = quarantine.quarantine_dir(data) / source.id / entity / f"{load_id}.parquet"
+            target = layout.quarantine_file(data, source.id, entity, load_id)
             query = f'select * from "_checked_{entity}" where _reason is not null'
             staged.append(_copy_with_lineage(con, query, target, lineage, sha=once))
     return connector.high_water_marks(con, valid_tables)

@@ -36,6 +36,7 @@ from typing import Any
 
 from regiohub.core import settings
 from regiohub.core.echo import cut
+from regiohub.store import layout
 from regiohub.store.state import record_load
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ def load(r, data: settings.Paths | None = None) -> SensorLoad:
     if not entries:
         return SensorLoad(None)
     load_id = new_load_id()
-    landing = data.landing / LANDING_NAME / load_id
+    landing = layout.landing_dir(data, LANDING_NAME, load_id)
     landing.mkdir(parents=True)
     payload = landing / "readings.json"
     payload.write_text(json.dumps([{"id": i, **_readable(v)} for i, v in entries], indent=1))
@@ -226,7 +227,7 @@ def _write_raw(entries: list[tuple[str, dict[str, str]]], load_id: str, landing:
     written = parse_and_write(StreamReadingsConnector(), source, landing, {accepted: sha}, load_id, fetched_at, data)
     result.rows = written.rows.get("measurements", 0)
     result.quarantined = written.quarantined.get("measurements", {})
-    target = data.raw / RAW_SOURCE_ID / "measurements" / f"{load_id}.parquet"
+    target = layout.raw_file(data, RAW_SOURCE_ID, "measurements", load_id)
     result.raw_file = str(target) if target.exists() else None
     if result.rows:
         record_load(data, RAW_SOURCE_ID, load_id, {

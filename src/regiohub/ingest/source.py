@@ -18,7 +18,6 @@ the source's current load: the mart keeps the newer data.
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import time
@@ -35,6 +34,9 @@ from regiohub.ingest.connectors import connector_for
 from regiohub.ingest.connectors.base import Connector, FetchContext
 from regiohub.ingest.raw_writer import max_merge, parse_and_write
 from regiohub.registry.model import Registry, Source, load_registry
+from regiohub.store import layout
+from regiohub.store.loads import has_raw_load
+from regiohub.store.records import append_ingest_log
 from regiohub.store.state import (
     CorruptStateError,
     Origin,
@@ -103,7 +105,7 @@ def ingest_source(
     started = time.monotonic()
     result = IngestResult(source.id, load_id, "failed", started_at=datetime.now(UTC).isoformat(timespec="seconds"))
     result.origin = "operator" if from_path is not None else origin_of_fetch()
-    landing_dir = data.landing / source.id / load_id
+    landing_dir = layout.landing_dir(data, source.id, load_id)
     landing_dir.mkdir(parents=True)
     result.payload_dir = str(landing_dir)
     try:
@@ -271,7 +273,7 @@ def _fetch(
 def _earlier_load_with(data: settings.Paths, source_id: str, payload_sha256: str) -> dict | None:
     """The earlier load of exactly this payload whose raw rows still exist, if any."""
     for load_id, entry in all_loads(data, source_id).items():
-        if entry.get("payload_sha256") == payload_sha256 and any((data.raw / source_id).glob(f"*/{load_id}.parquet")):
+        if entry.get("payload_sha256") == payload_sha256 and has_raw_load(data, source_id, load_id):
             return entry
     return None
 
@@ -280,10 +282,9 @@ def _keys_now_known(data: settings.Paths, source_id: str, load_id: str | None) -
     """A note if ``load_id`` (an earlier load of the same payload) quarantined region keys that the region
     reference knows now (after ``regiohub regions refresh``): then the payload is loaded again, not skipped."""
     from regiohub.ingest.connectors.region import UNKNOWN_KEY
-    from regiohub.ingest.quarantine import quarantine_dir
     from regiohub.registry.regions import known_keys
 
-    files = sorted(quarantine_dir(data).glob(f"{source_id}/*/{load_id}.parquet")) if load_id else []
+    files = sorted(layout.quarantine_root(data).glob(f"{source_id}/*/{load_id}.parquet")) if load_id else []
     if not files:
         return None
     with duckdb_settings.connect() as con:
@@ -303,7 +304,7 @@ def _keys_now_known(data: settings.Paths, source_id: str, load_id: str | None) -
 
 def _raw_exists(data: settings.Paths, source_id: str, state: dict) -> bool:
     load_id = state.get("last_load_id")
-    return bool(load_id) and any((data.raw / source_id).glob(f"*/{load_id}.parquet"))
+    return bool(load_id) and has_raw_load(data, source_id, load_id)
 
 
 def _record(data: settings.Paths, result: IngestResult) -> None:
@@ -321,5 +322,4 @@ def _record(data: settings.Paths, result: IngestResult) -> None:
         older = read_state_or_empty(data, result.source_id).get("older_releases") or {}
         update["older_releases"] = {**older, result.load_id: result.superseded_by}
     write_state(data, result.source_id, update)
-    with open(data.runs / "ingest_log.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(asdict(result)) + "\n")
+    append_ingest_log(data, asdict(result))

@@ -21,12 +21,15 @@ from __future__ import annotations
 import logging
 import os
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regiohub.core import smtp_tls
 from regiohub.core.errors import RegiohubError
 from regiohub.core.redact import redact, scrub
 from regiohub.ops.notify_config import config
+
+if TYPE_CHECKING:
+    from regiohub.ingest.inbox import DropResult
 
 log = logging.getLogger("regiohub.ops.notify")
 MAX_SUBJECT, MAX_BODY = 300, 4000
@@ -121,3 +124,9 @@ def notify_run(report: Any) -> None:
     if report.outcome in ("failed", "gate_failed"):
         notify(f"Regio.hub: regiohub run {report.outcome.replace('_', ' ')}", report.error or "unknown error",
                {"kind": "run", "run_id": report.run_id, "outcome": report.outcome, "error": report.error})
+
+
+def notify_refused(result: DropResult) -> None:
+    """Tell a person about the files of an inbox drop that were refused while others loaded."""
+    notify(f"Regio.hub: {result.source_id}: inbox file(s) refused", result.summary(),
+           {"source_id": result.source_id, "claim_id": result.claim_id, "rejected": result.rejected})

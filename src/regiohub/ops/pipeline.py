@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from regiohub.audit import isolation_gate
+from regiohub.audit.content import content_findings
 from regiohub.audit.report import stored_verdict
 from regiohub.build.incremental import keep_base
 from regiohub.build.isolation import build_isolated, carry_forward, known_bad
@@ -26,7 +27,7 @@ from regiohub.ops.run_errors import os_error as _os_error
 from regiohub.publish.swap import PublishResult, publish_candidate
 from regiohub.publish.swap import recover as publish_recover
 from regiohub.registry.model import Registry, load_registry
-from regiohub.store.loads import unpublished_loads
+from regiohub.store.loads import raw_temp_files, unpublished_loads
 from regiohub.store.locks import build_lock, run_lock
 from regiohub.store.runs import (
     RunReport,
@@ -36,6 +37,7 @@ from regiohub.store.runs import (
     recent_runs,
     record_run,
 )
+from regiohub.store.snapshots import candidates as candidate_marts
 
 Progress = Callable[[str], None]
 
@@ -111,7 +113,8 @@ def build_step(
         report.timings_s.pop("validate", None)
         try:
             gate = isolation_gate(data, registry, report, progress)
-            candidate = build_isolated(data, registry, report, progress, known_bad(_last_finished(data)), gate)
+            candidate = build_isolated(data, registry, report, progress, known_bad(_last_finished(data)), gate,
+                                       content_findings)
         finally:
             report.dbt_tests = dbt_test_counts(data)
             gate_s = report.timings_s.get("validate", 0)  # the gate ran on each candidate (isolation)
@@ -172,10 +175,10 @@ def recover(data: settings.Paths) -> None:
     """
     mark_interrupted(data)
     in_use = {r.get("candidate") for r in recent_runs(data, 50) if r.get("outcome") == "running"}
-    for stale in data.build.glob("candidate-*.duckdb"):
+    for stale in candidate_marts(data):
         if str(stale) not in in_use:  # an Airflow run between its build and its gate keeps its candidate
             _remove(stale)
-    for stale in data.raw.glob("*/*/*.parquet.tmp"):
+    for stale in raw_temp_files(data):
         stale.unlink(missing_ok=True)
     publish_recover(data)
 

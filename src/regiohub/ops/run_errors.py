@@ -6,6 +6,7 @@ import errno
 
 from regiohub.core import settings
 from regiohub.core.echo import cut
+from regiohub.store.snapshots import candidates as candidate_marts
 
 ERROR_LIMIT = 1000  # characters of one error line kept in run history and status (values inside are cut at 120)
 
@@ -18,7 +19,7 @@ def first_line(exc: BaseException) -> str:
 
 def os_error(exc: OSError, data: settings.Paths) -> str:
     """One line for a file-system error, saying what is left and what to do."""
-    left = any(data.build.glob("candidate-*.duckdb"))
+    left = bool(candidate_marts(data))
     cleanup = "the next run removes the candidate" if left else "no candidate was left behind"
     where = f" ({exc.filename})" if exc.filename else ""
     if exc.errno == errno.ENOSPC:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from regiohub.core import settings
 from regiohub.registry.model import load_registry
 from regiohub.store.loads import unpublished_loads
+from regiohub.store.records import newest_validation
 from regiohub.store.runs import recent_runs
 from regiohub.store.snapshot_store import DamagedMartError, published_snapshot
 from regiohub.store.state import read_state_or_empty as read_state
@@ -55,12 +56,10 @@ def held_back(data: settings.Paths) -> list[dict]:
 def gate_checks(data: settings.Paths) -> list[dict]:
     """The content checks of the newest validation, each ``{"check": name, "success": bool, "findings": [...]}``
     with the findings (``check``, ``indicator_id``, ``detail``, ``sources``) that check raised."""
-    import json
 
-    results = sorted((data.runs / "validations").glob("*.json"))
-    if not results:
+    doc = newest_validation(data)
+    if doc is None:
         return []
-    doc = json.loads(results[-1].read_text(encoding="utf-8"))
     findings = doc.get("content_findings") or []
     return [{**c, "findings": [f for f in findings if f.get("check") == c.get("check")]}
             for c in doc.get("content_checks") or []]

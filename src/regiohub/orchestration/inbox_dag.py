@@ -44,10 +44,11 @@ def ingest_inbox_files(source_id: str, claim_id: str, files: list[str] | None) -
     """Claim and ingest the ready files of ``inbox/<source_id>/``, each on its own; returns the loads for XCom."""
     from regiohub.core import settings
     from regiohub.ingest.inbox import ingest_drop
+    from regiohub.ops.notify import notify_refused
     from regiohub.orchestration.ingest_dag import ingest_locked
     from regiohub.store.loads import never_built
 
-    result = ingest_drop(source_id, claim_id, files, ingest=ingest_locked)
+    result = ingest_drop(source_id, claim_id, files, ingest=ingest_locked, on_refused=notify_refused)
     if not result.loads and not result.rejected:
         log.info("%s: inbox has no ready files (claimed by an earlier run)", source_id)
     again = never_built(settings.paths(), source_id, result.held_loads)

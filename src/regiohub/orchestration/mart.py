@@ -118,10 +118,11 @@ def included_loads(data: settings.Paths | None = None) -> dict[str, dict[str, An
 
     Load ids sort by time and raw files are never removed, so every load with an id up to ``newest`` is in.
     """
+    from regiohub.store.loads import raw_loads, raw_sources
+
     data = data or settings.paths()
     out: dict[str, dict[str, Any]] = {}
-    for source_dir in sorted(p for p in data.raw.glob("*") if p.is_dir()):
-        ids = {f.stem for f in source_dir.glob("*/*.parquet")}
-        if ids:
-            out[source_dir.name] = {"loads": len(ids), "newest": max(ids)}
+    for source_id in raw_sources(data):
+        if ids := raw_loads(data, source_id):
+            out[source_id] = {"loads": len(ids), "newest": ids[-1]}
     return out

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +29,15 @@ from regiohub.core import duckdb_settings, settings
 from regiohub.core.errors import PipelineError
 from regiohub.core.ids import next_snapshot_id
 from regiohub.publish.mart_file import MART_SCHEMA, STORAGE_VERSION, write_published_file
+from regiohub.store import layout
+from regiohub.store.exports import (
+    catalog_older_than_mart,
+    drop_exports_except,
+    has_exports,
+    parquet_points_at,
+    point_parquet_at,
+    remove_leftovers,
+)
 from regiohub.store.locks import publish_lock
 from regiohub.store.snapshot_store import (
     drop_kept,
@@ -78,17 +86,17 @@ def publish_candidate(candidate: Path, data: settings.Paths | None = None, run_i
             )
         known = list_snapshots(data) + ([current["snapshot_id"]] if current else [])
         snapshot_id = next_snapshot_id(published_at, known)
-        incoming = data.published_dir / f".incoming-{snapshot_id}.duckdb"
+        incoming = layout.incoming_file(data, snapshot_id)
         try:
             tables = write_published_file(candidate, incoming, snapshot_id, published_at, run_id)
             crashpoints.reached("publish:written")
-            _export_parquet(incoming, data.published_dir / "exports" / snapshot_id)
+            _export_parquet(incoming, layout.exports_dir(data, snapshot_id))
             crashpoints.reached("publish:before-swap")
             os.replace(incoming, data.published)  # the commit point
             _fsync(data.published_dir)
             keep_copy(data, snapshot_id)  # kept for rollback: a real copy, so damage to one spares the other
             crashpoints.reached("publish:swapped")
-            _point_parquet_at(data, snapshot_id)
+            point_parquet_at(data, snapshot_id)
             _prune(data)
             from regiohub.lineage.publish_hook import after_publish  # DCAT-AP.de catalogue, OpenLineage events
 
@@ -128,16 +136,6 @@ def _export_parquet(database: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def _point_parquet_at(data: settings.Paths, snapshot_id: str) -> None:
-    """Switch the ``published/parquet`` symlink atomically to that snapshot's exports."""
-    link = data.published_dir / "parquet"
-    if link.is_dir() and not link.is_symlink():  # a copy of the data dir that resolved the link
-        shutil.rmtree(link)
-    tmp = data.published_dir / f".parquet-{uuid.uuid4().hex[:6]}"
-    tmp.symlink_to(Path("exports") / snapshot_id)
-    os.replace(tmp, link)
-
-
 def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None) -> str:
     """Make a kept snapshot the published mart again (default: the one before the current); return its id.
 
@@ -159,10 +157,9 @@ def rollback(data: settings.Paths | None = None, snapshot_id: str | None = None)
             raise PipelineError(f"unknown snapshot {snapshot_id!r}; kept: {', '.join(kept) or 'none'}")
         restore_locked(data, snapshot_id)
         _fsync(data.published_dir)
-        exports = data.published_dir / "exports" / snapshot_id
-        if not exports.exists():
-            _export_parquet(data.published, exports)
-        _point_parquet_at(data, snapshot_id)
+        if not has_exports(data, snapshot_id):
+            _export_parquet(data.published, layout.exports_dir(data, snapshot_id))
+        point_parquet_at(data, snapshot_id)
         _refresh_catalog(data, snapshot_id)
     return snapshot_id
 
@@ -176,26 +173,17 @@ def recover(data: settings.Paths) -> None:
 def _recover_locked(data: settings.Paths) -> str | None:
     """Leftovers of killed publishes removed; a published file that cannot be opened healed (its id returned)."""
     healed = heal_locked(data)
-    for leftover in data.published_dir.glob(".incoming-*"):
-        leftover.unlink(missing_ok=True)
-    for leftover in list(data.published_dir.glob(".parquet-*")) + list((data.published_dir / "exports").glob(".*.tmp")):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink(missing_ok=True)
+    remove_leftovers(data)
     current = published_snapshot(data)
     # exports of a run killed before its swap belong to no snapshot
     kept = set(list_snapshots(data)) | ({current["snapshot_id"]} if current else set())
-    for folder in (data.published_dir / "exports").glob("*"):
-        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in kept:
-            shutil.rmtree(folder, ignore_errors=True)
-    if current and (data.published_dir / "exports" / current["snapshot_id"]).exists():
-        link = data.published_dir / "parquet"
-        if not link.is_symlink() or link.readlink().name != current["snapshot_id"]:
-            _point_parquet_at(data, current["snapshot_id"])
+    drop_exports_except(data, kept)
+    if current and has_exports(data, current["snapshot_id"]):
+        if parquet_points_at(data) != current["snapshot_id"]:
+            point_parquet_at(data, current["snapshot_id"])
     elif current and healed:
-        _export_parquet(data.published, data.published_dir / "exports" / current["snapshot_id"])
-        _point_parquet_at(data, current["snapshot_id"])
+        _export_parquet(data.published, layout.exports_dir(data, current["snapshot_id"]))
+        point_parquet_at(data, current["snapshot_id"])
     if current:
         _refresh_catalog(data, current["snapshot_id"])
     return healed
@@ -203,8 +191,7 @@ def _recover_locked(data: settings.Paths) -> str | None:
 
 def _refresh_catalog(data: settings.Paths, snapshot_id: str) -> None:
     """``catalog.ttl`` older than the published file (a run killed after its swap, a rollback): write it again."""
-    catalog = data.published_dir / "catalog.ttl"
-    if catalog.exists() and catalog.stat().st_mtime_ns >= data.published.stat().st_mtime_ns:
+    if not catalog_older_than_mart(data):
         return
     from regiohub.lineage.publish_hook import refresh_catalog
 
@@ -218,9 +205,7 @@ def _prune(data: settings.Paths) -> None:
     for snapshot_id in drop:
         drop_kept(data, snapshot_id)
     keep = (set(kept) - drop) | ({current} if current else set())
-    for folder in (data.published_dir / "exports").glob("*"):
-        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in keep:
-            shutil.rmtree(folder, ignore_errors=True)
+    drop_exports_except(data, keep)
 
 
 def _fsync(path: Path) -> None:

@@ -19,12 +19,12 @@ from typing import Any
 
 from regiohub.core import settings
 from regiohub.core.redact import redact, scrub
+from regiohub.store import layout
 
 MAX_TEXT = 4000  # characters kept of a body (an alert is a pointer, not a log)
 
 
-def alerts_dir(data: settings.Paths) -> Path:
-    return data.runs / "alerts"
+alerts_dir = layout.alerts_dir
 
 
 def record(subject: str, body: str, details: dict[str, Any] | None = None,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from regiohub.core import settings
 from regiohub.core.errors import SourceError
-from regiohub.store import safe_fs
+from regiohub.store import layout, safe_fs
 
 MARKER = "READY"
 INBOX = "inbox"
@@ -26,12 +26,12 @@ INBOX = "inbox"
 
 def claim_dir(source_id: str, claim_id: str, data: settings.Paths) -> Path:
     """Where a claim's files wait while they are ingested."""
-    return data.claims / source_id / claim_id
+    return layout.claim_dir(data, source_id, claim_id)
 
 
 def rejected_dir(source_id: str, data: settings.Paths) -> Path:
     """Refused files (``<claim_id>/``) and their reasons (``<claim_id>.json``)."""
-    return data.rejected / source_id
+    return layout.rejected_dir(data, source_id)
 
 
 def judge(st: os.stat_result | None) -> str | None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from regiohub.core import settings
 from regiohub.registry.model import Registry, Source
+from regiohub.store import layout
 
 PRESETS = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *",
            "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"}
@@ -98,7 +99,7 @@ def overdue_sources(registry: Registry, data: settings.Paths, now: datetime | No
 
 def new_alerts(overdue: list[Overdue], data: settings.Paths) -> tuple[list[Overdue], list[str]]:
     """(newly overdue, recovered) since the last check; remembers the overdue set in ``runs/freshness.json``."""
-    path = data.ensure().runs / "freshness.json"
+    path = layout.freshness_file(data.ensure())
     before = set(json.loads(path.read_text())["overdue"]) if path.exists() else set()
     now_ids = {o.source_id for o in overdue}
     path.write_text(json.dumps({"overdue": sorted(now_ids), "checked_at": datetime.now(UTC).isoformat()}))

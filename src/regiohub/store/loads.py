@@ -22,19 +22,20 @@ from pathlib import Path
 
 from regiohub.core import duckdb_settings, settings
 from regiohub.registry.model import Source, load_registry
+from regiohub.store import layout
 from regiohub.store.versions import is_full_snapshot, superseded
 
-VIEW = "raw_view"
+VIEW = layout.RAW_VIEW
 
 
 def raw_loads(data: settings.Paths, source_id: str) -> list[str]:
     """Every load id with a raw file for ``source_id``, oldest first."""
-    return sorted({f.stem for f in (data.raw / source_id).glob("*/*.parquet")})
+    return sorted({f.stem for f in layout.raw_source_dir(data, source_id).glob("*/*.parquet")})
 
 
 def raw_files(data: settings.Paths, source_id: str, entity: str) -> list[str]:
     """The raw Parquet files of one entity of ``source_id``, oldest load first."""
-    return sorted(str(p) for p in (data.raw / source_id / entity).glob("*.parquet"))
+    return sorted(str(p) for p in layout.raw_entity_dir(data, source_id, entity).glob("*.parquet"))
 
 
 def raw_sources(data: settings.Paths) -> list[str]:
@@ -105,7 +106,7 @@ def compose_raw_view(data: settings.Paths, pins: dict[str, str | None]) -> tuple
     Sources not in ``pins`` use all their loads. Superseded loads of full-snapshot entities are left
     out, and a cut-off is never a superseded load.
     """
-    view = data.build / VIEW
+    view = layout.raw_view_dir(data)
     shutil.rmtree(view, ignore_errors=True)
     cutoffs: dict[str, str | None] = {}
     sources = _registered()
@@ -115,7 +116,7 @@ def compose_raw_view(data: settings.Paths, pins: dict[str, str | None]) -> tuple
         current = [load for load in loads if load not in older]
         cutoff = pins[source_id] if source_id in pins else (current[-1] if current else None)
         cutoffs[source_id] = cutoff
-        for entity in (data.raw / source_id).iterdir():
+        for entity in layout.raw_source_dir(data, source_id).iterdir():
             if not entity.is_dir():
                 continue
             target = view / source_id / entity.name
@@ -132,3 +133,13 @@ def _link(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:  # another file system
         shutil.copy2(src, dst)
+
+
+def has_raw_load(data: settings.Paths, source_id: str, load_id: str) -> bool:
+    """Some entity of ``source_id`` holds raw rows of ``load_id``."""
+    return any(layout.raw_source_dir(data, source_id).glob(f"*/{load_id}.parquet"))
+
+
+def raw_temp_files(data: settings.Paths) -> list[Path]:
+    """Half-written raw files (``<entity>/<load>.parquet.tmp``) a killed load left behind."""
+    return sorted(data.raw.glob("*/*/*.parquet.tmp"))

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from regiohub.core import settings
 from regiohub.core.errors import PipelineError
+from regiohub.store import layout
 
 
 class RunBusyError(PipelineError):
@@ -42,15 +43,15 @@ def exclusive_lock(lock_file: Path) -> Iterator[None]:
 
 
 def ingest_lock(data: settings.Paths, source_id: str) -> contextlib.AbstractContextManager[None]:
-    return exclusive_lock(data.state / f".{source_id}.ingest.lock")
+    return exclusive_lock(layout.ingest_lock_file(data, source_id))
 
 
 def build_lock(data: settings.Paths) -> contextlib.AbstractContextManager[None]:
-    return exclusive_lock(data.build / ".build.lock")
+    return exclusive_lock(layout.build_lock_file(data))
 
 
 def publish_lock(data: settings.Paths) -> contextlib.AbstractContextManager[None]:
-    return exclusive_lock(data.published_dir / ".publish.lock")
+    return exclusive_lock(layout.publish_lock_file(data))
 
 
 def run_wait_s() -> float:
@@ -63,7 +64,7 @@ def run_wait_s() -> float:
 @contextlib.contextmanager
 def run_lock(data: settings.Paths, run_id: str, wait_s: float | None = None) -> Iterator[None]:
     """Hold ``runs/.run.lock`` for a whole run; wait up to ``wait_s`` for another, then raise :class:`RunBusyError`."""
-    lock_file = data.runs / ".run.lock"
+    lock_file = layout.run_lock_file(data)
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + (run_wait_s() if wait_s is None else wait_s)
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o640)

@@ -12,18 +12,20 @@ tomorrow.
 from __future__ import annotations
 
 from regiohub.core import settings
-from regiohub.ingest.connectors import connector_for
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import raw_entities
+from regiohub.store import layout
 from regiohub.store.state import LOADS_DIR, all_loads
 from regiohub.store.versions import superseded
 
 
 def used_load_ids(data: settings.Paths, source: Source, up_to: str | None = None) -> set[str]:
     """The load ids whose rows the staging models read for ``source`` (only loads up to ``up_to`` if given)."""
-    accumulate = set(connector_for(source.connector).accumulate)
+    accumulate = set(raw_entities(source.connector).accumulate)
     used: set[str] = set()
-    older = superseded(data, source, sorted({p.stem for p in (data.raw / source.id).glob("*/*.parquet")}))
-    for entity_dir in sorted(p for p in (data.raw / source.id).glob("*") if p.is_dir()):
+    raw = layout.raw_source_dir(data, source.id)
+    older = superseded(data, source, sorted({p.stem for p in raw.glob("*/*.parquet")}))
+    for entity_dir in sorted(p for p in raw.glob("*") if p.is_dir()):
         if entity_dir.name == LOADS_DIR:
             continue
         loads = sorted(p.stem for p in entity_dir.glob("*.parquet") if up_to is None or p.stem <= up_to)

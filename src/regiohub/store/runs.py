@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from regiohub.core import settings
+from regiohub.store import layout
 
 SCHEMA = """
 create table if not exists runs (
@@ -73,7 +74,7 @@ class RunReport:
 
 def _connect(data: settings.Paths) -> sqlite3.Connection:
     data.runs.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(data.runs / "history.sqlite3", timeout=30)
+    con = sqlite3.connect(layout.run_history(data), timeout=30)
     con.execute("pragma journal_mode = wal")
     con.executescript(SCHEMA)
     return con
@@ -114,7 +115,7 @@ def recent_runs(data: settings.Paths, limit: int = 10) -> list[dict]:
     On a read-only data mount SQLite cannot create the WAL index next to the file, so the history is
     then opened as immutable (no other process can write it there either).
     """
-    history = data.runs / "history.sqlite3"
+    history = layout.run_history(data)
     if not history.exists():
         return []
     query = "select detail from runs order by started_at desc limit ?"
@@ -129,7 +130,7 @@ def recent_runs(data: settings.Paths, limit: int = 10) -> list[dict]:
 
 def load_run(data: settings.Paths, run_id: str) -> RunReport | None:
     """The recorded report of ``run_id`` (e.g. to carry it across Airflow tasks), or None."""
-    history = data.runs / "history.sqlite3"
+    history = layout.run_history(data)
     if not history.exists():
         return None
     with closing(sqlite3.connect(f"{history.as_uri()}?mode=ro", uri=True, timeout=30)) as con:
@@ -142,7 +143,7 @@ def load_run(data: settings.Paths, run_id: str) -> RunReport | None:
 
 def mark_interrupted(data: settings.Paths) -> list[str]:
     """Record runs still 'running' whose process is gone (SIGKILL, power loss) as failed; return their ids."""
-    if not (data.runs / "history.sqlite3").exists():
+    if not (layout.run_history(data)).exists():
         return []
     ended = []
     live = _published_by(data)
@@ -190,7 +191,7 @@ def _now() -> str:
 
 def dbt_test_counts(data: settings.Paths) -> dict[str, int]:
     """Passed and failed dbt tests of the last build (from dbt's run_results.json)."""
-    path = data.build / "dbt_target" / "run_results.json"
+    path = layout.dbt_run_results(data)
     if not path.exists():
         return {}
     results = json.loads(path.read_text(encoding="utf-8")).get("results", [])

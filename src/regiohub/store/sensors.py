@@ -9,16 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from regiohub.core import settings
+from regiohub.store import layout
 
-
-def spool_dir(data: settings.Paths, source_id: str) -> Path:
-    return data.data_dir / "spool" / "mqtt" / source_id
+spool_dir = layout.spool_dir
 
 
 def raw_files(data: settings.Paths, source_ids: list[str], entity: str) -> list[str]:
     """The raw Parquet files of ``entity`` of the given sources, sorted."""
-    return sorted(str(p) for i in source_ids for p in (data.raw / i / entity).glob("*.parquet"))
+    return sorted(str(p) for i in source_ids for p in layout.raw_entity_dir(data, i, entity).glob("*.parquet"))
 
 
 def raw_load(data: settings.Paths, source_id: str, entity: str, load_id: str) -> Path:
-    return data.raw / source_id / entity / f"{load_id}.parquet"
+    return layout.raw_file(data, source_id, entity, load_id)

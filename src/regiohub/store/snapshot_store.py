@@ -22,22 +22,19 @@ import duckdb
 
 from regiohub.core import duckdb_settings, settings
 from regiohub.core.errors import PipelineError
+from regiohub.store import layout
 
 log = logging.getLogger(__name__)
 
-KEPT = "snapshots"
+KEPT = layout.KEPT
 
 
 class DamagedMartError(PipelineError):
     """The published mart exists but cannot be opened."""
 
 
-def kept_dir(data: settings.Paths) -> Path:
-    return data.published_dir / KEPT
-
-
-def kept_path(data: settings.Paths, snapshot_id: str) -> Path:
-    return kept_dir(data) / f"{snapshot_id}.duckdb"
+kept_dir = layout.kept_dir
+kept_path = layout.kept_file
 
 
 def list_snapshots(data: settings.Paths) -> list[str]:
@@ -137,7 +134,7 @@ def drop_kept(data: settings.Paths, snapshot_id: str) -> None:
 
 def restore_locked(data: settings.Paths, snapshot_id: str) -> None:
     """Publish a kept snapshot again: a fresh copy of it renamed over the published file (hold the publish lock)."""
-    incoming = data.published_dir / f".incoming-rollback-{snapshot_id}.duckdb"
+    incoming = layout.rollback_incoming_file(data, snapshot_id)
     try:
         shutil.copyfile(kept_path(data, snapshot_id), incoming)
         with open(incoming, "rb+") as fh:

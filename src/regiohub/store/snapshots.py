@@ -7,7 +7,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from regiohub.core import duckdb_settings
-from regiohub.core.ids import time_of
+from regiohub.core.ids import CANDIDATE_PREFIX, time_of
+from regiohub.core.settings import Paths
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -24,3 +25,8 @@ def candidate_base(candidate: Path) -> str | None:
         if not con.execute("select 1 from duckdb_tables() where table_name = 'meta_build'").fetchall():
             return None
         return con.execute("select coalesce(base_snapshot_id, '') from meta_build").fetchall()[0][0]
+
+
+def candidates(data: Paths) -> list[Path]:
+    """The candidate marts under ``build/``, oldest first (their names sort by time)."""
+    return sorted(data.build.glob(f"{CANDIDATE_PREFIX}*.duckdb"))

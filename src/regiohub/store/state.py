@@ -20,17 +20,17 @@ import json
 import logging
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from regiohub.core import settings
+from regiohub.store import layout
 
 log = logging.getLogger(__name__)
 
 Origin = Literal["recording", "publisher", "operator"]
-LOADS_DIR = "_loads"
+LOADS_DIR = layout.LEDGER
 
 
 class CorruptStateError(Exception):
@@ -61,8 +61,7 @@ def _problem(exc: ValidationError) -> str:
     return f"{where}: {first.get('msg', 'invalid')}"
 
 
-def state_file(data: settings.Paths, source_id: str) -> Path:
-    return data.state / f"{source_id}.json"
+state_file = layout.state_file
 
 
 def read_state(data: settings.Paths, source_id: str) -> dict:
@@ -109,7 +108,8 @@ def resync_from_raw(data: settings.Paths, source_id: str) -> tuple[dict, str]:
     path = state_file(data, source_id)
     kept = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
     os.replace(path, kept)
-    loads = sorted(p.stem for p in (data.raw / source_id).glob("*/*.parquet") if p.parent.name != LOADS_DIR)
+    raw = layout.raw_source_dir(data, source_id)
+    loads = sorted(p.stem for p in raw.glob("*/*.parquet") if p.parent.name != LOADS_DIR)
     state: dict = {}
     if loads:
         state["last_load_id"] = loads[-1]
@@ -129,8 +129,7 @@ def resync_from_raw(data: settings.Paths, source_id: str) -> tuple[dict, str]:
 # --- provenance ledger ----------------------------------------------------------------------------
 
 
-def loads_dir(data: settings.Paths, source_id: str) -> Path:
-    return data.raw / source_id / LOADS_DIR
+loads_dir = layout.ledger_dir
 
 
 def record_load(data: settings.Paths, source_id: str, load_id: str, provenance: dict) -> None:

@@ -20,8 +20,9 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from regiohub.core import duckdb_settings, settings
-from regiohub.ingest.connectors import connector_for
 from regiohub.registry.model import Registry, Source, load_registry
+from regiohub.registry.raw_entities import raw_entities
+from regiohub.store import layout
 from regiohub.store.state import all_loads
 
 # connector -> (entity, column of its raw rows, what the version is). Our own names, never payload text.
@@ -45,7 +46,7 @@ def payload_version(
     spec = SPECS.get(source.connector)
     if spec is not None:
         entity, column, basis = spec
-        path = data.raw / source.id / entity / f"{load_id}.parquet"
+        path = layout.raw_file(data, source.id, entity, load_id)
         value = _newest(str(path), column) if path.is_file() else None
         if value is not None:
             return {"version": value, "basis": basis}
@@ -76,7 +77,7 @@ def _http_date(text: str | None) -> str | None:
 
 
 def is_full_snapshot(source: Source, entity: str) -> bool:
-    return entity not in connector_for(source.connector).accumulate
+    return raw_entities(source.connector).is_full_snapshot(entity)
 
 
 def versions(data: settings.Paths, source: Source, loads: list[str]) -> dict[str, str | None]:
@@ -93,7 +94,7 @@ def versions(data: settings.Paths, source: Source, loads: list[str]) -> dict[str
 
 def superseded(data: settings.Paths, source: Source, loads: list[str]) -> dict[str, str]:
     """Full-snapshot loads an earlier load of a newer version supersedes: load id -> that earlier load id."""
-    if not any(is_full_snapshot(source, e) for e in connector_for(source.connector).entities):
+    if not any(is_full_snapshot(source, e) for e in raw_entities(source.connector).entities):
         return {}
     found: dict[str, str] = {}
     best: tuple[str, str] | None = None  # (version, load id) of the load in use so far
@@ -111,7 +112,7 @@ def superseded_note(
     data: settings.Paths, source: Source, load_id: str, version: dict[str, str] | None
 ) -> tuple[str, str] | None:
     """(superseding load id, one-line note) when an earlier load holds a newer version than ``load_id``."""
-    loads = sorted({p.stem for p in (data.raw / source.id).glob("*/*.parquet")})
+    loads = sorted({p.stem for p in layout.raw_source_dir(data, source.id).glob("*/*.parquet")})
     by = superseded(data, source, loads).get(load_id)
     if by is None:
         return None
@@ -126,7 +127,7 @@ def superseded_lines(data: settings.Paths, registry: Registry | None = None) -> 
     registry = registry or load_registry()
     lines = []
     for source in registry.sources:
-        loads = sorted({f.stem for f in (data.raw / source.id).glob("*/*.parquet")})
+        loads = sorted({f.stem for f in layout.raw_source_dir(data, source.id).glob("*/*.parquet")})
         found = superseded(data, source, loads) if loads else {}
         known = versions(data, source, sorted(set(found) | set(found.values()))) if found else {}
         lines += [f"{source.id}: load {load} (older than load {by}: version {known[load]} < {known[by]})"

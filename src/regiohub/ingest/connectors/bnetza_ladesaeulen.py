@@ -38,6 +38,7 @@ from regiohub.ingest.connectors.csv_payloads import (
 from regiohub.ingest.connectors.csv_values import Horizon
 from regiohub.ingest.connectors.region import no_region_rows, region_kreise
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 COLUMNS = (
     Column("facility_id", ("Ladeeinrichtungs-ID",)),
@@ -63,7 +64,7 @@ REGION_BATCH = 10_000  # facilities located per step of the region check
 
 
 class LadesaeulenConnector(Connector):
-    entities = ("charging_facilities",)
+    entities = RAW_ENTITIES["bnetza_ladesaeulen"].entities
     keys = {"charging_facilities": ("record_key",)}
     checks = {
         "charging_facilities": (

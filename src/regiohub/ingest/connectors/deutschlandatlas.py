@@ -22,6 +22,7 @@ from regiohub.ingest.connectors.csv_payloads import load, open_csv, shown
 from regiohub.ingest.connectors.csv_values import literal, number
 from regiohub.ingest.connectors.region import require_region_rows
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 KEY = re.compile(r"KRS[0-9]{4,5}|Kennziffer")
 NAMES = ("Kreisname", "Raumeinheit")
@@ -30,7 +31,7 @@ MISSING = ("-9999", "-99999", "-999999")
 
 
 class DeutschlandatlasConnector(Connector):
-    entities = ("values",)
+    entities = RAW_ENTITIES["deutschlandatlas"].entities
     keys = {"values": ("kreis_ags", "indicator")}
     checks = {
         "values": (

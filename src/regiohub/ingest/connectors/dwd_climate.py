@@ -34,6 +34,7 @@ from regiohub.ingest.connectors.base import (
     require_columns,
 )
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 # raw column -> DWD column; the unit is in the comment
 COLUMNS = {
@@ -61,8 +62,8 @@ STATION_LIST_HEADER = "Stations_id von_datum bis_datum"
 
 
 class DwdClimateConnector(Connector):
-    entities = ("daily",)
-    accumulate = ("daily",)
+    entities = RAW_ENTITIES["dwd_climate"].entities
+    accumulate = RAW_ENTITIES["dwd_climate"].accumulate
     keys = {"daily": ("station_id", "day")}
     supports_backfill = True  # the recent file covers the range (see above)
     history_days = 500  # the recent file reaches back about 550 days; 500 stay safely inside

@@ -20,6 +20,7 @@ from regiohub.core.errors import SourceError
 from regiohub.ingest.connectors.archives import is_zip, unpack
 from regiohub.ingest.connectors.base import Connector, column_names, duckdb_error, materialise, require_columns
 from regiohub.registry.model import Source, load_registry
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 # entity -> (file, required columns, optional columns)
 FILES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -44,7 +45,7 @@ READER = "read_csv($file, header = true, delim = ',', quote = '\"', all_varchar 
 
 
 class GtfsConnector(Connector):
-    entities = tuple(FILES)
+    entities = RAW_ENTITIES["gtfs"].entities
     keys = {"stops": ("stop_id",), "routes": ("route_id",), "trips": ("trip_id",),
             "stop_times": ("trip_id", "stop_sequence"), "calendar": ("service_id",)}
     checks = {

@@ -42,6 +42,7 @@ from regiohub.ingest.connectors.base import (
     reject_error_page,
 )
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 PAGE = 100  # records per call (API maximum)
 WINDOW = 10_000  # offset + limit must not exceed this
@@ -56,7 +57,7 @@ _CHANGE = r"(veraend|veränd|saldo|diff|delta|change|rate|quote)"
 
 
 class OpendatasoftConnector(Connector):
-    entities = ("ods_records",)
+    entities = RAW_ENTITIES["opendatasoft"].entities
     keys = {"ods_records": ("record_number",)}
     checks = {
         "ods_records": (

@@ -31,6 +31,7 @@ from regiohub.ingest.connectors.pegelonline_payloads import (
     station_of,
 )
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 HISTORY_DAYS = 31  # the API serves the last 31 days
 MIN_CM, MAX_CM = -1000, 3000  # plausible water levels in cm above gauge zero
@@ -76,8 +77,8 @@ class PegelonlineConnector(Connector):
     quarantined, so it never becomes the high-water mark from which the next poll starts.
     """
 
-    entities = ("stations", "measurements")
-    accumulate = ("stations", "measurements")
+    entities = RAW_ENTITIES["pegelonline"].entities
+    accumulate = RAW_ENTITIES["pegelonline"].accumulate
     keys = {"stations": ("uuid",), "measurements": ("station_uuid", "measured_at")}
     checks = {
         "stations": (("invalid station uuid", f"uuid is null or not regexp_full_match(uuid, '{UUID_PATTERN}')"),),

@@ -18,6 +18,7 @@ from regiohub.ingest.connectors.base import FetchContext, materialise
 from regiohub.ingest.connectors.pegelonline import PegelonlineConnector
 from regiohub.ingest.connectors.pegelonline_payloads import known_stations
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 ACCEPTED = "accepted.json"
 
@@ -25,8 +26,8 @@ ACCEPTED = "accepted.json"
 class StreamReadingsConnector(PegelonlineConnector):
     """Measurements only, from ``accepted.json``; each reading stands alone (no share rejects the batch)."""
 
-    entities = ("measurements",)
-    accumulate = ("measurements",)
+    entities = RAW_ENTITIES["pegelonline_stream"].entities
+    accumulate = RAW_ENTITIES["pegelonline_stream"].accumulate
     keys: ClassVar = {"measurements": PegelonlineConnector.keys["measurements"]}
     checks: ClassVar = {"measurements": PegelonlineConnector.checks["measurements"]}
     max_quarantine_share = 1.0

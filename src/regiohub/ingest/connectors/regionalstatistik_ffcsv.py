@@ -28,6 +28,7 @@ from regiohub.ingest.connectors.genesis_ffcsv import CHECKS
 from regiohub.ingest.connectors.genesis_intake import Table, read_tables, request_tablefile
 from regiohub.ingest.connectors.region import cooperation_land, judge_region_keys
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 LEVELS = (("KREISE", ("kreis", "BEVSTD")), ("DLAND", ("land", "BEVSTD")))
 TABLES = {
@@ -38,8 +39,8 @@ TABLES = {
 
 
 class RegionalstatistikConnector(Connector):
-    entities = ("values",)
-    accumulate = ("values",)  # backfills of earlier years add to what is there
+    entities = RAW_ENTITIES["regionalstatistik_ffcsv"].entities
+    accumulate = RAW_ENTITIES["regionalstatistik_ffcsv"].accumulate
     keys = {"values": ("statistics_code", "reference_date", "region_code", "value_variable_code",
                        "variable_2_attribute_code")}
     checks = {

@@ -20,6 +20,7 @@ from regiohub.ingest.connectors.csv_payloads import Column, load, open_csv, sele
 from regiohub.ingest.connectors.csv_values import Horizon
 from regiohub.ingest.connectors.region import require_region_rows
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 COLUMNS = (
     Column("report_date", ("Meldedatum",), "date", required=True),
@@ -40,7 +41,7 @@ FIRST_DAY = date(2020, 1, 1)  # the series starts with the first reports in 2020
 
 
 class RkiIncidenceConnector(Connector):
-    entities = ("incidence",)
+    entities = RAW_ENTITIES["rki_incidence"].entities
     keys = {"incidence": ("report_date", "district_id")}
     checks = {
         "incidence": (

@@ -25,6 +25,7 @@ from regiohub.core.errors import SourceError
 from regiohub.ingest.connectors.base import Connector, duckdb_error, materialise, reject_error_page
 from regiohub.ingest.connectors.csv_payloads import as_utf8
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 AMELAG = {
     "standort": "site", "bundesland": "land", "datum": "sample_date_text", "viruslast": "viral_load",
@@ -46,8 +47,8 @@ LAENDER = {
 
 
 class RkiWastewaterConnector(Connector):
-    entities = ("samples",)
-    accumulate = ("samples",)
+    entities = RAW_ENTITIES["rki_wastewater"].entities
+    accumulate = RAW_ENTITIES["rki_wastewater"].accumulate
     keys = {"samples": ("site", "land", "sample_date", "pathogen")}
     checks = {
         "samples": (

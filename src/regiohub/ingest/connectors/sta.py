@@ -32,6 +32,7 @@ from regiohub.core.errors import SourceError
 from regiohub.ingest.connectors import sta_pages as pages
 from regiohub.ingest.connectors.base import Connector, FetchContext, materialise
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 EXPAND = "Thing($expand=Locations),Sensor,ObservedProperty"
 FUTURE_TOLERANCE = "1 hour"
@@ -60,8 +61,8 @@ def plausible_ranges(spec: str) -> dict[str, tuple[float, float]]:
 class StaConnector(Connector):
     """Incremental per Datastream; history builds up in raw, re-runs add nothing."""
 
-    entities = ("datastreams", "observations")
-    accumulate = ("datastreams", "observations")
+    entities = RAW_ENTITIES["sta"].entities
+    accumulate = RAW_ENTITIES["sta"].accumulate
     keys = {
         "datastreams": ("datastream_id",),
         "observations": ("datastream_id", "phenomenon_start", "phenomenon_end"),

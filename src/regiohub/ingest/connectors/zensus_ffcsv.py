@@ -25,13 +25,14 @@ from regiohub.ingest.connectors.genesis_ffcsv import CHECKS
 from regiohub.ingest.connectors.genesis_intake import Table, read_tables, request_tablefile
 from regiohub.ingest.connectors.region import cooperation_land, judge_region_keys
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 STATISTIC, REGION_VARIABLE, PERSONS = "1000A", "GEOGM4", "PRS018"
 LEVELS = ((REGION_VARIABLE, ("gemeinde", PERSONS)), ("GEOBL1", ("land", PERSONS)))
 
 
 class ZensusFfcsvConnector(Connector):
-    entities = ("values",)
+    entities = RAW_ENTITIES["zensus_ffcsv"].entities
     keys = {"values": ("statistics_code", "reference_date", "region_code", "value_variable_code",
                        "variable_2_attribute_code")}
     checks = {

@@ -23,6 +23,7 @@ from regiohub.ingest.connectors.base import Connector, FetchContext, materialise
 from regiohub.ingest.connectors.sta import DATASTREAM_COLUMNS, OBSERVATION_COLUMNS, _relation, plausible_ranges
 from regiohub.ingest.mqtt.messages import ROW_COLUMNS, rows_of
 from regiohub.registry.model import Source
+from regiohub.registry.raw_entities import RAW_ENTITIES
 
 STUCK_AFTER_S = 600
 MQTT_COLUMNS = {**OBSERVATION_COLUMNS, **{c: "VARCHAR" for c in ROW_COLUMNS}}
@@ -47,8 +48,8 @@ def read_line(line: str) -> tuple[str, bytes] | None:
 
 
 class MqttConnector(Connector):
-    entities = ("datastreams", "observations")
-    accumulate = ("datastreams", "observations")
+    entities = RAW_ENTITIES["mqtt"].entities
+    accumulate = RAW_ENTITIES["mqtt"].accumulate
     keys = {"datastreams": ("datastream_id",), "observations": ("observation_id",)}
     checks = {"observations": (
         ("observation dated in the future", "phenomenon_start::timestamptz > now() + interval '1 day'"),
