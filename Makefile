@@ -7,6 +7,9 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
+# .pyc written at install (as in the image): where Python may not write them (PYTHONDONTWRITEBYTECODE, a
+# read-only venv) every process would compile its imports again — Great Expectations alone ~2,000 modules
+export UV_COMPILE_BYTECODE := 1
 # SQL lint: sqlfluff compiles every model with the dbt templater against an in-memory DuckDB (no data needed)
 SQL_LINT := cd dbt_project && REGIOHUB_CANDIDATE_PATH=:memory: REGIOHUB_DBT_TARGET_PATH=target/sqlfluff \
 	../.venv/bin/sqlfluff lint models tests

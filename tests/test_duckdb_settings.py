@@ -86,10 +86,23 @@ def test_dbt_gets_the_same_settings(tmp_path, monkeypatch):
     assert env[duckdb_settings.MEMORY_ENV] == "700MB"
     assert Path(env[duckdb_settings.DBT_TEMP_ENV]).parent == tmp_path
     profile = yaml.safe_load((settings.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
-    dbt_settings = profile["regiohub"]["outputs"]["candidate"]["settings"]
+    output = profile["regiohub"]["outputs"]["candidate"]
+    # set once when dbt opens DuckDB: dbt-duckdb re-applies `settings` per cursor, and DuckDB refuses to
+    # switch the spill folder once a query spilled (the build failed at a 1GB limit)
+    assert "temp_directory" not in (output.get("settings") or {})
+    dbt_settings = output["config_options"]
     assert duckdb_settings.MEMORY_ENV in dbt_settings["memory_limit"]
     assert duckdb_settings.THREADS_ENV in dbt_settings["threads"]
     assert duckdb_settings.DBT_TEMP_ENV in dbt_settings["temp_directory"]
+
+
+def test_dbt_spills_into_one_folder_per_candidate_path_so_its_profile_stays_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv(duckdb_settings.TEMP_ENV, str(tmp_path))
+    first, again = (duckdb_settings.dbt_env(tmp_path / "a" / "dbt_candidate.duckdb") for _ in range(2))
+    other = duckdb_settings.dbt_env(tmp_path / "b" / "dbt_candidate.duckdb")
+    key = duckdb_settings.DBT_TEMP_ENV
+    assert first[key] == again[key] != other[key]  # a changed profile makes dbt re-parse the whole project
+    assert Path(first[key]).parent == tmp_path
 
 
 def test_no_module_opens_duckdb_without_the_settings():

@@ -2,38 +2,42 @@
 
     python -m benchmarks.scale.phase build|gate|publish
 
-The data dir and registry come from ``REGIOHUB_DATA_DIR`` / ``REGIOHUB_REGISTRY``. ``gate`` and
-``publish`` take the newest candidate that ``build`` left in the data dir's build folder.
+The data dir and registry come from ``REGIOHUB_DATA_DIR`` / ``REGIOHUB_REGISTRY``. The three phases carry
+one run report through the run history, as the Airflow tasks of the mart DAG do
+(:mod:`regiohub.orchestration.mart`): ``build`` starts a run, ``gate`` reuses the verdict the build's
+isolation gate stored for the same candidate file, ``publish`` records the run as published, so that the
+next gate trusts the published snapshot (validates only what changed) exactly as after ``regiohub run``.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from regiohub.core import settings
-from regiohub.core.ids import new_run_id
-from regiohub.ops.pipeline import audit_step, build_step, publish_step
-from regiohub.store.runs import RunReport
+from regiohub.orchestration import mart
+from regiohub.store.runs import recent_runs
+
+
+def _current_run(data: settings.Paths) -> tuple[str, str]:
+    """The run id and candidate of the newest run the build phase started."""
+    run = next((r for r in recent_runs(data, 20) if r.get("kind") == "build" and r.get("outcome") == "running"),
+               None)
+    if run is None or not run.get("candidate"):
+        raise SystemExit("no candidate mart: the build phase failed")
+    return run["run_id"], run["candidate"]
 
 
 def main(phase: str) -> int:
     data = settings.paths().ensure()
-    report = RunReport(new_run_id(), "")
     if phase == "build":
-        print(build_step(data, None, report, progress=print))
-        for failure in report.source_failures:
-            print(f"held back: {failure}")
-        print(f"dbt tests: {report.dbt_tests}")
+        print(f"candidate: {mart.build(data=data)}")
         return 0
-    candidates = sorted(data.build.glob("candidate-*.duckdb"))
-    if not candidates:
-        print("no candidate mart: the build phase failed", file=sys.stderr)
-        return 2
+    run_id, candidate = _current_run(data)
     if phase == "gate":
-        audit_step(candidates[-1], data, report, progress=print)
-        print(f"gate passed; warnings: {len(report.gate_warnings)}")
+        print(f"gate passed: {mart.validate(Path(candidate), run_id, data)}")
     else:
-        print(publish_step(candidates[-1], data, report, progress=print))
+        print(mart.publish(Path(candidate), run_id, data))
     return 0
 
 

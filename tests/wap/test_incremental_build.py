@@ -31,6 +31,9 @@ from regiohub.ops.pipeline import build_and_publish
 PEGEL = RECORDINGS_DIR / "www.pegelonline.wsv.de/webservices/rest-api/v2"
 RKI = next(RECORDINGS_DIR.glob("raw.githubusercontent.com/**/COVID-19-Faelle_7-Tage-Inzidenz_Landkreise.csv"))
 
+# what lists every source's loads and state: rebuilt on every new load (registry_changes.PER_SOURCE)
+LOAD_DIMS = {"stg_registry__loads", "stg_registry__source_state", "dim_load", "dim_source"}
+
 
 def next_poll(target: Path) -> Path:
     """The PEGELONLINE recordings one day later: a new day of readings, the last two hours re-measured."""
@@ -45,11 +48,17 @@ def next_poll(target: Path) -> Path:
     return target
 
 
+WITHDRAWN = ("12054", "2026-09-01")  # Potsdam's first day: gone from the next release
+
+
 def next_release(target: Path) -> Path:
-    """The RKI file one day longer, with the day before revised (a full snapshot replaces the last one)."""
+    """The RKI file one day longer, with the day before revised and one Kreis's first day withdrawn (a full
+    snapshot replaces the last one: what it no longer holds must vanish from the mart)."""
     with RKI.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         fields, rows = reader.fieldnames or [], list(reader)
+    assert any((r["Landkreis_id"], r["Meldedatum"]) == WITHDRAWN for r in rows)
+    rows = [r for r in rows if (r["Landkreis_id"], r["Meldedatum"]) != WITHDRAWN]
     last = max(r["Meldedatum"] for r in rows)
     new_day = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
     for r in rows:
@@ -117,12 +126,16 @@ def test_a_new_load_of_one_source_rebuilds_only_its_lineage(after_new_poll):
     assert "pegelonline" in info["changed"]
     assert not {c for c in info["changed"] if not c.startswith("registry.")} - {"pegelonline"}
     rebuilt = set(info["rebuilt_models"])
-    allowed = lineage(data, ["pegelonline"] + [c for c in info["changed"] if c.startswith("registry.")])
+    allowed = lineage(data, ["pegelonline"] + [c for c in info["changed"] if c.startswith("registry.")]) | LOAD_DIMS
     assert "int_water_levels__daily" in rebuilt and "fct_water_level_daily" in rebuilt
     assert rebuilt <= allowed, rebuilt - allowed
-    # other domains' heavy models are read from the kept build, not rebuilt
+    # the poll brought readings, not a new station list: the stations' lineage is kept
+    assert not rebuilt & {"stg_pegelonline__stations", "int_gauges__located"}
+    # other domains' heavy models are read from the kept build, not rebuilt; nor what reads the loads
+    # export for its own source only (the census models)
     assert not rebuilt & {"int_charging_facilities__located", "int_transit_departures__by_stop_day",
-                          "int_indicators__health", "fct_transit_departures_daily", "fct_charging_facility"}
+                          "int_indicators__health", "fct_transit_departures_daily", "fct_charging_facility",
+                          "int_population__by_region", "int_indicators__population"}
     full = set(after_new_poll["full_info"]["rebuilt_models"])
     assert after_new_poll["full_info"]["build_mode"] == "full" and len(rebuilt) < len(full) / 2
 
@@ -153,8 +166,12 @@ def test_the_published_mart_equals_a_full_rebuild(after_new_poll):
         newest = con.execute("select max(day) from pub.main.fct_water_level_daily").fetchall()[0][0]
         rki = con.execute("select max(period_end) from pub.main.fct_indicator_value "
                           "where source_id = 'rki_inzidenz'").fetchall()[0][0]
+        withdrawn = con.execute(
+            "select count(*) from pub.main.fct_indicator_value where source_id = 'rki_inzidenz' "
+            "and region_ars = rpad(?, 12, '0') and period_start = ?::date", list(WITHDRAWN)).fetchall()[0][0]
     assert newest > after_new_poll["newest_before"]  # the new poll's day is there
     assert str(rki) >= "2026-11-16"  # and the new release's day
+    assert withdrawn == 0  # the withdrawn day is gone, as in a full rebuild
 
 
 def test_a_new_full_snapshot_release_rebuilds_only_its_lineage(after_new_poll):
@@ -163,7 +180,8 @@ def test_a_new_full_snapshot_release_rebuilds_only_its_lineage(after_new_poll):
     assert {c for c in info["changed"] if not c.startswith("registry.")} == {"rki_inzidenz"}
     rebuilt = set(info["rebuilt_models"])
     assert "stg_rki__incidence" in rebuilt or "int_indicators__health" in rebuilt
-    assert rebuilt <= lineage(data, ["rki_inzidenz"] + [c for c in info["changed"] if c.startswith("registry.")])
+    registry = [c for c in info["changed"] if c.startswith("registry.")]
+    assert rebuilt <= lineage(data, ["rki_inzidenz", *registry]) | LOAD_DIMS
     # per-load fields are not in the registry's sources: what reads only those is not rebuilt
     assert not rebuilt & {"int_water_levels__daily", "dim_indicator", "stg_registry__sources"}
 

@@ -16,14 +16,23 @@ CONNECTORS = {"pegelonline": "pegelonline", "rki_inzidenz": "rki_incidence", "po
 SOURCES = ["pegelonline", "rki_inzidenz", "opendatasoft", "registry"]
 
 
+def write_rows(registry: Path, cutoffs: dict[str, str]) -> None:
+    """The per-load exports as the build writes them: one row per load and one state row per source."""
+    loads = [{"load_id": load, "source_id": s, "origin": "sample"} for s, load in cutoffs.items()]
+    state = [{"source_id": s, "is_sample": True, "last_load_id": load} for s, load in cutoffs.items()]
+    (registry / "loads.json").write_text(json.dumps(loads))
+    (registry / "source_state.json").write_text(json.dumps(state))
+
+
 @pytest.fixture
 def kept(tmp_path: Path) -> settings.Paths:
     """A data dir with a kept build of snapshot S1 and the registry export it was built from."""
     data = settings.paths(tmp_path / "data").ensure()
     registry = data.build / "registry"
     registry.mkdir(parents=True)
-    for name in ("partners", "sources", "loads", "targets"):
+    for name in ("partners", "sources", "targets"):
         (registry / f"{name}.json").write_text(f'["{name}"]')
+    write_rows(registry, LOADS)
     folder = incremental.base_dir(data)
     folder.mkdir(parents=True)
     duckdb.connect(str(folder / "base.duckdb")).close()
@@ -95,3 +104,43 @@ def test_a_requested_full_build_holds_until_a_full_build_is_kept(kept):
 def test_the_build_mode_line_counts_the_models(kept):
     plan = incremental.plan_build(kept, {**LOADS, "potsdam_einwohner": "L2"}, "S1", CONNECTORS)
     assert incremental.describe(plan, ["stg_x"], 57) == "incremental: 1 of 57 models (changed: potsdam_einwohner)"
+
+
+def test_a_new_load_selects_its_lineage_and_the_load_dimensions_not_every_reader_of_the_loads(kept):
+    cutoffs = {**LOADS, "pegelonline": "20260102T000000Z-c"}
+    write_rows(kept.build / "registry", cutoffs)  # a new load: its row in loads and source_state
+    plan = incremental.plan_build(kept, cutoffs, "S1", CONNECTORS)
+    assert plan.select == ["dim_load+", "dim_source+", "source:pegelonline+", "stg_registry__loads",
+                           "stg_registry__source_state"]  # not source:registry.loads+ (every census model)
+    assert plan.changed == ["pegelonline"]
+    # a load row that changed without a new load (e.g. its origin) selects that source's lineage
+    rows = json.loads((kept.build / "registry" / "loads.json").read_text())
+    rows[1]["origin"] = "publisher"  # rki_inzidenz
+    (kept.build / "registry" / "loads.json").write_text(json.dumps(rows))
+    plan = incremental.plan_build(kept, cutoffs, "S1", CONNECTORS)
+    assert "source:rki_inzidenz+" in plan.select
+    assert plan.changed == ["pegelonline", "registry.loads/rki_inzidenz"]
+
+
+def test_a_table_whose_files_in_the_raw_view_stayed_the_same_is_not_rebuilt(kept):
+    """A poll that brings readings but no new station list: only the readings' lineage is selected."""
+    view = kept.build / "raw_view" / "pegelonline"
+    for entity in ("stations", "measurements"):
+        (view / entity).mkdir(parents=True)
+        (view / entity / "20260101T000000Z-a.parquet").write_bytes(b"")
+    folder = incremental.base_dir(kept)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["sources"] = {f"source.regiohub.pegelonline.{t}": {
+        "source_name": "pegelonline", "name": t,
+        "meta": {"external_location": "read_parquet('/d/raw_view/pegelonline/{name}/*.parquet')"}}
+        for t in ("stations", "measurements")}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    meta = json.loads((folder / "base.json").read_text())
+    (folder / "base.json").write_text(json.dumps({**meta, "view": incremental.view_files(kept.build / "raw_view")}))
+    (view / "measurements" / "20260102T000000Z-c.parquet").write_bytes(b"")
+    plan = incremental.plan_build(kept, {**LOADS, "pegelonline": "20260102T000000Z-c"}, "S1", CONNECTORS)
+    assert plan.select == ["source:pegelonline.measurements+"]
+    (view / "stations" / "20260101T000000Z-a.parquet").unlink()  # e.g. superseded: the view changed
+    (view / "stations" / "20260102T000000Z-c.parquet").write_bytes(b"")
+    plan = incremental.plan_build(kept, {**LOADS, "pegelonline": "20260102T000000Z-c"}, "S1", CONNECTORS)
+    assert plan.select == ["source:pegelonline.measurements+", "source:pegelonline.stations+"]

@@ -1,9 +1,10 @@
 """What the suites validate: mart tables read from the candidate (whole, or only the rows an incremental build
 changed), and run-time parameters.
 
-GX's SQL datasource gives wrong results on DuckDB (via duckdb-engine), so the rows are read into pandas and
-validated with GX's pandas engine; what must see every row is aggregated in DuckDB first
-(:mod:`regiohub.audit.derived`), and an incremental build reads only its changed rows.
+GX's SQL datasource gives wrong results on DuckDB (via duckdb-engine), so the rows are validated with GX's pandas
+engine — in bounded batches streamed from DuckDB (:mod:`regiohub.audit.batches`), never a whole table in one
+frame; what must see every row is aggregated in DuckDB first (:mod:`regiohub.audit.derived`), and an incremental
+build reads only its changed rows.
 """
 
 from __future__ import annotations
@@ -15,15 +16,23 @@ from typing import get_args
 import duckdb
 import pandas as pd
 
+from regiohub.audit.batches import Rows
+from regiohub.ingest.quarantine import quote
 from regiohub.registry.model import Domain, Registry
 
 DOMAINS: tuple[str, ...] = get_args(Domain)
 DIMENSIONS = ("dim_region", "dim_indicator", "dim_source")  # small; always validated whole
 
 
-def read_table(con: duckdb.DuckDBPyConnection, table: str, changed_only: bool = False,
-               key: list[str] | None = None, columns: set[str] | None = None) -> pd.DataFrame:
-    """Table ``cand.main.<table>`` (a name of the candidate's catalogue, never from data) as a DataFrame.
+def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """Table ``cand.main.<table>`` (a name of the candidate's catalogue) whole, as a DataFrame: the small
+    dimensions only; the other tables are read in batches (:func:`table_rows`)."""
+    return con.execute(f"select * from cand.main.{quote(table)}").df()
+
+
+def table_rows(con: duckdb.DuckDBPyConnection, table: str, changed_only: bool = False,
+               key: list[str] | None = None, columns: set[str] | None = None) -> Rows:
+    """The rows of ``cand.main.<table>`` (a name of the candidate's catalogue, never from data) to validate.
 
     ``changed_only``: just the rows that are not in the published snapshot's table (``pub``) — the new and
     changed partitions of an incremental build — and, with a ``key`` (column names from the reviewed suite),
@@ -33,17 +42,16 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str, changed_only: bool = 
     present = [r[0] for r in con.execute(
         "select column_name from duckdb_columns() where database_name = 'cand' and schema_name = 'main' "
         "and table_name = ? order by column_index", [table]).fetchall()]
-    wanted = ", ".join(f't."{c}"' for c in present if columns is None or c in columns) or "t.*"
+    wanted = tuple(c for c in present if columns is None or c in columns) or tuple(present)
+    base = f"cand.main.{quote(table)} t"
     if not changed_only:
-        return con.execute(f'select {wanted} from cand.main."{table}" t').df()
-    changed = f'select * from cand.main."{table}" except all select * from pub.main."{table}"'
+        return Rows(wanted, base, order="t.rowid")
+    changed = f"select * from cand.main.{quote(table)} except all select * from pub.main.{quote(table)}"
     if not key:
-        return con.execute(f"select {wanted} from ({changed}) t").df()
-    on = " and ".join(f't."{c}" is not distinct from c."{c}"' for c in key)
-    keys = ", ".join(f'"{c}"' for c in key)
-    return con.execute(
-        f'select {wanted} from cand.main."{table}" t semi join (select distinct {keys} from ({changed})) c on {on}'
-    ).df()
+        return Rows(wanted, f"({changed}) t")
+    on = " and ".join(f"t.{quote(c)} is not distinct from c.{quote(c)}" for c in key)
+    keys = ", ".join(quote(c) for c in key)
+    return Rows(wanted, f"{base} semi join (select distinct {keys} from ({changed})) c on {on}", order="t.rowid")
 
 
 def suite_columns(suites_dir: Path, extra: tuple[str, ...] = ()) -> dict[str, set[str]]:

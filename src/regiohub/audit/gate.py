@@ -1,10 +1,9 @@
-"""Run the expectation suites against a candidate mart through GX Checkpoints.
+"""Run the expectation suites against a candidate mart through one GX Checkpoint.
 
-One ephemeral GX context per validation (nothing is written into the repository): a pandas datasource with one
-dataframe asset per suite, one Checkpoint per suite (a dataframe is passed per run as a batch parameter, and a
-Checkpoint run takes one set of batch parameters); the results are rendered once, after the last Checkpoint, into
-``<data>/runs/gx/data_docs`` (an ``UpdateDataDocsAction`` per Checkpoint re-rendered the site every time). The
-combined results go to ``<data>/runs/validations/<timestamp>.json``.
+One ephemeral GX context per validation (nothing is written into the repository), one Checkpoint ``audit`` over
+every suite, the rows read from DuckDB in bounded batches (:mod:`regiohub.audit.runner`); the results are
+rendered once into ``<data>/runs/gx/data_docs``. The combined results go to
+``<data>/runs/validations/<timestamp>.json``.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,8 +22,9 @@ from regiohub.audit.content import CHECKS, content_findings
 from regiohub.audit.frames import suite_keys
 from regiohub.audit.raw import PREFIX as RAW
 from regiohub.audit.report import ValidationReport, candidate_stat, describe_failures, describe_parts
-from regiohub.audit.scope import collect, suites_digest
-from regiohub.audit.suites import applicable, load_suites
+from regiohub.audit.runner import GxRun
+from regiohub.audit.scope import candidate_connection, collect, suites_digest
+from regiohub.audit.suites import load_suites
 from regiohub.core import settings
 from regiohub.core.errors import GateError
 from regiohub.core.settings import Paths
@@ -32,14 +32,10 @@ from regiohub.registry.model import Registry, load_registry
 from regiohub.store import layout
 
 if TYPE_CHECKING:
-    import pandas as pd
-    from great_expectations.checkpoint.checkpoint import CheckpointResult
     from great_expectations.core.expectation_suite import ExpectationSuite
-    from great_expectations.data_context import AbstractDataContext
 
 log = logging.getLogger(__name__)
 
-DOCS_SITE = "regiohub_audit"
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
 
 
@@ -63,50 +59,49 @@ def validate_candidate(
     registry = registry or load_registry()
     suites_dir = suites_dir or settings.GX_DIR / "expectations"
 
-    scope = collect(candidate, data, registry, suites_dir)
-    frames, parameters = scope.frames, scope.parameters
-
     _quiet_gx()
-    suites = load_suites(suites_dir, parameters)
     docs_dir = layout.data_docs_dir(data)
     shutil.rmtree(docs_dir, ignore_errors=True)  # the site shows the latest validation; history is in the JSON
-    context = _context(docs_dir)
-    source = context.data_sources.add_pandas("regiohub_candidate")  # one datasource, one asset per suite
-    run_id = _run_id(started)
-
     keys = suite_keys(suites_dir)
-    tracer = Tracer(registry, indicator_sources(frames.get("dim_indicator")), layout.dbt_manifest(data))
     failures: list[str] = []
     warnings: list[str] = []
     traced: list[dict[str, Any]] = []
     checkpoints: list[dict[str, Any]] = []
-    for n, suite in enumerate(suites, start=1):
-        if progress is not None:
-            progress(f"gate {n}/{len(suites)}: {suite.name}")
-        frame = frames.get(suite.name)
-        if suite.name in scope.skipped:
-            continue  # unchanged since the published snapshot, which passed the gate
-        if frame is None and suite.name.startswith(RAW):
-            continue  # a source without raw data yet: the transform step refuses to build without it
-        if frame is None:
-            failures.append(f"{suite.name}: table missing from the candidate (or a table it is derived from)")
-            traced.append(_traced("gate", suite.name, "table missing", tracer.of(suite.name, {})))
-            continue
-        if scope.mode == "changed":  # only changed rows: expectations about other rows have nothing to check
-            suite, scope.vacuous[suite.name] = applicable(suite, frame)
-        result = _run_checkpoint(context, source, suite, frame, parameters, run_id, keys.get(suite.name, []))
-        validations = [r.to_json_dict() for r in result.run_results.values()]
-        for validation in validations:
+    with candidate_connection(candidate, data) as con:
+        scope = collect(con, candidate, data, registry, suites_dir)
+        parameters = scope.parameters
+        suites = load_suites(suites_dir, parameters)
+        gx = GxRun(docs_dir, started, parameters)
+        tracer = Tracer(registry, indicator_sources(scope.frames.get("dim_indicator")), layout.dbt_manifest(data))
+        for n, suite in enumerate(suites, start=1):
+            if progress is not None:
+                progress(f"gate {n}/{len(suites)}: {suite.name}")
+            rows = scope.frames.get(suite.name)
+            rows = scope.rows.get(suite.name) if rows is None else rows
+            if suite.name in scope.skipped:
+                continue  # unchanged since the published snapshot, which passed the gate
+            if rows is None and suite.name.startswith(RAW):
+                continue  # a source without raw data yet: the transform step refuses to build without it
+            if rows is None:
+                failures.append(f"{suite.name}: table missing from the candidate (or a table it is derived from)")
+                traced.append(_traced("gate", suite.name, "table missing", tracer.of(suite.name, {})))
+                continue
+            fmt = _result_format(suite, rows.columns, keys.get(suite.name, []))
+            result, vacuous = gx.validate(suite, rows, con, fmt, changed=scope.mode == "changed")
+            if scope.mode == "changed":  # only changed rows: expectations about other rows have nothing to check
+                scope.vacuous[suite.name] = vacuous
+            validation = result.to_json_dict()
             blocking, warning = _split_by_severity(validation["results"])
             failures += describe_failures(suite.name, blocking)
             warnings += describe_failures(suite.name, warning)
             for failed in (r for r in blocking if not r.get("success")):
                 target, kind, detail = describe_parts(suite.name, failed)
                 traced.append(_traced(f"gate {kind}", target, detail, tracer.of(suite.name, failed)))
-        checkpoints.append({"checkpoint": result.name, "success": result.success, "validation_results": validations})
+    if gx.results:
+        result = gx.checkpoint()
+        checkpoints.append({"checkpoint": result.name, "success": result.success,
+                            "validation_results": [r.to_json_dict() for r in result.run_results.values()]})
 
-    if checkpoints:
-        context.build_data_docs(site_names=[DOCS_SITE])
     if progress is not None:
         progress(f"gate: content checks {', '.join(CHECKS)}")
     findings = content_findings(candidate, data.published if data.published.is_file() else None)
@@ -146,10 +141,10 @@ def _traced(check: str, model: str, rows: str, sources: set[str]) -> dict[str, A
     return {"check": check, "model": model, "rows": rows, "sources": sorted(sources)}
 
 
-def _result_format(suite: ExpectationSuite, frame: pd.DataFrame, key: list[str]) -> dict[str, Any]:
+def _result_format(suite: ExpectationSuite, columns: Iterable[str], key: list[str]) -> dict[str, Any]:
     """Summary results; GX names the failing rows by the suite's ``meta.row_keys`` (else its uniqueness key)
     and the columns that trace them to a source (:mod:`regiohub.audit.blame`)."""
-    keys = index_columns((suite.meta or {}).get("row_keys") or key, frame.columns)
+    keys = index_columns((suite.meta or {}).get("row_keys") or key, columns)
     return {**RESULT_FORMAT, "unexpected_index_column_names": keys} if keys else RESULT_FORMAT
 
 
@@ -165,64 +160,6 @@ def _split_by_severity(results: list[dict[str, Any]]) -> tuple[list[dict[str, An
 def _quiet_gx() -> None:
     """GX logs its internals at INFO (dozens of lines on import); keep its warnings and errors only."""
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-
-
-def _context(docs_dir: Path) -> AbstractDataContext:
-    """An in-memory GX context whose only Data Docs site is ``docs_dir``; no progress bars, no analytics."""
-    from great_expectations.data_context import get_context
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        data_docs_sites={
-            DOCS_SITE: {
-                "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            }
-        },
-        analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False),
-    )
-    return get_context(project_config=config, mode="ephemeral")
-
-
-def _run_id(started: datetime) -> Any:
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    return RunIdentifier(run_name=f"audit-{started:%Y%m%dT%H%M%SZ}", run_time=started)
-
-
-def _run_checkpoint(
-    context: AbstractDataContext,
-    source: Any,
-    suite: ExpectationSuite,
-    frame: pd.DataFrame,
-    parameters: dict[str, list[str]],
-    run_id: Any,
-    key: list[str],
-) -> CheckpointResult:
-    from great_expectations.checkpoint import Checkpoint
-    from great_expectations.core.validation_definition import ValidationDefinition
-
-    batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole_table")
-    definition = context.validation_definitions.add(
-        ValidationDefinition(name=suite.name, data=batch, suite=context.suites.add(suite))
-    )
-    checkpoint = context.checkpoints.add(
-        Checkpoint(
-            name=f"audit_{suite.name}",
-            validation_definitions=[definition],
-            actions=[],
-            result_format=_result_format(suite, frame, key),
-        )
-    )
-    return checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters, run_id=run_id)
 
 
 def _write_results(directory: Path, started: datetime, payload: dict[str, Any]) -> Path:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import duckdb
 import pandas as pd
 
-from regiohub.core import duckdb_settings, settings
+from regiohub.audit.batches import Rows
+from regiohub.core import settings
 from regiohub.registry.model import Registry
 from regiohub.store.freshness import max_age
 from regiohub.store.loads import raw_files
@@ -15,17 +17,18 @@ from regiohub.store.state import read_state_or_empty as read_state
 PREFIX = "raw__"  # suite / frame names: raw__<source>__<entity>
 
 
-def raw_frames(data: settings.Paths, names: set[str]) -> dict[str, pd.DataFrame]:
-    """The latest load of each wanted raw entity (``raw__<source>__<entity>``) as a DataFrame."""
-    frames = {}
+def raw_rows(con: duckdb.DuckDBPyConnection, data: settings.Paths, names: set[str]) -> dict[str, Rows]:
+    """The latest load of each wanted raw entity (``raw__<source>__<entity>``), read in batches through Arrow."""
+    rows = {}
     for name in sorted(n for n in names if n.startswith(PREFIX)):
         source, entity = name.removeprefix(PREFIX).split("__", 1)
         files = raw_files(data, source, entity)
         if files:
-            with duckdb_settings.connect() as con:
-                frames[name] = con.sql("select * from read_parquet(?)", params=[str(files[-1])]).to_arrow_table() \
-                    .to_pandas()
-    return frames
+            path = str(files[-1])
+            columns = tuple(d[0] for d in con.execute("select * from read_parquet(?) limit 0", [path]).description)
+            rows[name] = Rows(columns, "read_parquet(?, file_row_number = true) t", (path,),
+                              order="t.file_row_number", arrow=True)
+    return rows
 
 
 def source_freshness(data: settings.Paths, registry: Registry, now: datetime | None = None) -> pd.DataFrame:

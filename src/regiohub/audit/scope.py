@@ -18,28 +18,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from regiohub.audit.batches import Rows
 from regiohub.audit.blame import TRACE_COLUMNS
 from regiohub.audit.derived import DERIVED, tables
-from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters, suite_columns, suite_keys
+from regiohub.audit.frames import DIMENSIONS, read_table, run_parameters, suite_columns, suite_keys, table_rows
 from regiohub.audit.raw import PREFIX as RAW
-from regiohub.audit.raw import raw_frames, source_freshness
+from regiohub.audit.raw import raw_rows, source_freshness
 from regiohub.build.incremental import build_info
 from regiohub.core import duckdb_settings
 from regiohub.core.settings import Paths
+from regiohub.ingest.quarantine import quote
 from regiohub.registry.model import Registry
 from regiohub.store.runs import recent_runs
 
 
 @dataclass
 class Scope:
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, pd.DataFrame]  # small, whole: dimensions, aggregates computed in DuckDB, freshness
     parameters: dict[str, list[str] | int]
+    rows: dict[str, Rows] = field(default_factory=dict)  # the other tables: read in batches when validated
     mode: str = "full"  # "full": everything validated; "changed": only what the incremental build changed
     skipped: list[str] = field(default_factory=list)  # suites with nothing to validate (unchanged)
     changed_rows: dict[str, int] = field(default_factory=dict)
@@ -71,52 +76,60 @@ def vouched(con: duckdb.DuckDBPyConnection, data: Paths, digest: str) -> bool:
     return json.loads(results.read_text(encoding="utf-8")).get("suites_digest") == digest
 
 
-def collect(candidate: Path, data: Paths, registry: Registry, suites_dir: Path) -> Scope:
-    """Frames for every suite in ``suite_names`` that has something to validate, and the parameters."""
+@contextmanager
+def candidate_connection(candidate: Path, data: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection with the candidate attached as ``cand`` and the published snapshot (if any) as ``pub``."""
+    with duckdb_settings.connect() as con:
+        con.execute("attach ? as cand (read_only)", [str(candidate)])
+        if data.published.is_file():
+            con.execute("attach ? as pub (read_only)", [str(data.published)])
+        yield con
+
+
+def collect(con: duckdb.DuckDBPyConnection, candidate: Path, data: Paths, registry: Registry,
+            suites_dir: Path) -> Scope:
+    """What every suite in ``suites_dir`` validates (frames, or rows to read), and the parameters."""
     suite_names = sorted(p.stem for p in suites_dir.glob("*.json"))
     keys = suite_keys(suites_dir)
     columns = suite_columns(suites_dir, TRACE_COLUMNS)
     info = build_info(candidate) or {}
     published = data.published if data.published.is_file() else None
-    with duckdb_settings.connect() as con:
-        con.execute("attach ? as cand (read_only)", [str(candidate)])
-        if published is not None:
-            con.execute("attach ? as pub (read_only)", [str(published)])
-        present = tables(con, "cand")
-        frames = {t: read_table(con, t) for t in DIMENSIONS if t in present}
-        parameters = run_parameters(frames, registry)
-        changed_only = published is not None and vouched(con, data, suites_digest(suites_dir)) and \
-            _published_parameters(con, registry) == parameters
-        scope = Scope(frames, parameters, "changed" if changed_only else "full")
-        incremental = info.get("build_mode") == "incremental"
-        rebuilt = set(info.get("rebuilt_models") or []) if incremental else present
-        changed_sources = _changed_sources(con) if changed_only else set()
-        if changed_only and incremental:
-            changed_sources |= set(info.get("changed") or [])
-        for name in suite_names:
-            if name in DERIVED:
-                inputs, build = DERIVED[name]
-                try:
-                    if all(t in present for t in inputs):
-                        frames[name] = build(con)
-                except duckdb.Error:
-                    pass  # an input lacks a column: reported as missing, its own suite names the column
-            elif name in present and name not in frames:
-                if changed_only and name not in rebuilt:
+    present = tables(con, "cand")
+    frames = {t: read_table(con, t) for t in DIMENSIONS if t in present}
+    parameters = run_parameters(frames, registry)
+    changed_only = published is not None and vouched(con, data, suites_digest(suites_dir)) and \
+        _published_parameters(con, registry) == parameters
+    scope = Scope(frames, parameters, mode="changed" if changed_only else "full")
+    incremental = info.get("build_mode") == "incremental"
+    rebuilt = set(info.get("rebuilt_models") or []) if incremental else present
+    changed_sources = _changed_sources(con) if changed_only else set()
+    if changed_only and incremental:
+        changed_sources |= set(info.get("changed") or [])
+    for name in suite_names:
+        if name in DERIVED:
+            inputs, build = DERIVED[name]
+            try:
+                if all(t in present for t in inputs):
+                    frames[name] = build(con)
+            except duckdb.Error:
+                pass  # an input lacks a column: reported as missing, its own suite names the column
+        elif name in present and name not in frames:
+            if changed_only and name not in rebuilt:
+                scope.skipped.append(name)
+                continue
+            in_pub = name in tables(con, "pub") if published is not None else False
+            rows = table_rows(con, name, changed_only and in_pub, keys.get(name), columns.get(name))
+            if changed_only:
+                scope.changed_rows[name] = rows.count(con)
+                if not scope.changed_rows[name]:
                     scope.skipped.append(name)
                     continue
-                in_pub = name in tables(con, "pub") if published is not None else False
-                frames[name] = read_table(con, name, changed_only and in_pub, keys.get(name), columns.get(name))
-                if changed_only:
-                    scope.changed_rows[name] = len(frames[name])
-                    if frames[name].empty:
-                        del frames[name]
-                        scope.skipped.append(name)
+            scope.rows[name] = rows
     raw = {n for n in suite_names if n.startswith(RAW)}
     if changed_only:
         scope.skipped += sorted(n for n in raw if n.removeprefix(RAW).split("__", 1)[0] not in changed_sources)
         raw -= set(scope.skipped)
-    frames |= raw_frames(data, raw)
+    scope.rows |= raw_rows(con, data, raw)
     frames["source_freshness"] = source_freshness(data, registry)
     return scope
 
@@ -132,5 +145,5 @@ def _changed_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _published_parameters(con: duckdb.DuckDBPyConnection, registry: Registry) -> dict[str, list[str] | int]:
     present = tables(con, "pub")
-    frames = {t: con.execute(f'select * from pub.main."{t}"').df() for t in DIMENSIONS if t in present}
+    frames = {t: con.execute(f"select * from pub.main.{quote(t)}").df() for t in DIMENSIONS if t in present}
     return run_parameters(frames, registry)

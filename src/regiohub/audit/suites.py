@@ -85,15 +85,21 @@ def applicable(suite: ExpectationSuite, frame: pd.DataFrame) -> tuple[Expectatio
     """
     from great_expectations.core.expectation_suite import ExpectationSuite
 
-    kept = [e for e in suite.expectations if _selects_rows(getattr(e, "row_condition", None), frame)]
+    kept = [e for e in suite.expectations if selects_rows(getattr(e, "row_condition", None), frame)]
     if len(kept) == len(suite.expectations):
         return suite, 0
     return ExpectationSuite(name=suite.name, expectations=[e.copy() for e in kept], notes=suite.notes,
                             meta=suite.meta), len(suite.expectations) - len(kept)
 
 
-def _selects_rows(condition: Any, frame: pd.DataFrame) -> bool:
-    column = getattr(getattr(condition, "column", None), "name", None)
-    if getattr(condition, "operator", None) != "==" or column not in frame.columns:
+def selects_rows(condition: Any, frame: pd.DataFrame) -> bool:
+    """Whether a row condition (``column == value``; object or its JSON form) may select a row of ``frame``."""
+    if isinstance(condition, dict):
+        column, operator, value = (condition.get("column") or {}).get("name"), condition.get("operator"), \
+            condition.get("parameter")
+    else:
+        column = getattr(getattr(condition, "column", None), "name", None)
+        operator, value = getattr(condition, "operator", None), getattr(condition, "parameter", None)
+    if operator != "==" or column not in frame.columns:
         return True  # no condition, or one this shortcut does not read: GX evaluates it
-    return bool((frame[column] == getattr(condition, "parameter", None)).any())
+    return bool((frame[column] == value).any())

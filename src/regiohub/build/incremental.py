@@ -6,8 +6,11 @@ snapshot id, the project fingerprint, per source the load it was built up to, an
 export). The next build is incremental when that base belongs to the snapshot that is published now,
 the dbt project, the boundaries and the dbt/DuckDB versions are unchanged (the fingerprint), and no
 source went back to an older load (a pin or a rollback): the candidate starts as a copy of the base and
-dbt builds ``source:<changed>+`` only — the lineage of every source with a new load and of every
-registry export that changed. Otherwise the build is a full one into an empty candidate.
+dbt builds ``source:<changed>+`` only — the lineage of every source with a new load (of those of its
+tables whose files in the raw view changed, see :mod:`regiohub.build.entity_diff`) and of every registry
+export that changed (per source for the per-load exports, see :mod:`regiohub.build.registry_changes`).
+Otherwise the build is a full one into an empty candidate. An incremental build runs the data tests of
+what it built, not the unit tests: those test the project's SQL, which the fingerprint holds unchanged.
 
 Accumulating facts (PEGELONLINE readings) are incremental dbt models that only recompute the days new
 loads touch; the other heavy models are tables, so that a build which does not touch their sources reads
@@ -27,6 +30,8 @@ from pathlib import Path
 
 import duckdb
 
+from regiohub.build.entity_diff import selectors, view_files
+from regiohub.build.registry_changes import compare, registry_hashes
 from regiohub.core import duckdb_settings, settings
 from regiohub.store import layout
 
@@ -78,11 +83,6 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def registry_hashes(registry_dir: Path) -> dict[str, str]:
-    """sha256 per registry export (``partners``, ``sources``, ``loads``, ``targets``), as dbt reads them."""
-    return {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(registry_dir.glob("*.json"))}
-
-
 def plan_build(
     data: settings.Paths, cutoffs: dict[str, str | None], snapshot_id: str | None, connectors: dict[str, str]
 ) -> Plan:
@@ -107,14 +107,16 @@ def plan_build(
     if back or set(before) - set(cutoffs):
         return Plan(None, reason=f"sources back at older loads: {', '.join(back) or 'gone'}")
     changed = sorted(s for s, c in cutoffs.items() if c != before.get(s))
-    exports = registry_hashes(layout.registry_export_dir(data))
-    changed_exports = sorted(n for n, h in exports.items() if meta.get("registry", {}).get(n) != h)
+    registry = compare(meta.get("registry", {}), registry_hashes(layout.registry_export_dir(data)))
     names = {s["source_name"] for s in manifest.get("sources", {}).values()}
+    view_before, view_now = meta.get("view", {}), view_files(layout.raw_view_dir(data))
     select = sorted(
-        {f"source:{n}+" for s in changed for n in (s, connectors.get(s)) if n in names}
-        | {f"source:registry.{n}+" for n in changed_exports}
+        {sel for s in {*changed, *registry.row_sources} for n in {s, connectors.get(s)} if n in names
+         for sel in selectors(manifest, s, n, view_before, view_now)}
+        | {f"source:registry.{n}+" for n in registry.exports}
+        | set(registry.models)
     )
-    return Plan(folder / "base.duckdb", select, changed + [f"registry.{n}" for n in changed_exports])
+    return Plan(folder / "base.duckdb", select, changed + registry.labels(changed))
 
 
 def describe(plan: Plan, rebuilt: list[str], total: int) -> str:
@@ -169,14 +171,15 @@ def release_stable_path(data: settings.Paths, candidate: Path, keep_wal: bool = 
     link.unlink(missing_ok=True)
 
 
-def record_plan(candidate: Path, plan: Plan, rebuilt: list[str], registry_dir: Path) -> None:
+def record_plan(candidate: Path, plan: Plan, rebuilt: list[str], registry_dir: Path, view: Path) -> None:
     """Add the build mode, what changed, the models dbt built and what the base needs to ``meta_build``."""
     with duckdb_settings.connect(candidate) as con:
         con.execute(
             "create or replace table main.meta_build as select *, ?::varchar as build_mode, "
             "?::varchar[] as changed, ?::varchar[] as rebuilt_models, ?::varchar as fingerprint, "
-            "?::varchar as registry_hashes from main.meta_build",
-            [plan.mode, plan.changed, sorted(rebuilt), fingerprint(), json.dumps(registry_hashes(registry_dir))],
+            "?::varchar as registry_hashes, ?::varchar as view_files from main.meta_build",
+            [plan.mode, plan.changed, sorted(rebuilt), fingerprint(), json.dumps(registry_hashes(registry_dir)),
+             json.dumps(view_files(view))],
         )
 
 
@@ -223,7 +226,7 @@ def keep_base(candidate: Path, data: settings.Paths, snapshot_id: str) -> None:
         os.replace(tmp, folder / "base.duckdb")
         shutil.copyfile(layout.dbt_manifest(data), folder / "manifest.json")
         meta = {"snapshot_id": snapshot_id, "fingerprint": info["fingerprint"], "cutoffs": cutoffs,
-                "registry": json.loads(info["registry_hashes"])}
+                "registry": json.loads(info["registry_hashes"]), "view": json.loads(info.get("view_files") or "{}")}
         (folder / "base.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     except (OSError, duckdb.Error) as exc:  # the next build is a full one; publishing went through
         log.warning("could not keep the build of snapshot %s for incremental builds: %s", snapshot_id, exc)

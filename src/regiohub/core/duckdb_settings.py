@@ -5,7 +5,7 @@ published mart's folder, for readers). Every connection in the platform is opene
 :func:`connect` instead, and dbt gets the same values through :func:`dbt_env` (read by
 ``dbt_project/profiles.yml``)::
 
-    REGIOHUB_DUCKDB_MEMORY_LIMIT   memory per connection, e.g. "1GB" (default; dbt: "25%" of RAM), "512MB"
+    REGIOHUB_DUCKDB_MEMORY_LIMIT   memory per connection, e.g. "1GB" (default, dbt too), "512MB", "25%" of RAM
     REGIOHUB_DUCKDB_THREADS        worker threads (default: the machine's cores)
     REGIOHUB_DUCKDB_TEMP_DIR       where queries larger than memory spill (default: <data>/build/duckdb_tmp)
 
@@ -15,6 +15,7 @@ never share one. Readers stay read-only: spilling needs no write access to the d
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import re
@@ -30,8 +31,8 @@ THREADS_ENV = "REGIOHUB_DUCKDB_THREADS"
 TEMP_ENV = "REGIOHUB_DUCKDB_TEMP_DIR"
 DBT_TEMP_ENV = "REGIOHUB_DBT_DUCKDB_TEMP_DIR"  # the dbt process's own spill folder, set by dbt_env()
 DEFAULT_MEMORY_LIMIT = "1GB"
-# dbt's models and tests do not all spill yet (1GB runs out of memory even on the samples): a share of RAM
-DEFAULT_DBT_MEMORY_LIMIT = "25%"
+# dbt spills like every connection (its spill folder is set once per process: dbt_project/profiles.yml)
+DEFAULT_DBT_MEMORY_LIMIT = DEFAULT_MEMORY_LIMIT
 _SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 _PERCENT = re.compile(r"(\d+(\.\d+)?)\s*%")
 _counter = itertools.count()
@@ -106,10 +107,15 @@ def connect(
     return con
 
 
-def dbt_env() -> dict[str, str]:
-    """The same settings for dbt (``dbt_project/profiles.yml`` reads these variables)."""
+def dbt_env(owner: Path | None = None) -> dict[str, str]:
+    """The same settings for dbt (``dbt_project/profiles.yml`` reads these variables).
+
+    ``owner`` (the path dbt opens the candidate through, one build at a time) names a stable spill
+    folder: dbt re-parses the whole project when a profile setting changes between builds."""
+    key = hashlib.sha256(str(owner).encode()).hexdigest()[:12] if owner else f"{os.getpid()}-{next(_counter)}"
+    folder = f"dbt-{key}"
     return {
         MEMORY_ENV: memory_limit(DEFAULT_DBT_MEMORY_LIMIT),
         THREADS_ENV: str(threads()),
-        DBT_TEMP_ENV: str(temp_root() / f"dbt-{os.getpid()}-{next(_counter)}"),
+        DBT_TEMP_ENV: str(temp_root() / folder),
     }

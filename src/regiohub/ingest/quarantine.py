@@ -22,7 +22,8 @@ from regiohub.store import layout
 quarantine_dir = layout.quarantine_root
 
 
-def _q(name: str) -> str:
+def quote(name: str) -> str:
+    """A DuckDB identifier, quoted (any name from a file or catalogue goes into SQL only through here)."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -44,14 +45,14 @@ def classify(
     """
     all_cols = con.table(view).columns
     cols = [c for c in all_cols if c not in ("_payload", "_problem")]
-    row_hash = f"hash({', '.join(_q(c) for c in cols)})"
+    row_hash = f"hash({', '.join(quote(c) for c in cols)})"
     whens = [f"when coalesce(({cond}), false) then {_lit(reason)}" for reason, cond in checks]
     if "_problem" in all_cols:  # the connector's own finding comes first
         whens.insert(0, "when _problem is not null then _problem")
     check_reason = f"case {' '.join(whens)} end" if whens else "null::varchar"
     columns = "* exclude (_problem)" if "_problem" in all_cols else "*"
     # a key repeats if a row repeats: without keys, whole rows are compared (by hash)
-    identity = f"hash({', '.join(_q(k) for k in keys)})" if keys else row_hash  # one integer: a fast distinct
+    identity = f"hash({', '.join(quote(k) for k in keys)})" if keys else row_hash  # one integer: a fast distinct
     total, distinct, histogram = con.execute(
         f"select count(*), count(distinct _identity), histogram(_reason) filter (where _reason is not null) "
         f'from (select {identity} as _identity, {check_reason} as _reason from "{view}")'
@@ -61,7 +62,7 @@ def classify(
                     f'from "{view}"').fetchall()
         return total, dict(sorted((histogram or {}).items(), key=lambda kv: -kv[1]))
     if keys:  # identical rows under a key are duplicates, differing ones conflicts
-        by_key = f"partition by {', '.join(_q(k) for k in keys)}"
+        by_key = f"partition by {', '.join(quote(k) for k in keys)}"
         same = f"min({row_hash}) over ({by_key}) = max({row_hash}) over ({by_key})"
         whens.append(f"when {same} and row_number() over ({by_key}) > 1 then 'duplicate row'")
         whens.append(f"when not ({same}) then {_lit('conflicting rows for key (' + ', '.join(keys) + ')')}")
