@@ -14,7 +14,7 @@ export UV_COMPILE_BYTECODE := 1
 SQL_LINT := cd dbt_project && REGIOHUB_CANDIDATE_PATH=:memory: REGIOHUB_DBT_TARGET_PATH=target/sqlfluff \
 	../.venv/bin/sqlfluff lint models tests
 
-.PHONY: demo test install lint benchmark benchmark-scale benchmark-dashboards benchmark-api benchmark-sta e2e clean airflow run status
+.PHONY: demo test install lint benchmark benchmark-scale benchmark-dashboards benchmark-browser benchmark-api benchmark-sta e2e clean airflow run status
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -52,6 +52,10 @@ benchmark-scale: install
 DATA_DIR ?= $(REGIOHUB_DATA_DIR)
 benchmark-dashboards: install
 	REGIOHUB_DATA_DIR="$(DATA_DIR)" $(UV) run python benchmarks/dashboard_pages.py
+
+# the same pages in headless Chromium (/usr/bin/chromium) under `streamlit run`: first render, partner switch
+benchmark-browser: install
+	REGIOHUB_DATA_DIR="$(DATA_DIR)" $(UV) run python benchmarks/dashboard_browser.py
 
 benchmark-api: install
 	REGIOHUB_DATA_DIR="$(DATA_DIR)" $(UV) run python benchmarks/api_latency.py

@@ -5,7 +5,10 @@ neither other sources nor the published mart are touched.
 """
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -133,3 +136,13 @@ def test_bad_input_is_rejected_clearly_and_loses_nothing(
 def test_missing_from_path_is_reported(data_dir, capsys):
     assert main(["ingest", "rki_inzidenz", "--from", "does/not/exist.csv"]) == 1
     assert "rki_inzidenz: --from does/not/exist.csv: no such file or folder" in capsys.readouterr().err
+
+
+def test_an_operators_file_is_ingested_without_loading_the_http_stack(data_dir):
+    """Start-up: `ingest --from` never imports requests (nor the outbound checks) — it fetches nothing."""
+    code = ("import sys; from regiohub.cli import main; "
+            f"rc = main(['ingest', 'pegelonline', '--from', {str(PEGEL / 'stations.json')!r}]); "
+            "print(rc, sorted(m for m in ('requests', 'urllib3', 'regiohub.core.http') if m in sys.modules))")
+    env = {**os.environ, "REGIOHUB_DATA_DIR": str(data_dir)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 []"

@@ -82,3 +82,19 @@ def pegelonline(target: Path, seed: int, n_gauges: int, days: int) -> dict:
     (target / "stations.json").write_text(json.dumps(stations, ensure_ascii=False, indent=1), encoding="utf-8")
     gauge_ids = [{"number": g["number"], "uuid": g["uuid"]} for g in listed]
     return {"gauges": gauge_ids, "readings": len(stamps) * len(listed)}
+
+
+def next_poll(target: Path, payload: Path) -> int:
+    """One new poll after ``payload`` (as :func:`pegelonline` wrote it): each gauge's next 15-minute reading
+    (one per gauge) and the station list with it as the current measurement; returns the readings."""
+    last = datetime(END.year, END.month, END.day, 23, 45, tzinfo=BERLIN).astimezone(ZoneInfo("UTC"))
+    stamp = (last + timedelta(minutes=15)).astimezone(BERLIN).isoformat()
+    stations = json.loads((payload / "stations.json").read_text(encoding="utf-8"))
+    for station in stations:
+        current = station["timeseries"][0]["currentMeasurement"]
+        current.update(timestamp=stamp, value=current["value"] + 1)
+        path = target / "stations" / station["uuid"] / "W" / "measurements.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps([{"timestamp": stamp, "value": int(current["value"])}]), encoding="utf-8")
+    (target / "stations.json").write_text(json.dumps(stations, ensure_ascii=False, indent=1), encoding="utf-8")
+    return len(stations)

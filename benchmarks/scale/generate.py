@@ -86,6 +86,13 @@ def changed_rki(out: Path, manifest: dict) -> Path:
     return target
 
 
+def new_poll(out: Path) -> Path:
+    """The next PEGELONLINE poll: one new 15-minute reading per gauge (and the station list), as fetched."""
+    target = out / "pegelonline_poll"
+    gen_water.next_poll(target, out / "pegelonline")
+    return target
+
+
 def write_registry(path: Path, gauges: list[str]) -> None:
     """The project's registry with every generated gauge registered for PEGELONLINE."""
     registry = yaml.safe_load((ROOT / "registry" / "sources.yml").read_text(encoding="utf-8"))

@@ -9,7 +9,8 @@ process tree's peak RSS (:mod:`benchmarks.scale.measure`). In the same run, plai
 generated payload into Parquet (ingest baseline) and computes the mart's aggregations over the same
 raw Parquet (build and gate baseline; :mod:`benchmarks.scale.baseline`); ratio = phase / DuckDB.
 Then one changed source: a new RKI release is ingested and build, gate and publish run again; its
-time is reported as a percentage of the full build + gate + publish. Prints a table per scale,
+time is reported as a percentage of the full build + gate + publish. So is one new PEGELONLINE poll
+(one new 15-minute reading per gauge) ingested, built, gated and published. Prints a table per scale,
 writes everything as JSON. Figures on a loaded machine: compare ratios.
 """
 
@@ -30,7 +31,7 @@ import duckdb
 import psutil
 
 from benchmarks.scale.common import BASE, ROOT
-from benchmarks.scale.generate import changed_rki, generate
+from benchmarks.scale.generate import changed_rki, generate, new_poll
 from benchmarks.scale.measure import Measured, run_measured
 
 GOAL_MB = 2048
@@ -99,14 +100,18 @@ class Scale:
         self.mart_phases(mart, "full")
         self.ingest("rki_inzidenz", changed_rki(self.inputs, manifest), "changed", baseline=False)
         self.mart_phases(mart, "changed")
-        full = sum(r["wall_s"] for r in self.rows if r["step"] == "full" and r["phase"] in MART_PHASES)
-        changed = sum(r["wall_s"] for r in self.rows if r["step"] == "changed" and r["phase"] in MART_PHASES)
+        self.ingest("pegelonline", new_poll(self.inputs), "poll", baseline=False)
+        self.mart_phases(mart, "poll")
+        full, changed, poll = (sum(r["wall_s"] for r in self.rows if r["step"] == step and r["phase"] in MART_PHASES)
+                               for step in ("full", "changed", "poll"))
         return {
             "scale": self.scale, "fraction": self.fraction, "base": manifest["base"], "generate_s": generated_s,
             "input_rows": manifest["rows"], "input_mb": {k: round(v / 1e6, 1) for k, v in manifest["bytes"].items()},
             "phases": self.rows, "duckdb_mart_s": mart.wall_s, "duckdb_mart_rss_mb": mart.peak_rss_mb,
             "full_build_gate_publish_s": round(full, 2), "changed_build_gate_publish_s": round(changed, 2),
             "changed_percent_of_full": round(100 * changed / full, 1) if full else None,
+            "poll_build_gate_publish_s": round(poll, 2),
+            "poll_percent_of_full": round(100 * poll / full, 1) if full else None,
             "over_memory_goal": [r["phase"] for r in self.rows if r["peak_rss_mb"] > GOAL_MB],
             "all_ok": all(r["ok"] for r in self.rows), "data_dir": str(self.data), "inputs_dir": str(self.inputs),
         }
@@ -131,7 +136,8 @@ def table(result: dict) -> str:
     lines.append(f"DuckDB mart aggregations: {result['duckdb_mart_s']:.2f} s, {result['duckdb_mart_rss_mb']:.0f} MB; "
                  f"build+gate+publish {result['full_build_gate_publish_s']:.1f} s full, "
                  f"{result['changed_build_gate_publish_s']:.1f} s after one changed source (RKI) = "
-                 f"{result['changed_percent_of_full']}% of full")
+                 f"{result['changed_percent_of_full']}% of full, {result['poll_build_gate_publish_s']:.1f} s after "
+                 f"one new PEGELONLINE poll = {result['poll_percent_of_full']}% of full")
     over = result["over_memory_goal"]
     lines.append(f"peak RSS over {GOAL_MB} MB (goal): {', '.join(over) if over else 'none'}")
     return "\n".join(lines)

@@ -40,6 +40,9 @@ def test_every_phase_runs_and_is_measured(result):
     assert full == [f"ingest {s}" for s in sources] + list(MART_PHASES)
     changed = [r["phase"] for r in result["phases"] if r["step"] == "changed"]
     assert changed == ["ingest rki_inzidenz", *MART_PHASES]
+    poll = [r for r in result["phases"] if r["step"] == "poll"]
+    assert [r["phase"] for r in poll] == ["ingest pegelonline", *MART_PHASES]
+    assert "measurements=40 " in poll[0]["output"]  # one new reading per gauge, nothing already in raw
     for r in result["phases"]:
         assert r["wall_s"] > 0 and r["peak_rss_mb"] > 20, r  # a Python child holds at least that
     # ratio to plain DuckDB: for the generated payloads' ingest, for build and gate
@@ -49,9 +52,9 @@ def test_every_phase_runs_and_is_measured(result):
     for r in result["phases"]:
         if r["ratio"] is not None:
             assert r["ratio"] == round(r["wall_s"] / r["baseline_s"], 1)
-    assert 0 < result["changed_percent_of_full"]
+    assert 0 < result["changed_percent_of_full"] and 0 < result["poll_percent_of_full"]
     printed = table(result)
-    assert all(phase in printed for phase in (*MART_PHASES, "ingest vbb_gtfs", "% of full"))
+    assert all(phase in printed for phase in (*MART_PHASES, "ingest vbb_gtfs", "% of full", "PEGELONLINE poll"))
 
 
 def test_published_mart_holds_the_generated_values(result):
@@ -71,3 +74,11 @@ def test_published_mart_holds_the_generated_values(result):
     # the changed source's new release is what the mart was rebuilt from
     rki_rows = [r for r in result["phases"] if r["phase"] == "ingest rki_inzidenz"]
     assert rki_built == [(_load_id(rki_rows[-1]),)] and _load_id(rki_rows[0]) != _load_id(rki_rows[-1])
+    # the new poll's reading is published: the day after the series, one reading per gauge
+    poll_file = inputs / "pegelonline_poll" / "stations" / gauge["uuid"] / "W" / "measurements.json"
+    poll = json.loads(poll_file.read_text())
+    with duckdb.connect(str(data / "published" / "regiohub.duckdb"), read_only=True) as con:
+        polled = con.execute(
+            "select mean_cm, n_values from fct_water_level_daily where gauge_number = ? and day = cast(? as date)",
+            [gauge["number"], poll[0]["timestamp"][:10]]).fetchone()
+    assert polled == (poll[0]["value"], 1)

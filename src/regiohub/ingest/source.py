@@ -25,9 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import requests
-
-from regiohub.core import duckdb_settings, http, settings
+from regiohub.core import duckdb_settings, settings
 from regiohub.core.echo import cut
 from regiohub.core.errors import SourceError
 from regiohub.core.ids import new_load_id
@@ -82,6 +80,8 @@ class IngestResult:
 
 def origin_of_fetch() -> Origin:
     """A fetch against the replay server loads the shipped recordings (sample data)."""
+    from regiohub.core import http  # not for an operator's file: its start-up skips the HTTP stack
+
     return "recording" if http.is_offline() else "publisher"
 
 
@@ -252,6 +252,10 @@ def _fetch(
     state: dict,
     backfill: tuple[date, date] | None,
 ) -> FetchContext:
+    import requests
+
+    from regiohub.core import http
+
     if backfill and not connector.supports_backfill:
         raise SourceError(source.id, f"connector {source.connector} cannot fetch a date range (no backfill)")
     ctx = FetchContext(

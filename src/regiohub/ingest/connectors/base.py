@@ -18,15 +18,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import duckdb
-import requests
 
 from regiohub.core.echo import cut
 from regiohub.core.errors import SourceError
-from regiohub.core.http import download, validators_of
 from regiohub.registry.model import Registry, Source
+
+if TYPE_CHECKING:  # an operator's file (--from) is ingested without loading the HTTP stack
+    import requests
 
 
 @dataclass
@@ -44,6 +45,8 @@ class FetchContext:
 
     def get(self, url: str, target: Path, *, conditional: bool = True, **kwargs: object) -> bool:
         """Download ``url`` to ``target``; False if the publisher says it has not changed (304)."""
+        from regiohub.core.http import download, validators_of
+
         previous = self.state.get("validators", {}).get(url) if conditional and not self.backfill else None
         resp = download(self.http, url, target, validators=previous, **kwargs)
         if resp.status_code == 304:
@@ -93,6 +96,16 @@ class Connector:
         ``load_id`` brought: the load is kept, not published. Default: never (see :mod:`regiohub.store.versions`
         for full snapshots)."""
         return None
+
+    def vet(self, con: duckdb.DuckDBPyConnection, source: Source, entity: str, reasons: dict[str, int]) -> None:
+        """After the checks of ``entity`` (``reasons``: quarantined rows per reason): raise to reject the payload.
+
+        For what a lazy relation cannot tell row by row (e.g. a reading without a timestamp key at all).
+        """
+
+    def reader_error(self, source: Source, exc: duckdb.Error) -> Exception:
+        """What to raise when a lazy relation's payload cannot be read while it is written (default: ``exc``)."""
+        return exc
 
     def high_water_marks(self, con: duckdb.DuckDBPyConnection, written: dict[str, str]) -> dict | None:
         """State to keep after a load (e.g. the last timestamp per series); ``written``: entity -> table."""

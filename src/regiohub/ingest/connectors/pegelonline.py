@@ -22,10 +22,12 @@ from regiohub.ingest.connectors.base import Connector, FetchContext, duckdb_erro
 from regiohub.ingest.connectors.pegelonline_payloads import (
     UUID_PATTERN,
     Payloads,
+    check_series,
     classify,
     confined,
     is_uuid,
     known_stations,
+    reader_problem,
     station_of,
 )
 from regiohub.registry.model import Source
@@ -93,6 +95,7 @@ class PegelonlineConnector(Connector):
     }
     supports_backfill = True
     history_days = HISTORY_DAYS
+    _payloads: Payloads | None = None  # this load's files (parse): for the checks after the one read
 
     def fetch(self, ctx: FetchContext) -> None:
         base = ctx.source.url.rstrip("/")
@@ -149,17 +152,25 @@ class PegelonlineConnector(Connector):
     def high_water_marks(self, con: duckdb.DuckDBPyConnection, written: dict[str, str]) -> dict | None:
         rows = con.execute(
             f"""
-            select station_uuid,
-                strftime(timezone('UTC', max(measured_at::timestamptz)), '%Y-%m-%dT%H:%M:%S+00:00')
-            from "{written['measurements']}"
-            where measured_at::timestamptz <= now()
+            select station_uuid, strftime(timezone('UTC', max(reading_at)), '%Y-%m-%dT%H:%M:%S+00:00')
+            from (select station_uuid, measured_at::timestamptz as reading_at from "{written['measurements']}")
+            where reading_at <= now()
             group by 1
             """
         ).fetchall()
         return dict(rows)
 
+    def vet(self, con: duckdb.DuckDBPyConnection, source: Source, entity: str, reasons: dict[str, int]) -> None:
+        """Readings without a timestamp: a reading whose ``timestamp`` key is missing rejects its file."""
+        if entity == "measurements" and "unreadable timestamp or value" in reasons and self._payloads:
+            check_series(con, self._payloads, source)
+
+    def reader_error(self, source: Source, exc: duckdb.Error) -> Exception:
+        return reader_problem(exc, self._payloads, source) if self._payloads else exc
+
     def parse(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source, workdir: Path):
         payloads = classify(landing_dir, source)
+        self._payloads = payloads
         self.notes += payloads.notes
         gauges = [g.strip() for g in source.params.get("gauges", "").split(",") if g.strip()]
         try:
@@ -205,16 +216,14 @@ class PegelonlineConnector(Connector):
         owners = {f: station_of(f, landing_dir, known, source) for f in payloads.measurements}
         con.execute("create or replace temp table _series (path varchar, station_uuid varchar)").fetchall()
         con.executemany("insert into _series values (?, ?)", [[str(f), u] for f, u in owners.items()])
-        return materialise(
-            con,
-            "measurements",
+        # lazy: read once, straight into the raw file, by the raw writer (no copy in memory first)
+        con.read_json([str(f) for f in owners], format="array", filename=True,
+                      columns={"timestamp": "VARCHAR", "value": "DOUBLE"}).create_view("_readings", replace=True)
+        return con.sql(
             """
             select s.station_uuid, m."timestamp" as measured_at, m."value" as value_cm, m.filename as _payload
-            from read_json($files, format = 'array', filename = true,
-                           columns = {'timestamp': 'VARCHAR', 'value': 'DOUBLE'}) m
-            join _series s on s.path = m.filename
-            """,
-            {"files": [str(f) for f in owners]},
+            from _readings m join _series s on s.path = m.filename
+            """
         )
 
 

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import duckdb
 
-from regiohub.core import duckdb_settings
 from regiohub.core.errors import SourceError
-from regiohub.ingest.connectors.base import reject_error_page
+from regiohub.ingest.connectors.base import duckdb_error, reject_error_page
 from regiohub.registry.model import Source
 
 UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _UUID = re.compile(UUID_PATTERN)
 _TOKEN_SPLIT = re.compile(r"[_.\s]+")
-STREAM_FROM_BYTES = 8 << 20  # larger measurement series are checked by DuckDB, not parsed into Python
+STREAM_FROM_BYTES = 0  # measurement series from this size on are read and checked by DuckDB only, never
+# parsed into Python: all of them (the check is part of the one read, see :func:`check_series`)
 
 
 def is_uuid(value: object) -> bool:
@@ -90,8 +90,8 @@ def classify(landing_dir: Path, source: Source) -> Payloads:
         if not head.startswith((b"[", b"{")):
             out.skipped.append(f"{name} is not a PEGELONLINE JSON document")
             continue
-        if path.stat().st_size > STREAM_FROM_BYTES and _is_measurement_series(path, name, source):
-            out.measurements.append(path)  # a long history: checked by DuckDB, never held in memory here
+        if path.stat().st_size > STREAM_FROM_BYTES and _is_measurement_series(path):
+            out.measurements.append(path)  # read and checked by DuckDB, never held in memory here
             continue
         try:
             doc = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -106,12 +106,13 @@ def classify(landing_dir: Path, source: Source) -> Payloads:
     return out
 
 
-def _is_measurement_series(path: Path, name: str, source: Source) -> bool:
-    """Whether a large file is a measurement series, read in a streaming pass; raise if it is broken.
+def _is_measurement_series(path: Path) -> bool:
+    """Whether a file is a measurement series, told by its first element (an object with a ``timestamp``).
 
-    The first element decides: a series of readings is checked by DuckDB (every element an object
-    with a ``timestamp``, the whole file valid JSON) without loading it into Python; anything else
-    (a large station list, say) is left to the ordinary path.
+    Nothing else is read here: the one read that writes the readings (DuckDB's, never Python's) refuses a
+    series that is not valid JSON or holds a non-object (:func:`reader_problem`), and :func:`check_series`
+    then looks for readings without a ``timestamp``. Anything else (a large station list, say) is left to
+    the ordinary path.
     """
     with open(path, "rb") as fh:
         head = fh.read(1 << 16).decode("utf-8-sig", errors="replace").lstrip()
@@ -119,23 +120,38 @@ def _is_measurement_series(path: Path, name: str, source: Source) -> bool:
         return False
     try:
         first, _ = json.JSONDecoder().raw_decode(head[1:].lstrip())
-    except ValueError:
+    except (ValueError, RecursionError):  # not a reading first: the ordinary path says what it is
         return False
-    if not (isinstance(first, dict) and "timestamp" in first and "uuid" not in first):
-        return False
-    try:
-        with duckdb_settings.connect() as con:
-            bad = con.execute(
-                "select count(*) from read_json_objects($file, format = 'array') "
-                "where json_type(json) <> 'OBJECT' or not json_exists(json, '$.timestamp')",
-                {"file": str(path)},
-            ).fetchall()[0][0]
-    except duckdb.Error as exc:
-        raise SourceError(source.id, f"{name} is not valid JSON ({_reader_problem(exc)})") from None
+    return isinstance(first, dict) and "timestamp" in first and "uuid" not in first
+
+
+NEITHER = "is a JSON array of neither stations (uuid, number, …) nor measurements (timestamp, value)"
+
+
+def check_series(con: duckdb.DuckDBPyConnection, payloads: Payloads, source: Source) -> None:
+    """Raise if a measurement series holds an element that is not a reading with a ``timestamp`` key."""
+    bad = con.execute(
+        "select filename from read_json_objects($files, format = 'array', filename = true) "
+        "where json_type(json) <> 'OBJECT' or not json_exists(json, '$.timestamp') limit 1",
+        {"files": [str(f) for f in payloads.measurements]},
+    ).fetchall()
     if bad:
-        raise SourceError(source.id, f"{name} is a JSON array of neither stations (uuid, number, …) "
-                                     f"nor measurements (timestamp, value)")
-    return True
+        raise SourceError(source.id, f"{payloads.rel(Path(bad[0][0]))} {NEITHER}")
+
+
+def reader_problem(exc: duckdb.Error, payloads: Payloads, source: Source) -> Exception:
+    """A measurement series DuckDB could not read, in the operator's words (the file named, one line);
+    an error that names no file (not the payload's) stays what it is."""
+    text = " ".join(str(exc).split())
+    m = re.search(r'in file "(.*?)", ', text)
+    if not m:
+        return exc
+    path = Path(m[1])
+    if "Malformed JSON" in text:
+        return SourceError(source.id, f"{payloads.rel(path)} is not valid JSON ({_reader_problem(exc)})")
+    if "Expected OBJECT" in text:
+        return SourceError(source.id, f"{payloads.rel(path)} {NEITHER}")
+    return duckdb_error(source, path, exc)
 
 
 def _reader_problem(exc: duckdb.Error) -> str:
@@ -159,8 +175,7 @@ def _sort(out: Payloads, path: Path, name: str, doc: object, source: Source) -> 
     elif all(isinstance(x, dict) and {"shortname", "longname"} >= set(x) for x in doc):
         out.skipped.append(f"{name} is a list of waters (waters.json), not stations or measurements")
     else:
-        raise SourceError(source.id, f"{name} is a JSON array of neither stations (uuid, number, …) "
-                                     f"nor measurements (timestamp, value)")
+        raise SourceError(source.id, f"{name} {NEITHER}")
 
 
 def known_stations(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: Source) -> None:
