@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from delivery_helpers import publish_again
+from publish_helpers import publish_changed
 
 from regiohub.core import settings
 from regiohub.delivery.deliver import deliver_reports, outbox_dir
@@ -40,7 +40,7 @@ def test_new_snapshot_mails_each_partner_once(published_copy, smtp_server, subsc
     assert second.mailed == [] and second.written == [] and len(smtp_server.messages) == 2
     assert sorted(second.skipped) == ["luckenwalde/2026", "potsdam/2026"]
 
-    new_snapshot = publish_again(data)
+    new_snapshot = publish_changed(data.data_dir)
     third = deliver_reports(data)
     assert sorted(third.mailed) == ["luckenwalde/2026", "potsdam/2026"] and len(smtp_server.messages) == 4
     assert {msg["X-Regiohub-Snapshot"] for _, msg in smtp_server.messages[2:]} == {new_snapshot}
