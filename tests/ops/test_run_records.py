@@ -24,3 +24,17 @@ def test_the_alert_names_the_newest_attempt_of_that_source(data_dir: Path):
     assert (first.status, again.status) == ("loaded", "unchanged")
     assert (newest["load_id"], newest["status"]) == (again.load_id, "unchanged")
     assert last_load("pegelonline")["source_id"] == "pegelonline"  # REGIOHUB_DATA_DIR when no data folder is given
+
+
+def test_runs_started_in_the_same_second_come_newest_first(tmp_path: Path):
+    """A run killed after a sub-second ingest and the next run share their start second: the later is newest."""
+    from regiohub.core.ids import new_run_id
+    from regiohub.store.runs import RunReport, recent_runs, record_run
+
+    data = settings.paths(tmp_path / "data").ensure()
+    killed, later = new_run_id(), new_run_id()
+    second = "2026-12-08T02:35:29+00:00"
+    for order in ((killed, later), (later, killed)):  # whichever was recorded last
+        for run_id in order:
+            record_run(data, RunReport(run_id, second, outcome="failed" if run_id == killed else "published"))
+        assert [r["run_id"] for r in recent_runs(data, 2)] == [later, killed]

@@ -118,7 +118,8 @@ def recent_runs(data: settings.Paths, limit: int = 10) -> list[dict]:
     history = layout.run_history(data)
     if not history.exists():
         return []
-    query = "select detail from runs order by started_at desc limit ?"
+    # started_at has whole seconds; the run id (time-stamped to the microsecond) orders runs started in the same one
+    query = "select detail from runs order by started_at desc, run_id desc limit ?"
     try:
         with closing(sqlite3.connect(f"{history.as_uri()}?mode=ro", uri=True, timeout=30)) as con:
             rows = con.execute(query, [limit]).fetchall()
