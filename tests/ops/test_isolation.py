@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
+from crashpoints import held_at, kill, start_run
 
 from regiohub.cli import main
 from regiohub.core import settings
@@ -64,18 +63,9 @@ def ingest_from(base: Path, tmp: Path) -> str:
 
 
 def kill_after_ingest(base: Path) -> None:
-    env = {**os.environ, "REGIOHUB_DATA_DIR": str(base), "REGIOHUB_CRASH_AT": "ingest:done"}
-    proc = subprocess.Popen([sys.executable, "-m", "regiohub.cli", "run", "--offline"], env=env,
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    marker = base / "runs" / "crashpoint-ingest_done"
-    deadline = time.monotonic() + 180
-    while not marker.exists():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "crash point not reached"
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    marker.unlink()
+    proc, data = start_run(base, crash_at="ingest:done"), settings.paths(base)
+    held_at(data, proc, "ingest:done")
+    kill(data, proc, "ingest:done")
 
 
 @pytest.fixture(scope="module")
