@@ -17,7 +17,7 @@ from regiohub.core import settings
 from regiohub.registry.model import Source
 from regiohub.registry.raw_entities import raw_entities
 from regiohub.store import layout
-from regiohub.store.raw_files import load_rows
+from regiohub.store.loads import load_rows
 from regiohub.store.state import LOADS_DIR, all_loads
 from regiohub.store.versions import superseded
 
